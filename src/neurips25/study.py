@@ -1,0 +1,103 @@
+"""The one protocol every study implements: a Study, its Claims, and their Verdicts.
+
+A study module exposes ``STUDY = Study(...)``. Its ``run(config, out_dir, progress)``
+trains/measures, saves PNG figures into ``out_dir`` and returns a JSON-able metrics dict.
+Each ``Claim.check(metrics)`` turns those metrics into ``(measured, verdict, reason)``.
+The runner (``neurips25.runner``) adds the bookkeeping and writes ``result.json``.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from neurips25.common.progress import Progress
+
+REPRODUCED = "reproduced"
+PARTLY = "partly"
+NOT_REPRODUCED = "not reproduced"
+NOT_MEASURABLE = "not measurable here"
+VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_MEASURABLE)
+PRESETS = ("quick", "full")
+
+Metrics = Mapping[str, Any]
+CheckFn = Callable[[Metrics], "tuple[str, str, str]"]
+
+
+class StudyConfig(Protocol):
+    """A frozen dataclass with a ``seed`` field and ``quick()`` / ``full()`` presets."""
+
+    seed: int
+
+    @classmethod
+    def quick(cls) -> StudyConfig: ...
+
+    @classmethod
+    def full(cls) -> StudyConfig: ...
+
+
+@dataclass(frozen=True)
+class Verdict:
+    measured: str
+    verdict: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A headline claim of the paper as code.
+
+    ``paper_figure`` is the paper's own number with its source, e.g. "slope -1.005 (Fig. 4)".
+    ``check`` gets the metrics dict and returns (measured, verdict, reason); it must be
+    able to fail: the verdict comes from the measurement, never from the claim text.
+    """
+
+    id: str
+    sentence: str
+    paper_figure: str
+    check: CheckFn
+
+    def evaluate(self, metrics: Metrics) -> dict[str, str]:
+        row = {"id": self.id, "sentence": self.sentence, "paper_figure": self.paper_figure}
+        try:
+            v = Verdict(*self.check(metrics))
+        except Exception as exc:  # a broken check is reported, not hidden
+            v = Verdict("n/a", NOT_MEASURABLE, f"check failed: {type(exc).__name__}: {exc}")
+        row.update(measured=v.measured, verdict=v.verdict, reason=v.reason)
+        return row
+
+
+def not_measurable(reason: str) -> CheckFn:
+    """A check for claims this machine cannot measure (no weights offline, no GPU...)."""
+    return lambda _metrics: ("n/a", NOT_MEASURABLE, reason)
+
+
+@dataclass(frozen=True)
+class Study:
+    name: str  # CLI name == package name
+    title: str
+    arxiv: str
+    finding: str  # one line
+    config_cls: type
+    run: Callable[[Any, Path, Progress], dict[str, Any]]
+    claims: tuple[Claim, ...]
+    quick_runtime: str = "?"  # expected wall time of the quick preset on 2 cores
+    figures_note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def config(self, preset: str = "quick", seed: int | None = None) -> Any:
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+        cfg = getattr(self.config_cls, preset)()
+        if seed is not None:
+            cfg = dataclasses.replace(cfg, seed=seed)
+        return cfg
+
+    def check_claims(self, metrics: Metrics) -> list[dict[str, str]]:
+        return [c.evaluate(metrics) for c in self.claims]
