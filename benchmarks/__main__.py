@@ -1,4 +1,4 @@
-"""Run the benchmarks: every ``benchmarks/bench_*.py`` (or the names given) as a script.
+"""Run the benchmarks: every ``benchmarks/NAME.py`` (or the names given) as a script.
 
 Each benchmark prints ratios against a baseline or peer measured in the same run
 (medians over repeats), never absolute pass/fail timings.
@@ -13,11 +13,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(names: list[str]) -> int:
-    scripts = sorted(HERE.glob("bench_*.py"))
+    scripts = sorted(p for p in HERE.glob("*.py") if not p.name.startswith("_"))
     if names:
-        wanted = {n.removeprefix("bench_").removesuffix(".py") for n in names}
-        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in wanted]
-        missing = wanted - {s.stem.removeprefix("bench_") for s in scripts}
+        wanted = {n.removesuffix(".py") for n in names}
+        scripts = [s for s in scripts if s.stem in wanted]
+        missing = wanted - {s.stem for s in scripts}
         if missing:
             print(f"benchmarks: error: unknown benchmark(s) {', '.join(sorted(missing))}", file=sys.stderr)
             return 2
