@@ -1,0 +1,433 @@
+"""A depth-limited, path-compressed suffix tree over integer token sequences.
+
+SuffixDecoding (arXiv 2411.04975, Sec. 3.1) stores every suffix of every sequence,
+truncated to ``max_depth`` tokens, in one tree; each node counts the suffixes that pass
+through it. A node holds a run of tokens (path compression) as a reference
+``(ref_seq, ref_idx, length)`` into a stored sequence, so the tree needs O(1) nodes per
+token instead of O(depth). Node boundaries sit exactly where the equivalent counted trie
+branches or where its count drops, so the shape is canonical (insertion order does not
+change it).
+
+Appending a token to a live sequence extends its <= ``max_depth`` "active" suffixes,
+O(depth) per token. Removing a sequence walks its suffixes, decrements counts, prunes
+empty nodes, re-merges nodes and repoints references that named the removed sequence.
+
+Ties among equally frequent children go to the most recently used: every node keeps
+``stamp`` = the largest start clock of the suffixes through it (one clock tick per
+appended token, over all sequences).
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+MAX_TOKEN_ID = 2**31 - 1
+
+
+@dataclass(slots=True)
+class Draft:
+    """A speculated continuation: a path (``parents[i] == i-1``) or a tree.
+
+    ``parents[i]`` is the index of token i's parent in ``token_ids`` (-1: the context).
+    ``probs[i]`` is the estimated probability D of token i (paper Eq. 1: D(child) =
+    D(parent)·C(child)/C(parent)); ``score`` = Σ probs = expected accepted tokens;
+    ``match_len`` is the length p of the context suffix the draft continues.
+    """
+
+    token_ids: list[int] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    probs: list[float] = field(default_factory=list)
+    score: float = 0.0
+    match_len: int = 0
+
+
+class _Node:
+    __slots__ = ("token", "count", "parent", "children", "ref_seq", "ref_idx", "length",
+                 "endpoints", "stamp")
+
+    def __init__(self, token: int, count: int, parent: _Node | None, ref_seq: int,
+                 ref_idx: int, length: int, stamp: int) -> None:
+        self.token = token  # first token of this node's run (its key in the parent)
+        self.count = count  # suffixes ending at or passing through this node
+        self.parent = parent
+        self.children: dict[int, _Node] | None = None
+        self.ref_seq = ref_seq  # the run is _seqs[ref_seq][ref_idx : ref_idx + length]
+        self.ref_idx = ref_idx
+        self.length = length
+        self.endpoints: dict[int, int] | None = None  # seq id -> end index of a suffix ending here
+        self.stamp = stamp  # max start clock of the suffixes through this node
+
+
+_rank = attrgetter("count", "stamp")  # most frequent, then most recently used
+
+
+def _drop_endpoint(node: _Node, seq_id: int) -> None:
+    eps = node.endpoints
+    if eps is not None:
+        eps.pop(seq_id, None)
+        if not eps:
+            node.endpoints = None
+
+
+def _budget(p: int, max_spec_tokens: int, alpha: float, offset: float) -> int:
+    """Draft size for a match of length p: min(max_spec_tokens, floor(alpha·p + offset))."""
+    return max(0, min(max_spec_tokens, int(alpha * p + offset + 1e-6)))
+
+
+class SuffixTree:
+    """Counts of all (truncated) suffixes of a set of token sequences keyed by integer id."""
+
+    def __init__(self, max_depth: int = 24) -> None:
+        if not isinstance(max_depth, int) or max_depth < 1:
+            raise ValueError(f"max_depth must be a positive int, got {max_depth!r}")
+        self.max_depth = max_depth
+        self._root = _Node(-1, 0, None, -1, -1, 0, -1)
+        self._seqs: dict[int, list[int]] = {}
+        self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
+        self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
+        self._clock = 0
+
+    # ------------------------------------------------------------------ queries
+    def __contains__(self, seq_id: int) -> bool:
+        return seq_id in self._seqs
+
+    @property
+    def num_tokens(self) -> int:
+        """Total stored tokens = number of suffixes = the root's count."""
+        return self._root.count
+
+    def sequence(self, seq_id: int) -> list[int]:
+        return list(self._seqs[seq_id])
+
+    def seq_ids(self) -> list[int]:
+        return list(self._seqs)
+
+    def count(self, pattern: list[int]) -> int:
+        """How many stored suffixes start with ``pattern`` (0 if longer than max_depth)."""
+        found = self._match(list(pattern))
+        if found is None:
+            return 0
+        return found[0].count
+
+    def num_nodes(self) -> int:
+        n, stack = 0, [self._root]
+        while stack:
+            node = stack.pop()
+            n += 1
+            if node.children:
+                stack.extend(node.children.values())
+        return n
+
+    def ngram_counts(self) -> dict[tuple[int, ...], tuple[int, int]]:
+        """Every stored n-gram -> (count, stamp), expanded from the compressed nodes (tests)."""
+        out: dict[tuple[int, ...], tuple[int, int]] = {}
+        stack: list[tuple[_Node, tuple[int, ...]]] = [(self._root, ())]
+        while stack:
+            node, prefix = stack.pop()
+            if node is not self._root:
+                run = self._seqs[node.ref_seq][node.ref_idx:node.ref_idx + node.length]
+                for t in run:
+                    prefix = prefix + (t,)
+                    out[prefix] = (node.count, node.stamp)
+            for ch in (node.children or {}).values():
+                stack.append((ch, prefix))
+        return out
+
+    def check_integrity(self) -> None:
+        """Raise AssertionError if a structural invariant is broken (tests, debugging)."""
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            kids = node.children or {}
+            assert kids or node is self._root or node.endpoints, "leaf without endpoints"
+            assert sum(c.count for c in kids.values()) <= node.count, "children outnumber parent"
+            if node is not self._root:
+                assert node.count > 0 and node.length > 0, "empty node"
+                assert node.ref_seq in self._seqs, "reference to a removed sequence"
+                seq = self._seqs[node.ref_seq]
+                assert 0 <= node.ref_idx and node.ref_idx + node.length <= len(seq), "bad run"
+                assert seq[node.ref_idx] == node.token, "first token differs from key"
+                assert node.parent.children[node.token] is node, "parent link"  # type: ignore[union-attr]
+                if len(kids) == 1:
+                    (only,) = kids.values()
+                    assert only.count < node.count, "mergeable chain left unmerged"
+            for ch in kids.values():
+                assert ch.parent is node, "child's parent pointer"
+                assert ch.count <= node.count, "child count above parent"
+                stack.append(ch)
+        for seq_id, active in self._active.items():
+            n = len(self._seqs[seq_id])
+            assert len(active) == min(n, self.max_depth), "active window size"
+
+    # ---------------------------------------------------------------- mutation
+    def extend(self, seq_id: int, tokens: list[int]) -> None:
+        """Append ``tokens`` to sequence ``seq_id`` (created if new); O(depth) per token."""
+        append = self._append
+        for tok in tokens:
+            append(seq_id, tok)
+
+    def append(self, seq_id: int, token: int) -> None:
+        self._append(seq_id, token)
+
+    def _append(self, seq_id: int, tok: int) -> None:
+        seq = self._seqs.get(seq_id)
+        if seq is None:
+            seq = self._seqs[seq_id] = []
+            self._active[seq_id] = []
+            self._starts[seq_id] = []
+        active = self._active[seq_id]
+        starts = self._starts[seq_id]
+        root = self._root
+        pos = len(seq)
+        end = pos + 1
+        active.append(root)
+        starts.append(self._clock)
+        self._clock += 1
+        root.count += 1
+        if len(active) > self.max_depth:  # the oldest suffix reached max_depth: freeze it
+            del active[0]
+            del starts[0]
+        seq.append(tok)
+        seqs = self._seqs
+        for i in range(len(active)):
+            node = active[i]
+            kids = node.children
+            ch = kids.get(tok) if kids is not None else None
+            if ch is None:
+                if node.count == 1 and node is not root:
+                    # only this suffix reaches this leaf: grow the leaf's run in place
+                    node.length += 1
+                    node.ref_seq = seq_id
+                    node.ref_idx = end - node.length
+                    node.endpoints[seq_id] = end  # type: ignore[index]
+                else:
+                    new = _Node(tok, 1, node, seq_id, pos, 1, starts[i])
+                    new.endpoints = {seq_id: end}
+                    if kids is None:
+                        node.children = {tok: new}
+                    else:
+                        kids[tok] = new
+                    if node is not root:
+                        _drop_endpoint(node, seq_id)
+                    active[i] = new
+            elif node is not root and node.count == ch.count + 1:
+                # this suffix ends here and every other one goes on into ch: after the
+                # append, node and the first token of ch carry equal counts -> merge them
+                if ch.length == 1:
+                    parent = node.parent
+                    ch.token = node.token
+                    ch.count += 1
+                    ch.length = node.length + 1
+                    ch.ref_seq = seq_id
+                    ch.ref_idx = end - ch.length
+                    ch.parent = parent
+                    ch.stamp = node.stamp
+                    if ch.endpoints is None:
+                        ch.endpoints = {seq_id: end}
+                    else:
+                        ch.endpoints[seq_id] = end
+                    parent.children[ch.token] = ch  # type: ignore[index]
+                    active[i] = ch
+                else:
+                    node.length += 1
+                    node.ref_seq = seq_id
+                    node.ref_idx = end - node.length
+                    node.endpoints[seq_id] = end  # type: ignore[index]
+                    ch.length -= 1
+                    ch.ref_idx += 1
+                    first = seqs[ch.ref_seq][ch.ref_idx]
+                    if first != tok:
+                        del kids[tok]  # type: ignore[union-attr]
+                        kids[first] = ch  # type: ignore[index]
+                        ch.token = first
+            else:
+                if node is not root:
+                    _drop_endpoint(node, seq_id)
+                if ch.length == 1:
+                    ch.count += 1
+                    if starts[i] > ch.stamp:
+                        ch.stamp = starts[i]
+                    ch.ref_seq = seq_id
+                    ch.ref_idx = pos
+                    if ch.endpoints is None:
+                        ch.endpoints = {seq_id: end}
+                    else:
+                        ch.endpoints[seq_id] = end
+                    active[i] = ch
+                else:  # split ch after its first token
+                    new = _Node(tok, ch.count + 1, node, seq_id, pos, 1, max(ch.stamp, starts[i]))
+                    new.endpoints = {seq_id: end}
+                    ch.length -= 1
+                    ch.ref_idx += 1
+                    ch.token = seqs[ch.ref_seq][ch.ref_idx]
+                    ch.parent = new
+                    new.children = {ch.token: ch}
+                    kids[tok] = new  # type: ignore[index]
+                    active[i] = new
+
+    def remove(self, seq_id: int) -> None:
+        """Remove a whole sequence; afterwards the tree equals one built without it."""
+        seq = self._seqs.get(seq_id)
+        if seq is None:
+            raise KeyError(seq_id)
+        root, depth, n = self._root, self.max_depth, len(seq)
+        for start in range(n):
+            stop = min(n, start + depth)
+            node = root
+            root.count -= 1
+            j = start
+            path: list[_Node] = []
+            while j < stop:
+                tok = seq[j]
+                ch = node.children[tok]  # type: ignore[index]
+                ch.count -= 1
+                if ch.count == 0:
+                    del node.children[tok]  # type: ignore[union-attr]
+                    if not node.children:
+                        node.children = None
+                    break
+                j += ch.length
+                node = ch
+                path.append(ch)
+            else:
+                _drop_endpoint(node, seq_id)
+            if node is not root:
+                self._merge_down(node, path)
+            self._repoint(path, seq_id)
+        del self._seqs[seq_id]
+        del self._active[seq_id]
+        del self._starts[seq_id]
+
+    def _merge_down(self, node: _Node, path: list[_Node]) -> None:
+        """Fuse ``node`` into its only child when their counts became equal."""
+        kids = node.children
+        if kids is None or len(kids) != 1:
+            return
+        (ch,) = kids.values()
+        if ch.count != node.count:
+            return
+        ch.token = node.token
+        ch.length += node.length
+        ch.ref_idx -= node.length
+        ch.parent = node.parent
+        ch.stamp = max(ch.stamp, node.stamp)
+        node.parent.children[node.token] = ch  # type: ignore[union-attr, index]
+        path[-1] = ch
+
+    def _repoint(self, path: list[_Node], seq_id: int) -> None:
+        """Give path nodes that reference ``seq_id`` a reference into another sequence."""
+        if not path or not any(n.ref_seq == seq_id for n in path):
+            return
+        leaf, dist = path[-1], 0
+        while leaf.children:
+            leaf = next(iter(leaf.children.values()))
+            dist += leaf.length
+        eps = leaf.endpoints
+        if not eps:
+            return  # only suffixes of seq_id end there: a later suffix of it fixes this
+        other = next((s for s in eps if s != seq_id), None)
+        if other is None:
+            return
+        idx = eps[other] - dist
+        for n in reversed(path):
+            idx -= n.length
+            if n.ref_seq == seq_id:
+                n.ref_seq = other
+                n.ref_idx = idx
+
+    # ------------------------------------------------------------- speculation
+    def _match(self, pattern: list[int]) -> tuple[_Node, int] | None:
+        """The node where ``pattern`` ends and how many of its run's tokens it covers."""
+        node, idx, i, n = self._root, 0, 0, len(pattern)
+        seqs = self._seqs
+        while i < n:
+            kids = node.children
+            if kids is None:
+                return None
+            ch = kids.get(pattern[i])
+            if ch is None:
+                return None
+            r, L = ch.ref_idx, ch.length
+            take = L if L <= n - i else n - i
+            if take > 1 and seqs[ch.ref_seq][r + 1:r + take] != pattern[i + 1:i + take]:
+                return None
+            node, idx, i = ch, take, i + take
+        return node, idx
+
+    def speculate(self, context: list[int], max_spec_tokens: int, max_spec_factor: float = 1.0,
+                  max_spec_offset: float = 0.0, min_token_prob: float = 0.1,
+                  use_tree: bool = False) -> Draft:
+        """Best draft over all matched context suffixes (paper Sec. 3.2).
+
+        For p = 1, 2, ... while context[-p:] occurs: draft up to
+        min(max_spec_tokens, floor(alpha·p + offset)) tokens; the highest score
+        (Σ D) wins, ties to the longer match. Drafts are built from the longest match
+        down and stop once no shorter match could win (its budget bounds its score).
+        """
+        context = list(context[-self.max_depth:])
+        matches: list[tuple[_Node, int]] = []
+        for p in range(1, len(context) + 1):
+            found = self._match(context[-p:])
+            if found is None:
+                break
+            matches.append(found)
+        best = Draft()
+        best_score = -1.0
+        draft_fn = self._draft_tree if use_tree else self._draft_path
+        for p in range(len(matches), 0, -1):
+            budget = _budget(p, max_spec_tokens, max_spec_factor, max_spec_offset)
+            if budget <= best_score:
+                break  # a shorter match cannot beat the best score (budget bounds it)
+            node, idx = matches[p - 1]
+            draft = draft_fn(node, idx, budget, min_token_prob)
+            if draft.score > best_score:
+                best, best_score = draft, draft.score
+                best.match_len = p
+        return best
+
+    def _draft_path(self, node: _Node, idx: int, budget: int, tau: float) -> Draft:
+        """Follow the most frequent child while D >= tau (paper Sec. 3.2, path mode)."""
+        seqs = self._seqs
+        tokens: list[int] = []
+        probs: list[float] = []
+        prob = 1.0
+        while len(tokens) < budget and prob >= tau:
+            if idx < node.length:
+                take = min(node.length - idx, budget - len(tokens))
+                r = node.ref_idx + idx
+                tokens.extend(seqs[node.ref_seq][r:r + take])
+                probs.extend([prob] * take)
+                idx += take
+            else:
+                kids = node.children
+                if not kids:
+                    break
+                ch = max(kids.values(), key=_rank) if len(kids) > 1 else next(iter(kids.values()))
+                prob *= ch.count / node.count
+                node, idx = ch, 0
+        return Draft(tokens, list(range(-1, len(tokens) - 1)), probs, math.fsum(probs), 0)
+
+    def _draft_tree(self, node: _Node, idx: int, budget: int, tau: float) -> Draft:
+        """Best-first expansion by D: the top-``budget`` continuations (tree mode)."""
+        seqs = self._seqs
+        draft = Draft()
+        tick = 0
+        heap: list[tuple[float, int, _Node, int, int]] = [(-1.0, 0, node, idx, -1)]
+        while heap and len(draft.token_ids) < budget:
+            neg, _, node, idx, parent = heapq.heappop(heap)
+            if idx < node.length:
+                draft.token_ids.append(seqs[node.ref_seq][node.ref_idx + idx])
+                draft.parents.append(parent)
+                draft.probs.append(-neg)
+                tick += 1
+                heapq.heappush(heap, (neg, tick, node, idx + 1, len(draft.token_ids) - 1))
+            elif node.children:
+                for ch in sorted(node.children.values(), key=_rank, reverse=True):
+                    prob = -neg * (ch.count / node.count)
+                    if prob >= tau:
+                        tick += 1
+                        heapq.heappush(heap, (-prob, tick, ch, 0, parent))
+        draft.score = math.fsum(draft.probs)
+        return draft
