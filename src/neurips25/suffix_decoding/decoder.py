@@ -1,0 +1,225 @@
+"""One speculative greedy decoding loop; proposers differ, the loop does not.
+
+A *proposer* is a narrow interface (vLLM's proposer style): context in, draft tokens
+and their parents out, plus request lifecycle hooks so a suffix cache can index the
+prompt and, after the request, add the response to its global tree. Vanilla greedy is
+the proposer that never drafts, so greedy / prompt lookup / suffix decoding run the
+very same loop and comparisons differ only in the proposer (SuffixDecoding §4 setup).
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import torch
+
+from neurips25.suffix_decoding.verify import cache_length, forward_tokens, new_cache, verify_step
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A draft tree: ``parents[i]`` is an earlier index or -1 (child of the context end)."""
+
+    tokens: list[int]
+    parents: list[int]
+
+
+EMPTY = Proposal([], [])
+
+
+class Proposer(Protocol):
+    name: str
+
+    def begin(self, request_id: int, prompt: Sequence[int]) -> None: ...
+
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal: ...
+
+    def extend(self, request_id: int, new_tokens: Sequence[int]) -> None: ...
+
+    def end(self, request_id: int) -> None: ...
+
+
+class GreedyProposer:
+    """Vanilla greedy decoding: never drafts."""
+
+    name = "greedy"
+
+    def begin(self, request_id: int, prompt: Sequence[int]) -> None:
+        pass
+
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal:
+        return EMPTY
+
+    def extend(self, request_id: int, new_tokens: Sequence[int]) -> None:
+        pass
+
+    def end(self, request_id: int) -> None:
+        pass
+
+
+def prune_depth(p: Proposal, max_depth: int) -> Proposal:
+    """Drop draft nodes deeper than ``max_depth`` (root children have depth 1); reindex."""
+    if max_depth <= 0:
+        return EMPTY
+    depth: list[int] = []
+    new_index: dict[int, int] = {}
+    toks, pars = [], []
+    for i, (t, par) in enumerate(zip(p.tokens, p.parents, strict=True)):
+        d = 1 if par < 0 else depth[par] + 1
+        depth.append(d)
+        if d <= max_depth and (par < 0 or par in new_index):
+            new_index[i] = len(toks)
+            toks.append(int(t))
+            pars.append(-1 if par < 0 else new_index[par])
+    return Proposal(toks, pars)
+
+
+@dataclass
+class GenStats:
+    """Per-request accounting: steps = model calls after prefill."""
+
+    steps: int = 0
+    accepted: list[int] = field(default_factory=list)  # draft tokens accepted per step
+    drafted: list[int] = field(default_factory=list)  # draft tokens verified per step
+    emitted: int = 0
+    spec_s: float = 0.0  # time inside the proposer (propose + extend + begin/end)
+    forward_s: float = 0.0  # verification forward + acceptance + KV compaction
+    prefill_s: float = 0.0
+    total_s: float = 0.0
+
+    @property
+    def tokens_per_step(self) -> float:
+        return self.emitted / max(self.steps, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "steps": self.steps, "emitted": self.emitted,
+            "accepted_per_step": self.accepted, "drafted_per_step": self.drafted,
+            "tokens_per_step": self.tokens_per_step, "spec_s": self.spec_s,
+            "forward_s": self.forward_s, "prefill_s": self.prefill_s, "total_s": self.total_s,
+        }
+
+
+def _max_positions(config: Any) -> int | None:
+    for name in ("max_position_embeddings", "n_positions"):
+        v = getattr(config, name, None)
+        if isinstance(v, int) and v > 0:
+            return v
+    return None
+
+
+class SpeculativeDecoder:
+    """Greedy decoding of one request at a time with drafts from ``proposer``.
+
+    ``max_spec_tokens`` caps the draft size per step (CPU verification cost grows with it).
+    """
+
+    def __init__(self, model: torch.nn.Module, proposer: Proposer | None = None, *,
+                 max_spec_tokens: int = 32, eos_token_ids: Iterable[int] | None = None) -> None:
+        if max_spec_tokens < 0:
+            raise ValueError(f"max_spec_tokens must be >= 0, got {max_spec_tokens}")
+        self.model = model.eval()
+        self.proposer: Proposer = proposer if proposer is not None else GreedyProposer()
+        self.max_spec_tokens = max_spec_tokens
+        if eos_token_ids is None:
+            eos = getattr(model.config, "eos_token_id", None)
+            eos_token_ids = [] if eos is None else ([eos] if isinstance(eos, int) else eos)
+        self.eos_ids = frozenset(int(e) for e in eos_token_ids)
+        self._ids = itertools.count()
+
+    @torch.no_grad()
+    def generate(self, input_ids: Sequence[int] | torch.Tensor, max_new_tokens: int,
+                 request_id: int | None = None) -> tuple[list[int], GenStats]:
+        """Greedy continuation of one prompt (ids, or a (1, T) tensor): (new tokens, stats)."""
+        prompt = _as_list(input_ids)
+        if not prompt:
+            raise ValueError("prompt must hold at least one token")
+        if max_new_tokens < 0:
+            raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}")
+        limit = _max_positions(self.model.config)
+        if limit is not None and len(prompt) + max_new_tokens > limit:
+            raise ValueError(f"prompt ({len(prompt)}) + max_new_tokens ({max_new_tokens}) "
+                             f"exceeds the model's {limit} positions")
+        rid = next(self._ids) if request_id is None else request_id
+        stats, out = GenStats(), []
+        t_start = time.perf_counter()
+        if max_new_tokens == 0:
+            return out, stats
+        t = time.perf_counter()
+        self.proposer.begin(rid, prompt)
+        stats.spec_s += time.perf_counter() - t
+        t = time.perf_counter()
+        cache = new_cache(self.model)
+        if len(prompt) > 1:
+            forward_tokens(self.model, cache, prompt[:-1], 0)
+        stats.prefill_s = time.perf_counter() - t
+        context, root = list(prompt), prompt[-1]
+        try:
+            while True:
+                remaining = max_new_tokens - len(out)
+                t = time.perf_counter()
+                k = min(self.max_spec_tokens, remaining - 1)
+                draft = self.proposer.propose(rid, context, k) if k > 0 else EMPTY
+                draft = _cap(draft, k, remaining - 1)
+                stats.spec_s += time.perf_counter() - t
+                t = time.perf_counter()
+                step = verify_step(self.model, cache, root, draft.tokens, draft.parents,
+                                   budget=remaining, eos_ids=self.eos_ids)
+                stats.forward_s += time.perf_counter() - t
+                stats.steps += 1
+                stats.accepted.append(step.accepted)
+                stats.drafted.append(len(draft.tokens))
+                out.extend(step.tokens)
+                context.extend(step.tokens)
+                root = step.tokens[-1]
+                t = time.perf_counter()
+                self.proposer.extend(rid, step.tokens)
+                stats.spec_s += time.perf_counter() - t
+                if step.finished:
+                    break
+        finally:
+            t = time.perf_counter()
+            self.proposer.end(rid)
+            stats.spec_s += time.perf_counter() - t
+        assert cache_length(cache) == len(prompt) + len(out) - 1
+        stats.emitted = len(out)
+        stats.total_s = time.perf_counter() - t_start
+        return out, stats
+
+
+def _cap(draft: Proposal, max_tokens: int, max_depth: int) -> Proposal:
+    """Enforce the size and depth budgets whatever the proposer returned."""
+    if not draft.tokens or max_tokens <= 0:
+        return EMPTY
+    if len(draft.tokens) > max_tokens:  # parents precede children: a prefix stays a tree
+        draft = Proposal(list(draft.tokens[:max_tokens]), list(draft.parents[:max_tokens]))
+    return prune_depth(draft, max_depth)
+
+
+def _as_list(ids: Sequence[int] | torch.Tensor) -> list[int]:
+    if isinstance(ids, torch.Tensor):
+        if ids.dim() == 2:
+            if ids.shape[0] != 1:
+                raise ValueError(f"one request at a time: got a batch of {ids.shape[0]}")
+            ids = ids[0]
+        return [int(x) for x in ids.tolist()]
+    return [int(x) for x in ids]
+
+
+def greedy_reference(model: torch.nn.Module, prompt: Sequence[int], max_new_tokens: int,
+                     eos_token_ids: Iterable[int] = ()) -> list[int]:
+    """Greedy decoding by full recomputation, no cache: the oracle for losslessness."""
+    eos = set(eos_token_ids)
+    seq, out = list(prompt), []
+    with torch.no_grad():
+        for _ in range(max_new_tokens):
+            logits = model(input_ids=torch.tensor([seq], device=model.device)).logits[0, -1]
+            tok = int(logits.argmax())
+            out.append(tok)
+            seq.append(tok)
+            if tok in eos:
+                break
+    return out

@@ -1,0 +1,256 @@
+"""Lossless tree verification for any local Hugging Face causal LM (SuffixDecoding §3, Fig. 2).
+
+One forward pass scores a whole draft tree. Node 0 is the *root*: the last committed
+token, whose KV entry is not cached yet. Draft node i (1..n) has a parent index < i.
+Every node attends to the cached prefix and to its own ancestors (itself included), and
+sits at position ``prefix_len + depth``; with that 4D additive float mask and those
+position ids, node i's logits equal the logits of a plain causal pass over
+``prefix + root-to-i path`` (the tree-attention identity of SpecInfer/Medusa that the
+paper's verifier relies on).
+
+Greedy acceptance keeps the longest root path whose tokens equal the model's argmax and
+adds the argmax after that path (the *bonus* token), so the output is token-for-token
+what greedy decoding gives. The KV cache is then compacted to prefix + root + accepted
+path, exactly the cache a sequential greedy decoder would hold.
+
+Works with transformers' ``DynamicCache`` (``cache.layers[i].keys`` in 5.x,
+``cache.key_cache[i]`` in 4.x), eager and sdpa attention. Sliding-window caches are
+refused: a sliding layer cannot be compacted by index.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class TreeInputs:
+    """Model inputs for one verification pass over root + draft (T = 1 + n nodes)."""
+
+    input_ids: torch.Tensor  # (1, T)
+    position_ids: torch.Tensor  # (1, T) = prefix_len + depth
+    attention_mask: torch.Tensor  # (1, 1, T, prefix_len + T), 0 visible, finfo.min hidden
+    depth: np.ndarray  # (T,) depth of each node, root = 0
+
+
+def full_parents(parents: Sequence[int]) -> list[int]:
+    """Draft parents (-1 = child of the root) -> parents over root+draft (root's is -1)."""
+    out = [-1]
+    for i, p in enumerate(parents):
+        if not -1 <= p < i:
+            raise ValueError(f"draft parent {p} of node {i} must be -1 or an earlier node index")
+        out.append(p + 1)
+    return out
+
+
+def ancestor_matrix(parents_full: Sequence[int]) -> np.ndarray:
+    """anc[i, j] = node j is on the root-to-i path (i itself included); (T, T) bool."""
+    t = len(parents_full)
+    anc = np.zeros((t, t), dtype=bool)
+    for i, p in enumerate(parents_full):
+        if p >= 0:
+            anc[i] = anc[p]
+        anc[i, i] = True
+    return anc
+
+
+def build_tree_inputs(
+    root_token: int,
+    draft_tokens: Sequence[int],
+    parents: Sequence[int],
+    prefix_len: int,
+    dtype: torch.dtype = torch.float32,
+    device: torch.device | str = "cpu",
+) -> TreeInputs:
+    """Input ids, position ids (prefix_len + depth) and the 4D additive tree mask."""
+    if len(draft_tokens) != len(parents):
+        raise ValueError(f"{len(draft_tokens)} draft tokens but {len(parents)} parents")
+    pf = full_parents(parents)
+    anc = ancestor_matrix(pf)
+    depth = anc.sum(axis=1) - 1
+    t = len(pf)
+    visible = np.ones((t, prefix_len + t), dtype=bool)
+    visible[:, prefix_len:] = anc
+    mask = torch.zeros((1, 1, t, prefix_len + t), dtype=dtype, device=device)
+    mask.masked_fill_(torch.from_numpy(~visible).to(device), torch.finfo(dtype).min)
+    ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=device)
+    pos = torch.from_numpy(prefix_len + depth).to(device=device, dtype=torch.long)[None]
+    return TreeInputs(ids, pos, mask, depth)
+
+
+def greedy_accept(
+    draft_tokens: Sequence[int], parents: Sequence[int], argmax: Sequence[int]
+) -> tuple[list[int], int]:
+    """Longest root path whose tokens equal the model's argmax, plus the bonus token.
+
+    ``argmax[k]`` is the model's greedy next token after node k (k = 0 is the root).
+    Returns (accepted draft node indices as root+draft indices 1..n, bonus token).
+    """
+    pf = full_parents(parents)
+    children: dict[int, list[int]] = {}
+    for i in range(1, len(pf)):
+        children.setdefault(pf[i], []).append(i)
+
+    def longest(node: int) -> list[int]:  # duplicate siblings: take the deepest match
+        want, best = int(argmax[node]), []
+        for c in children.get(node, ()):
+            if draft_tokens[c - 1] == want:
+                cand = [c, *longest(c)]
+                if len(cand) > len(best):
+                    best = cand
+        return best
+
+    path = longest(0)
+    return path, int(argmax[path[-1] if path else 0])
+
+
+def _layer_kv(cache: object) -> list[tuple[object, str, str]]:
+    """(holder, key attr, value attr) per layer for transformers 5.x and 4.x caches."""
+    layers = getattr(cache, "layers", None)
+    if layers is not None:
+        for layer in layers:
+            if hasattr(layer, "sliding_window") or hasattr(layer, "cumulative_length"):
+                raise NotImplementedError("sliding-window KV caches cannot be compacted by index")
+        return [(layer, "keys", "values") for layer in layers]
+    if hasattr(cache, "key_cache"):  # transformers 4.x DynamicCache
+        return [(_ListSlot(cache.key_cache, cache.value_cache, i), "k", "v")
+                for i in range(len(cache.key_cache))]
+    raise TypeError(f"unsupported KV cache type {type(cache).__name__}; use DynamicCache")
+
+
+class _ListSlot:
+    """Adapter exposing slot i of 4.x key/value lists as attributes ``k`` / ``v``."""
+
+    def __init__(self, keys: list, values: list, i: int) -> None:
+        self._k, self._v, self._i = keys, values, i
+
+    @property
+    def k(self) -> torch.Tensor:
+        return self._k[self._i]
+
+    @k.setter
+    def k(self, t: torch.Tensor) -> None:
+        self._k[self._i] = t
+
+    @property
+    def v(self) -> torch.Tensor:
+        return self._v[self._i]
+
+    @v.setter
+    def v(self, t: torch.Tensor) -> None:
+        self._v[self._i] = t
+
+
+def cache_length(cache: object) -> int:
+    """Number of positions held by the cache (0 when empty)."""
+    slots = _layer_kv(cache)
+    if not slots:
+        return 0
+    holder, k, _ = slots[0]
+    keys = getattr(holder, k)
+    return 0 if keys is None or keys.numel() == 0 else int(keys.shape[-2])
+
+
+def compact_cache(cache: object, prefix_len: int, keep_nodes: Sequence[int]) -> None:
+    """Keep the first ``prefix_len`` positions plus tree nodes ``keep_nodes`` (in order).
+
+    ``keep_nodes`` index root+draft (0 = root); the tree's node k sits at cache position
+    ``prefix_len + k``. A contiguous ``0..m`` keep is a plain slice (no copy).
+    """
+    keep = list(keep_nodes)
+    contiguous = keep == list(range(len(keep)))
+    idx = None if contiguous else torch.tensor(
+        list(range(prefix_len)) + [prefix_len + k for k in keep], dtype=torch.long)
+    end = prefix_len + len(keep)
+    for holder, ka, va in _layer_kv(cache):
+        for attr in (ka, va):
+            t = getattr(holder, attr)
+            if contiguous:
+                setattr(holder, attr, t[..., :end, :])
+            else:
+                setattr(holder, attr, t.index_select(-2, idx.to(t.device)))
+
+
+def _cache_kwarg(model: torch.nn.Module) -> str:
+    """transformers 5.x calls the cache argument ``cache``; 4.x ``past_key_values``."""
+    params = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in params else "past_key_values"
+
+
+def new_cache(model: torch.nn.Module) -> object:
+    """An empty DynamicCache suited to ``model``."""
+    from transformers import DynamicCache
+
+    try:
+        return DynamicCache(config=model.config)
+    except TypeError:  # transformers 4.x: no config argument
+        return DynamicCache()
+
+
+@torch.no_grad()
+def forward_tokens(model: torch.nn.Module, cache: object, ids: Sequence[int],
+                   start: int) -> torch.Tensor:
+    """Plain causal forward of ``ids`` at positions start.. on top of ``cache``; (T, V) logits."""
+    x = torch.tensor([list(ids)], dtype=torch.long, device=model.device)
+    pos = torch.arange(start, start + x.shape[1], device=model.device)[None]
+    out = model(input_ids=x, position_ids=pos, use_cache=True, **{_cache_kwarg(model): cache})
+    return out.logits[0]
+
+
+@torch.no_grad()
+def forward_tree(model: torch.nn.Module, cache: object, root_token: int,
+                 draft_tokens: Sequence[int], parents: Sequence[int]) -> torch.Tensor:
+    """One tree-masked forward over root + draft on top of ``cache``; (1 + n, V) logits.
+
+    The cache grows by 1 + n positions (tree order); call ``compact_cache`` afterwards.
+    """
+    prefix_len = cache_length(cache)
+    if not draft_tokens:  # a plain decode step: the model's own causal mask is exact
+        return forward_tokens(model, cache, [root_token], prefix_len)
+    dtype = next(model.parameters()).dtype
+    ti = build_tree_inputs(root_token, draft_tokens, parents, prefix_len, dtype, model.device)
+    out = model(input_ids=ti.input_ids, position_ids=ti.position_ids,
+                attention_mask=ti.attention_mask, use_cache=True,
+                **{_cache_kwarg(model): cache})
+    return out.logits[0]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    tokens: list[int]  # accepted draft tokens + bonus, cut at EOS / budget
+    accepted: int  # draft tokens accepted (bonus excluded), after cuts
+    finished: bool  # EOS emitted or budget exhausted
+
+
+@torch.no_grad()
+def verify_step(model: torch.nn.Module, cache: object, root_token: int,
+                draft_tokens: Sequence[int], parents: Sequence[int], *,
+                budget: int, eos_ids: frozenset[int] = frozenset()) -> StepResult:
+    """Score a draft, accept greedily, compact the cache; cut output at EOS or ``budget``.
+
+    The cache must hold every committed token except ``root_token``. Afterwards it holds
+    every committed token except the last one returned (the next root). When the
+    output is cut (EOS or budget) the request is over and the cache is left compacted
+    to the emitted tokens minus the last one, which keeps the invariant.
+    """
+    if budget < 1:
+        raise ValueError(f"budget must be >= 1, got {budget}")
+    prefix_len = cache_length(cache)
+    logits = forward_tree(model, cache, root_token, draft_tokens, parents)
+    argmax = logits.argmax(-1).tolist()
+    path, bonus = greedy_accept(draft_tokens, parents, argmax)
+    tokens = [draft_tokens[k - 1] for k in path] + [bonus]
+    finished = False
+    for j, tok in enumerate(tokens):  # EOS inside the accepted draft ends the request
+        if tok in eos_ids:
+            tokens, finished = tokens[: j + 1], True
+            break
+    if len(tokens) >= budget:
+        tokens, finished = tokens[:budget], True
+    path = path[: len(tokens) - 1]
+    compact_cache(cache, prefix_len, [0, *path])
+    return StepResult(tokens=tokens, accepted=len(path), finished=finished)

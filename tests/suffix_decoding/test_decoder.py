@@ -1,0 +1,129 @@
+"""Greedy losslessness of the speculative loop over 200+ random prompts on random tiny models."""
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+import torch
+
+from neurips25.suffix_decoding.decoder import (
+    GreedyProposer,
+    Proposal,
+    SpeculativeDecoder,
+    greedy_reference,
+    prune_depth,
+)
+from neurips25.suffix_decoding.demo.tiny import tiny_random_model
+
+torch.set_num_threads(1)
+
+
+class NoisyOracle:
+    """Drafts the true greedy continuation, corrupted at random, with decoy branches.
+
+    It ignores ``max_tokens`` on purpose (the loop must enforce budgets) and its chain
+    runs past EOS and past ``max_new_tokens`` (the loop must cut there).
+    """
+
+    name = "oracle"
+
+    def __init__(self, rng: random.Random, vocab: int) -> None:
+        self.rng, self.vocab = rng, vocab
+        self.truth: list[int] = []
+        self.prompt_len = 0
+        self.calls = 0
+
+    def begin(self, request_id: int, prompt: Sequence[int]) -> None:
+        self.prompt_len = len(prompt)
+
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal:
+        self.calls += 1
+        r = self.rng
+        pos = len(context) - self.prompt_len
+        chain = self.truth[pos: pos + r.randint(0, 12)]
+        if chain and r.random() < 0.5:  # corrupt one position
+            chain[r.randrange(len(chain))] = r.randrange(self.vocab)
+        tokens: list[int] = []
+        parents: list[int] = []
+        prev = -1
+        for tok in chain:
+            for _ in range(r.choice((0, 0, 1, 2))):  # decoy siblings before/after
+                tokens.append(r.randrange(self.vocab))
+                parents.append(prev)
+            tokens.append(tok)
+            parents.append(prev)
+            prev = len(tokens) - 1
+        if r.random() < 0.2:  # a random decoy subtree hanging anywhere
+            for _ in range(r.randint(1, 4)):
+                parents.append(r.randrange(-1, len(tokens)))
+                tokens.append(r.randrange(self.vocab))
+        return Proposal(tokens, parents)
+
+    def extend(self, request_id: int, new_tokens: Sequence[int]) -> None:
+        pass
+
+    def end(self, request_id: int) -> None:
+        pass
+
+
+CONFIGS = [(k, a) for k in ("llama", "gpt2") for a in ("eager", "sdpa")]
+
+
+@pytest.mark.parametrize("kind,attn", CONFIGS)
+def test_lossless_over_random_prompts(kind, attn):
+    """50 prompts per config, 200 in all: EOS inside drafts, max_new_tokens 0..14."""
+    vocab = 24  # small vocab: EOS is hit often
+    model = tiny_random_model(kind, attn, vocab=vocab, seed=11)
+    rng = random.Random(CONFIGS.index((kind, attn)))
+    oracle = NoisyOracle(rng, vocab)
+    dec = SpeculativeDecoder(model, oracle, max_spec_tokens=rng.choice((4, 16)))
+    eos_hits = multi_accept = 0
+    for i in range(50):
+        prompt = [rng.randrange(vocab) for _ in range(rng.randint(1, 10))]
+        max_new = rng.randint(0, 14)
+        truth = greedy_reference(model, prompt, max_new + 4)  # the oracle drafts past the end
+        eos = rng.choice(truth) if rng.random() < 0.5 else rng.randrange(vocab)
+        want = truth[:max_new]
+        if eos in want:
+            want = want[: want.index(eos) + 1]
+        oracle.truth = truth
+        dec.eos_ids = frozenset({eos})
+        dec.max_spec_tokens = rng.choice((1, 3, 16))
+        got, stats = dec.generate(prompt, max_new, request_id=i)
+        assert got == want, (kind, attn, i, prompt, max_new, eos)
+        assert stats.emitted == len(got) == sum(stats.accepted) + stats.steps
+        assert all(d <= dec.max_spec_tokens for d in stats.drafted)
+        eos_hits += bool(want) and want[-1] == eos and len(want) < max_new
+        multi_accept += any(a >= 2 for a in stats.accepted)
+    assert eos_hits >= 5 and multi_accept >= 5  # the edge cases really were exercised
+
+
+def test_greedy_proposer_matches_hf_generate():
+    model = tiny_random_model("llama", "sdpa", seed=3)
+    prompt = [5, 9, 2, 7]
+    got, stats = SpeculativeDecoder(model, GreedyProposer()).generate(prompt, 12)
+    want = model.generate(torch.tensor([prompt]), max_new_tokens=12, min_new_tokens=12,
+                          do_sample=False)[0, len(prompt):].tolist()
+    assert got == want and stats.steps == 12 and sum(stats.drafted) == 0
+
+
+def test_prune_depth_keeps_ancestor_closed_tree():
+    p = Proposal([10, 11, 12, 13, 14], [-1, 0, 1, -1, 3])
+    q = prune_depth(p, 2)
+    assert q == Proposal([10, 11, 13, 14], [-1, 0, -1, 2])
+    assert prune_depth(p, 0) == Proposal([], [])
+
+
+def test_bad_requests_are_rejected():
+    model = tiny_random_model("gpt2", "eager", positions=16)
+    dec = SpeculativeDecoder(model)
+    with pytest.raises(ValueError, match="at least one token"):
+        dec.generate([], 3)
+    with pytest.raises(ValueError, match="positions"):
+        dec.generate([1] * 10, 10)
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        dec.generate([1], -1)
+    with pytest.raises(ValueError, match="one request at a time"):
+        dec.generate(torch.ones(2, 3, dtype=torch.long), 2)
+    assert dec.generate([1, 2], 0)[0] == []
