@@ -1,0 +1,48 @@
+"""Deep contrastive RL: residual networks to hundreds of layers for goal-conditioned RL.
+
+Wang et al., "1000 Layer Networks for Self-Supervised RL: Scaling Depth Can Enable New
+Goal-Reaching Capabilities" (arXiv 2503.14858, NeurIPS 2025 best paper), in PyTorch:
+the paper's residual MLP (``ResidualMLP``), the contrastive critic and tanh-Gaussian
+actor, the InfoNCE + logsumexp losses, an episode buffer with geometric relabelling,
+batched point mazes, and the depth experiment. Torch-backed names load on first use so
+that ``import neurips25.deep_crl`` (and the CLI) stays fast.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from neurips25.deep_crl.claims import CLAIMS
+from neurips25.deep_crl.experiment import Config, run
+from neurips25.study import Study
+
+_LAZY = {
+    "EpisodeBuffer": "buffer", "truncated_geometric": "buffer",
+    "LAYOUTS": "envs.maze", "MazeSpec": "envs.maze", "PointMaze": "envs.maze", "bfs_distances": "envs.maze",
+    "critic_loss": "losses", "energy": "losses", "infonce": "losses", "logsumexp_penalty": "losses",
+    "pairwise_energy": "losses",
+    "Actor": "networks", "Critic": "networks", "ResidualMLP": "networks", "residual_mlp_param_count": "networks",
+    "CRLConfig": "train", "evaluate": "train", "train": "train",
+    "q_map": "analysis", "topology_score": "analysis",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"neurips25.deep_crl.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'neurips25.deep_crl' has no attribute {name!r}")
+
+
+STUDY = Study(
+    name="deep_crl",
+    title="1000 Layer Networks for Self-Supervised RL",
+    arxiv="2503.14858",
+    finding="Deeper (residual, LayerNorm, swish) networks let contrastive RL reach goals that 4-layer ones cannot.",
+    config_cls=Config,
+    run=run,
+    claims=CLAIMS,
+    quick_runtime="~3 min",
+    figures_note="depth_success.png: success vs depth; learning_curves.png; q_maps.png: Fig. 9 analogue",
+)
+
+__all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

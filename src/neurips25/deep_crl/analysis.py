@@ -1,0 +1,61 @@
+"""Q-value maps over the maze and a topology score (the paper's Fig. 9 analogue).
+
+Fig. 9 of arXiv 2503.14858: for a goal behind a wall, a shallow critic's Q falls off
+with Euclidean distance (it "sees through" the wall), a deep critic's with the distance
+along the maze. We evaluate V(s) = max over a 3 x 3 action grid of Q(s, a, g) at every
+free cell centre and compare its Spearman correlation with -geodesic and -Euclidean
+distance to the goal: topology score = rho_geodesic - rho_euclidean (> 0: follows the maze).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+
+from neurips25.deep_crl.envs.maze import PointMaze, bfs_distances
+from neurips25.deep_crl.networks import Critic
+
+ACTION_GRID = torch.tensor([[ax, ay] for ax in (-1.0, 0.0, 1.0) for ay in (-1.0, 0.0, 1.0)])
+
+
+def far_goal_cell(env: PointMaze) -> tuple[int, int]:
+    """The free cell with the largest geodesic/Euclidean ratio from S: the goal 'behind the wall'."""
+    best, best_ratio = env.start_cell, -1.0
+    s = np.array(env.start_cell)
+    for cell in env.free_cells:
+        eu = float(np.linalg.norm(cell - s))
+        if eu == 0:
+            continue
+        ratio = env.start_dist[tuple(cell)] / eu
+        if ratio > best_ratio + 1e-9 or (abs(ratio - best_ratio) < 1e-9 and env.start_dist[tuple(cell)] > env.start_dist[best]):
+            best, best_ratio = (int(cell[0]), int(cell[1])), ratio
+    return best
+
+
+@torch.no_grad()
+def q_map(critic: Critic, env: PointMaze, goal_cell: tuple[int, int]) -> np.ndarray:
+    """max_a Q(s, a, g) at each free cell centre (NaN on walls), goal at ``goal_cell``'s centre."""
+    cells = env.free_cells
+    pos = env.cell_center(cells)
+    obs = env.observe(pos)
+    goal = env.goal_obs(env.cell_center(np.array([goal_cell]))).expand(len(cells), 2)
+    n_a = len(ACTION_GRID)
+    q = critic(obs.repeat_interleave(n_a, 0), ACTION_GRID.repeat(len(cells), 1), goal.repeat_interleave(n_a, 0))
+    out = np.full(env.walls_np.shape, np.nan)
+    out[cells[:, 0], cells[:, 1]] = q.view(len(cells), n_a).max(1).values.numpy()
+    return out
+
+
+def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, int]) -> dict[str, float]:
+    """Spearman of Q with -geodesic and -Euclidean distance to the goal over free cells (goal excluded)."""
+    geo = bfs_distances(walls, goal_cell)
+    cells = np.argwhere(~walls)
+    cells = cells[(cells != np.array(goal_cell)).any(1)]
+    q = qmap[cells[:, 0], cells[:, 1]]
+    g = geo[cells[:, 0], cells[:, 1]]
+    e = np.linalg.norm(cells - np.array(goal_cell), axis=1)
+    if np.isnan(q).any() or np.ptp(q) == 0:
+        return {"rho_geodesic": 0.0, "rho_euclidean": 0.0, "score": 0.0}
+    rg = float(spearmanr(q, -g).statistic)
+    re = float(spearmanr(q, -e).statistic)
+    return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re}
