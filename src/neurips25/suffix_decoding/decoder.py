@@ -60,6 +60,59 @@ class GreedyProposer:
         pass
 
 
+class PromptLookupProposer:
+    """vLLM-style n-gram prompt lookup (``baselines.prompt_lookup``): a path of up to k tokens."""
+
+    name = "prompt-lookup"
+
+    def __init__(self, k: int = 8, min_n: int = 1, max_n: int = 4) -> None:
+        self.k, self.min_n, self.max_n = k, min_n, max_n
+
+    def begin(self, request_id: int, prompt: Sequence[int]) -> None:
+        pass
+
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal:
+        from neurips25.suffix_decoding.baselines import prompt_lookup
+
+        toks, _ = prompt_lookup(context, min(self.k, max_tokens), self.min_n, self.max_n)
+        return Proposal(toks, list(range(-1, len(toks) - 1)))
+
+    def extend(self, request_id: int, new_tokens: Sequence[int]) -> None:
+        pass
+
+    def end(self, request_id: int) -> None:
+        pass
+
+
+class SuffixProposer:
+    """SuffixDecoding drafts from a ``SuffixCache`` (per-request + global trees, §3).
+
+    The prompt opens a request, accepted tokens extend it (and the global tree), and the
+    response stays in the global tree after the request, so later requests benefit.
+    """
+
+    def __init__(self, cache: Any, *, max_spec_factor: float = 1.0,
+                 max_spec_offset: float = 0.0, min_token_prob: float = 0.1,
+                 use_tree: bool = False) -> None:
+        self.cache = cache
+        self.kw = dict(max_spec_factor=max_spec_factor, max_spec_offset=max_spec_offset,
+                       min_token_prob=min_token_prob, use_tree=use_tree)
+        self.name = "suffix-tree" if use_tree else "suffix"
+
+    def begin(self, request_id: int, prompt: Sequence[int]) -> None:
+        self.cache.start_request(request_id, prompt)
+
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal:
+        d = self.cache.speculate(request_id, context, max_spec_tokens=max_tokens, **self.kw)
+        return Proposal(list(d.token_ids), list(d.parents))
+
+    def extend(self, request_id: int, new_tokens: Sequence[int]) -> None:
+        self.cache.add_response_tokens(request_id, list(new_tokens))
+
+    def end(self, request_id: int) -> None:
+        self.cache.stop_request(request_id)
+
+
 def prune_depth(p: Proposal, max_depth: int) -> Proposal:
     """Drop draft nodes deeper than ``max_depth`` (root children have depth 1); reindex."""
     if max_depth <= 0:
@@ -111,6 +164,9 @@ def _max_positions(config: Any) -> int | None:
     return None
 
 
+_REQUEST_IDS = itertools.count()  # unique across decoders that share one suffix cache
+
+
 class SpeculativeDecoder:
     """Greedy decoding of one request at a time with drafts from ``proposer``.
 
@@ -128,7 +184,6 @@ class SpeculativeDecoder:
             eos = getattr(model.config, "eos_token_id", None)
             eos_token_ids = [] if eos is None else ([eos] if isinstance(eos, int) else eos)
         self.eos_ids = frozenset(int(e) for e in eos_token_ids)
-        self._ids = itertools.count()
 
     @torch.no_grad()
     def generate(self, input_ids: Sequence[int] | torch.Tensor, max_new_tokens: int,
@@ -143,7 +198,7 @@ class SpeculativeDecoder:
         if limit is not None and len(prompt) + max_new_tokens > limit:
             raise ValueError(f"prompt ({len(prompt)}) + max_new_tokens ({max_new_tokens}) "
                              f"exceeds the model's {limit} positions")
-        rid = next(self._ids) if request_id is None else request_id
+        rid = next(_REQUEST_IDS) if request_id is None else request_id
         stats, out = GenStats(), []
         t_start = time.perf_counter()
         if max_new_tokens == 0:
@@ -223,3 +278,19 @@ def greedy_reference(model: torch.nn.Module, prompt: Sequence[int], max_new_toke
             if tok in eos:
                 break
     return out
+
+
+def SuffixDecoder(model: torch.nn.Module, cache: Any = None, *, max_spec_tokens: int = 32,
+                  max_spec_factor: float = 1.0, max_spec_offset: float = 0.0,
+                  min_token_prob: float = 0.1, use_tree: bool = False,
+                  eos_token_ids: Iterable[int] | None = None) -> SpeculativeDecoder:
+    """Suffix decoding on ``model`` with ``cache`` (a new ``SuffixCache`` if None)."""
+    if cache is None:
+        from neurips25.suffix_decoding.cache import SuffixCache
+
+        cache = SuffixCache()
+    proposer = SuffixProposer(cache, max_spec_factor=max_spec_factor,
+                              max_spec_offset=max_spec_offset,
+                              min_token_prob=min_token_prob, use_tree=use_tree)
+    return SpeculativeDecoder(model, proposer, max_spec_tokens=max_spec_tokens,
+                              eos_token_ids=eos_token_ids)

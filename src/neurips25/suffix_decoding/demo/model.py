@@ -1,0 +1,172 @@
+"""Train (or load from the user cache) the demo model: a small Llama + a local BPE tokenizer.
+
+Nothing is downloaded: the tokenizer is trained here with ``tokenizers`` on the task
+corpus and the model is a ``LlamaForCausalLM`` trained from scratch. The result is a
+normal Hugging Face model folder (``save_pretrained``), so ``neurips25 generate --model``
+runs on it like on any user model. Folders are keyed by a hash of the config and
+written atomically (temp folder + rename).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import random
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurips25.common.progress import NullProgress, Progress
+from neurips25.suffix_decoding.demo.tasks import EOS, KINDS, Request, make_requests
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DemoModelConfig:
+    seed: int = 0
+    vocab_size: int = 1024
+    hidden: int = 128
+    layers: int = 4
+    heads: int = 4
+    intermediate: int = 352
+    max_positions: int = 256
+    train_requests: int = 6000
+    mix: tuple[float, float, float] = (0.45, 0.35, 0.20)  # tool, edit, chat
+    steps: int = 1200
+    batch: int = 24
+    lr: float = 3e-3
+    warmup: int = 60
+
+    def key(self) -> str:
+        blob = json.dumps({"v": FORMAT_VERSION, **dataclasses.asdict(self)}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    """$NEURIPS25_CACHE, else $XDG_CACHE_HOME/neurips25, else ~/.cache/neurips25."""
+    if os.environ.get("NEURIPS25_CACHE"):
+        return Path(os.environ["NEURIPS25_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "neurips25"
+
+
+def model_dir(cfg: DemoModelConfig) -> Path:
+    return cache_root() / "suffix_decoding" / f"demo-{cfg.key()}"
+
+
+def training_requests(cfg: DemoModelConfig) -> list[Request]:
+    counts = [round(cfg.train_requests * w) for w in cfg.mix]
+    reqs = [q for k, n in zip(KINDS, counts, strict=True)
+            for q in make_requests(k, n, cfg.seed, "train")]
+    random.Random(cfg.seed).shuffle(reqs)
+    return reqs
+
+
+def training_texts(cfg: DemoModelConfig) -> list[str]:
+    return [q.text for q in training_requests(cfg)]
+
+
+def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
+    """Byte-level BPE trained on ``texts``; EOS is a special token."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[EOS],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    tok.train_from_iterator(texts, trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=EOS, pad_token=EOS)
+
+
+def build_model(cfg: DemoModelConfig, vocab: int, eos_id: int) -> Any:
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    mc = LlamaConfig(vocab_size=vocab, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
+                     num_attention_heads=cfg.heads, num_key_value_heads=cfg.heads,
+                     intermediate_size=cfg.intermediate, max_position_embeddings=cfg.max_positions,
+                     tie_word_embeddings=True, bos_token_id=None, eos_token_id=eos_id,
+                     pad_token_id=eos_id)
+    mc._attn_implementation = "sdpa"
+    return LlamaForCausalLM(mc)
+
+
+def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
+    """Train tokenizer + model; returns (model, tokenizer, info with loss curve and CPU s)."""
+    import torch
+
+    progress = progress or NullProgress()
+    torch.manual_seed(cfg.seed)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    reqs = training_requests(cfg)
+    tok = train_tokenizer([q.text for q in reqs], cfg.vocab_size)
+    # prompt and response tokenized apart, as at inference; loss on the response only (SFT)
+    pairs = [(tok(q.prompt)["input_ids"], tok(q.response)["input_ids"]) for q in reqs]
+    pairs = [(p, r) for p, r in pairs if len(p) + len(r) <= cfg.max_positions]
+    model = build_model(cfg, len(tok), tok.eos_token_id)
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01, betas=(0.9, 0.95))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / cfg.warmup)
+                                              * max(0.05, 1 - s / cfg.steps))
+    rng = random.Random(cfg.seed)
+    losses = []
+    for _step in progress.track(range(cfg.steps), "training demo model", total=cfg.steps):
+        batch = [pairs[rng.randrange(len(pairs))] for _ in range(cfg.batch)]
+        width = max(len(p) + len(r) for p, r in batch)
+        x = torch.full((len(batch), width), tok.eos_token_id, dtype=torch.long)
+        y = torch.full((len(batch), width), -100, dtype=torch.long)
+        for i, (p, r) in enumerate(batch):  # right padding: pads never precede real tokens
+            x[i, : len(p) + len(r)] = torch.tensor(p + r)
+            y[i, len(p): len(p) + len(r)] = torch.tensor(r)
+        loss = model(input_ids=x, labels=y).loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        losses.append(float(loss.detach()))
+    model.eval()
+    info = {"train_cpu_s": time.process_time() - cpu0, "train_wall_s": time.perf_counter() - wall0,
+            "loss_curve": losses, "params": sum(p.numel() for p in model.parameters()),
+            "vocab": len(tok)}
+    return model, tok, info
+
+
+def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
+    """The cached demo model for ``cfg`` (trained and saved atomically if absent)."""
+    from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
+
+    progress = progress or NullProgress()
+    path = model_dir(cfg)
+    info_file = path / "neurips25_train_info.json"
+    if not info_file.is_file():
+        progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
+        model, tok, info = train(cfg, progress)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            model.save_pretrained(tmp)
+            tok.save_pretrained(tmp)
+            (tmp / "neurips25_train_info.json").write_text(json.dumps(
+                {**info, "config": dataclasses.asdict(cfg)}), encoding="utf-8")
+            try:
+                os.replace(tmp, path)
+            except OSError:  # another process finished first: keep theirs
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        info["cached"] = False
+    else:
+        info = {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
+    model = LlamaForCausalLM.from_pretrained(path, local_files_only=True).eval()
+    tok = PreTrainedTokenizerFast.from_pretrained(path, local_files_only=True)
+    info["path"] = str(path)
+    return model, tok, info

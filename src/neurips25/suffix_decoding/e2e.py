@@ -1,0 +1,329 @@
+"""End-to-end SuffixDecoding on a real (locally trained) Llama: speed and losslessness.
+
+Side by side on held-out requests, in one process and request-major order (every method
+decodes request i before any decodes request i+1, so machine load hits all alike):
+vanilla greedy, HF ``generate(prompt_lookup_num_tokens=k)``, our prompt-lookup loop, and
+suffix decoding (path and tree drafts) whose global tree was warmed by the model's own
+outputs on earlier *history* requests. Each suffix method owns its cache, so no method
+ever sees another's output of the same request.
+
+Time is measured as process CPU time with one thread: on a shared machine wall time
+mixes in other people's load, CPU time does not. Wall-clock tokens/s is kept beside it.
+CPU verification cost grows with the draft size (unlike a GPU, where a forward of 1 or
+32 tokens costs about the same); ``cost_curve`` measures it, and the speedup follows
+accepted·c(1) / (c(q) + t_spec) (research notes; SuffixDecoding §3.3).
+"""
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurips25.common.progress import Progress
+from neurips25.study import NOT_MEASURABLE, NOT_REPRODUCED, PARTLY, REPRODUCED, Claim
+
+AGENTIC = ("tool", "edit")
+METHODS = ("greedy", "hf-prompt-lookup", "prompt-lookup", "suffix", "suffix-tree")
+
+
+@dataclass(frozen=True)
+class E2EConfig:
+    seed: int = 0
+    train_steps: int = 500  # demo model training steps (cached by config hash)
+    train_requests: int = 6000
+    history_requests: int = 40  # per kind, decoded first to warm the global trees
+    eval_requests: int = 12  # per kind, held out from training and history
+    max_new_tokens: int = 120
+    max_spec_tokens: int = 32  # suffix draft cap per step
+    spec_factor: float = 2.0  # alpha: budget = alpha * match length (paper §3.2)
+    min_token_prob: float = 0.1  # tau
+    pld_k: int = 8  # prompt lookup draft length (fixed k)
+    cost_sizes: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64)
+    cost_repeats: int = 15
+
+    @classmethod
+    def quick(cls) -> E2EConfig:
+        return cls()
+
+    @classmethod
+    def full(cls) -> E2EConfig:
+        return cls(train_steps=3000, history_requests=200, eval_requests=40, cost_repeats=40)
+
+    def model_config(self) -> Any:
+        from neurips25.suffix_decoding.demo.model import DemoModelConfig
+
+        return DemoModelConfig(seed=self.seed, steps=self.train_steps,
+                               train_requests=self.train_requests)
+
+
+def _decoders(model: Any, cfg: E2EConfig, eos: int) -> dict[str, Any]:
+    from neurips25.suffix_decoding.cache import SuffixCache
+    from neurips25.suffix_decoding.decoder import (
+        GreedyProposer,
+        PromptLookupProposer,
+        SpeculativeDecoder,
+        SuffixProposer,
+    )
+
+    def suffix(tree: bool) -> SuffixProposer:
+        return SuffixProposer(SuffixCache(max_depth=24, max_cached_requests=10_000),
+                              max_spec_factor=cfg.spec_factor, min_token_prob=cfg.min_token_prob,
+                              use_tree=tree)
+
+    mk = lambda p, k: SpeculativeDecoder(model, p, max_spec_tokens=k, eos_token_ids=[eos])  # noqa: E731
+    return {"greedy": mk(GreedyProposer(), 0),
+            "prompt-lookup": mk(PromptLookupProposer(cfg.pld_k), cfg.pld_k),
+            "suffix": mk(suffix(False), cfg.max_spec_tokens),
+            "suffix-tree": mk(suffix(True), cfg.max_spec_tokens)}
+
+
+def _warm(caches: list[Any], prompts: list[list[int]], outputs: list[list[int]]) -> None:
+    """Put history responses in each global tree, as a server would have after serving them."""
+    for cache in caches:
+        for i, (p, o) in enumerate(zip(prompts, outputs, strict=True)):
+            rid = f"history-{i}"
+            cache.start_request(rid, p)
+            cache.add_response_tokens(rid, o)
+            cache.stop_request(rid)
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    c0, w0 = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - c0, time.perf_counter() - w0
+
+
+def _hf_prompt_lookup(model: Any, ids: list[int], cfg: E2EConfig, eos: int) -> list[int]:
+    import torch
+
+    x = torch.tensor([ids])
+    out = model.generate(x, attention_mask=torch.ones_like(x), do_sample=False,
+                         max_new_tokens=cfg.max_new_tokens, prompt_lookup_num_tokens=cfg.pld_k,
+                         eos_token_id=eos, pad_token_id=eos)
+    return out[0, len(ids):].tolist()
+
+
+def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[str, Any]:
+    """Per kind and method: throughput, model calls, tokens/step, overhead, losslessness."""
+    from neurips25.suffix_decoding.demo.model import training_requests
+    from neurips25.suffix_decoding.demo.tasks import KINDS, held_out, make_requests
+
+    eos = tok.eos_token_id
+    decs = _decoders(model, cfg, eos)
+    enc = lambda s: tok(s)["input_ids"]  # noqa: E731
+    history = [q for k in KINDS for q in make_requests(k, cfg.history_requests, cfg.seed, "history")]
+    seen = {q.prompt for q in history} | {q.prompt for q in training_requests(cfg.model_config())}
+    evals = {k: held_out(make_requests(k, cfg.eval_requests, cfg.seed, "eval"), seen)
+             for k in KINDS}
+    h_prompts = [enc(q.prompt) for q in history]
+    h_out = [decs["suffix"].generate(p, cfg.max_new_tokens)[0]
+             for p in progress.track(h_prompts, "decoding history requests")]
+    # the "suffix" cache already saw them while decoding; warm the tree method's cache alike
+    _warm([decs["suffix-tree"].proposer.cache], h_prompts, h_out)
+    rows: dict[str, dict[str, list]] = {k: {m: [] for m in METHODS} for k in KINDS}
+    order = [(k, q) for i in range(cfg.eval_requests) for k in KINDS if i < len(evals[k])
+             for q in [evals[k][i]]]
+    for kind, q in progress.track(order, "evaluating methods", total=len(order)):
+        ids = enc(q.prompt)
+        ref = None
+        for m in METHODS:
+            if m == "hf-prompt-lookup":
+                out, cpu, wall = _timed(lambda ids=ids: _hf_prompt_lookup(model, ids, cfg, eos))
+                st = None
+            else:
+                (out, st), cpu, wall = _timed(lambda m=m, ids=ids: decs[m].generate(ids, cfg.max_new_tokens))
+            ref = out if m == "greedy" else ref
+            rows[kind][m].append({"n": len(out), "cpu": cpu, "wall": wall, "same": out == ref,
+                                  "steps": st.steps if st else None,
+                                  "accepted": sum(st.accepted) if st else None,
+                                  "drafted": sum(st.drafted) if st else None,
+                                  "spec": st.spec_s if st else None,
+                                  "total": st.total_s if st else None,
+                                  "exact": tok.decode(out) == q.response if m == "greedy" else None})
+    return {"per_kind": {k: {m: _summarize(v) for m, v in by.items()} for k, by in rows.items()},
+            "agentic": {m: _summarize([r for k in AGENTIC for r in rows[k][m]]) for m in METHODS},
+            "history_requests": len(history),
+            "eval_requests": {k: len(v) for k, v in evals.items()}}
+
+
+def _summarize(rs: list[dict[str, Any]]) -> dict[str, Any]:
+    if not rs:
+        return {}
+    n, cpu, wall = (sum(r[k] for r in rs) for k in ("n", "cpu", "wall"))
+    out = {"requests": len(rs), "tokens": n, "tokens_per_cpu_s": n / max(cpu, 1e-9),
+           "tokens_per_wall_s": n / max(wall, 1e-9), "identical_to_greedy": sum(r["same"] for r in rs)}
+    if rs[0]["steps"] is not None:
+        steps = sum(r["steps"] for r in rs)
+        out.update(model_calls=steps / len(rs), tokens_per_step=n / max(steps, 1),
+                   accepted_per_step=sum(r["accepted"] for r in rs) / max(steps, 1),
+                   drafted_per_step=sum(r["drafted"] for r in rs) / max(steps, 1),
+                   spec_fraction=sum(r["spec"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9))
+    if rs[0]["exact"] is not None:
+        out["greedy_equals_reference"] = sum(r["exact"] for r in rs)
+    return out
+
+
+def cost_curve(model: Any, cfg: E2EConfig, prefix_len: int = 64) -> dict[str, list[float]]:
+    """Median CPU ms of one verification forward (+ compaction) vs draft size q (path)."""
+    import torch
+
+    from neurips25.suffix_decoding.verify import (
+        compact_cache,
+        forward_tokens,
+        new_cache,
+        verify_step,
+    )
+
+    g = torch.Generator().manual_seed(cfg.seed)
+    vocab = model.config.vocab_size
+    prefix = torch.randint(vocab, (prefix_len,), generator=g).tolist()
+    cache = new_cache(model)
+    forward_tokens(model, cache, prefix[:-1], 0)
+    ms = []
+    for q in cfg.cost_sizes:
+        draft = torch.randint(vocab, (q,), generator=g).tolist()
+        times = []
+        for _ in range(cfg.cost_repeats + 2):
+            c0 = time.process_time()
+            verify_step(model, cache, prefix[-1], draft, list(range(-1, q - 1)), budget=10**6)
+            times.append(time.process_time() - c0)
+            compact_cache(cache, prefix_len - 1, [])
+        ms.append(1e3 * statistics.median(times[2:]))
+    return {"draft_tokens": list(cfg.cost_sizes), "forward_cpu_ms": ms}
+
+
+def run_end_to_end(cfg: E2EConfig, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    """Train/load the demo model, evaluate all methods, save figures, return metrics."""
+    import torch
+
+    from neurips25.suffix_decoding.demo.model import load_or_train
+    from neurips25.suffix_decoding.demo.plots import plot_all
+
+    torch.set_num_threads(1)
+    torch.manual_seed(cfg.seed)
+    model, tok, info = load_or_train(cfg.model_config(), progress)
+    progress.log(f"demo model: {info['params'] / 1e6:.2f}M params, vocab {info['vocab']}, "
+                 f"{'cached' if info['cached'] else 'trained'} ({info['train_cpu_s']:.0f} CPU-s) at {info['path']}")
+    ev = evaluate(model, tok, cfg, progress)
+    cc = cost_curve(model, cfg)
+    ag, ch = ev["agentic"], ev["per_kind"]["chat"]
+    metrics = {
+        "config": dataclasses.asdict(cfg),
+        "demo_model": {k: v for k, v in info.items() if k != "loss_curve"},
+        "final_train_loss": statistics.fmean(info["loss_curve"][-20:]),
+        **ev,
+        "cost_curve": cc,
+        "speedup": _speedups(ag, ch),
+    }
+    plot_all(metrics, info["loss_curve"], out_dir)
+    return metrics
+
+
+def _speedups(ag: dict[str, Any], ch: dict[str, Any]) -> dict[str, float]:
+    def r(d: dict[str, Any], a: str, b: str, key: str = "tokens_per_cpu_s") -> float:
+        return d[a][key] / d[b][key]
+
+    return {"agentic_suffix_vs_greedy": r(ag, "suffix", "greedy"),
+            "agentic_suffix_tree_vs_greedy": r(ag, "suffix-tree", "greedy"),
+            "agentic_suffix_vs_prompt_lookup": r(ag, "suffix", "prompt-lookup"),
+            "agentic_best_suffix_vs_greedy": max(r(ag, "suffix", "greedy"), r(ag, "suffix-tree", "greedy")),
+            "agentic_best_suffix_vs_prompt_lookup": max(r(ag, "suffix", "prompt-lookup"),
+                                                        r(ag, "suffix-tree", "prompt-lookup")),
+            "agentic_prompt_lookup_vs_greedy": r(ag, "prompt-lookup", "greedy"),
+            "agentic_hf_prompt_lookup_vs_greedy": r(ag, "hf-prompt-lookup", "greedy"),
+            "agentic_suffix_vs_greedy_wall": r(ag, "suffix", "greedy", "tokens_per_wall_s"),
+            "chat_suffix_vs_greedy": r(ch, "suffix", "greedy"),
+            "chat_prompt_lookup_vs_greedy": r(ch, "prompt-lookup", "greedy")}
+
+
+# ----------------------------------------------------------------------------- claims
+def _lossless(m: dict[str, Any]) -> tuple[str, str, str]:
+    ours = ("prompt-lookup", "suffix", "suffix-tree")
+    same = total = 0
+    for by in m["per_kind"].values():
+        for meth in ours:
+            same += by[meth]["identical_to_greedy"]
+            total += by[meth]["requests"]
+    hf = sum(by["hf-prompt-lookup"]["identical_to_greedy"] for by in m["per_kind"].values())
+    n = sum(by["greedy"]["requests"] for by in m["per_kind"].values())
+    measured = f"{same}/{total} outputs identical to greedy (HF prompt lookup: {hf}/{n})"
+    if total == 0:
+        return measured, NOT_MEASURABLE, "no evaluation requests"
+    if same == total:
+        return measured, REPRODUCED, "every speculative output equals vanilla greedy, token for token"
+    return measured, NOT_REPRODUCED, "some speculative outputs differ from greedy: a verifier bug"
+
+
+def _faster_than_greedy(m: dict[str, Any]) -> tuple[str, str, str]:
+    s = m["speedup"]
+    best = s["agentic_best_suffix_vs_greedy"]
+    ag = m["agentic"]
+    measured = (f"{best:.2f}x tokens/CPU-s over greedy (path {s['agentic_suffix_vs_greedy']:.2f}x, "
+                f"tree {s['agentic_suffix_tree_vs_greedy']:.2f}x; "
+                f"{ag['suffix']['tokens_per_step']:.2f} tokens/call)")
+    why = ("CPU forward cost grows with draft size, so tokens/call do not all turn into speed "
+           f"(see e2e_cost_curve.png); wall-clock ratio {s['agentic_suffix_vs_greedy_wall']:.2f}x")
+    if best >= 2.0:
+        return measured, REPRODUCED, "meets the >= 2x target on agentic requests; " + why
+    if best > 1.1:
+        return measured, PARTLY, "faster than greedy but below the 2x target; " + why
+    return measured, NOT_REPRODUCED, "no real speedup at this scale; " + why
+
+
+def _faster_than_pld(m: dict[str, Any]) -> tuple[str, str, str]:
+    s = m["speedup"]
+    best = s["agentic_best_suffix_vs_prompt_lookup"]
+    ag = m["agentic"]
+    measured = (f"{best:.2f}x tokens/CPU-s over prompt lookup (k={m['config']['pld_k']}); "
+                f"tokens/call {ag['suffix']['tokens_per_step']:.2f} vs "
+                f"{ag['prompt-lookup']['tokens_per_step']:.2f}")
+    if best >= 1.25:
+        return measured, REPRODUCED, "meets the >= 1.25x target: the global tree drafts templates PLD cannot see"
+    if best > 1.02:
+        return measured, PARTLY, "faster than prompt lookup, below the 1.25x target"
+    return measured, NOT_REPRODUCED, "not faster than prompt lookup here"
+
+
+def _control(m: dict[str, Any]) -> tuple[str, str, str]:
+    s = m["speedup"]
+    chat, ag = s["chat_suffix_vs_greedy"], s["agentic_best_suffix_vs_greedy"]
+    measured = f"open-ended {chat:.2f}x vs agentic {ag:.2f}x over greedy"
+    if chat < ag and (ag - 1) >= 2 * max(chat - 1, 0.0):
+        return measured, REPRODUCED, "the gain on open-ended text is at most half the agentic gain"
+    if chat < ag:
+        return measured, PARTLY, "smaller gain on open-ended text, but not by much"
+    return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work here"
+
+
+def _overhead(m: dict[str, Any]) -> tuple[str, str, str]:
+    f = max(m["agentic"]["suffix"]["spec_fraction"], m["agentic"]["suffix-tree"]["spec_fraction"])
+    measured = f"speculation {100 * f:.1f}% of decode time (pure-Python suffix tree)"
+    if f <= 0.05:
+        return measured, REPRODUCED, "within the 5% target"
+    if f <= 0.15:
+        return measured, PARTLY, "above the 5% target: a pure-Python tree vs a tiny model's fast forward"
+    return measured, NOT_REPRODUCED, "speculation is a large share of step time with this tiny model"
+
+
+E2E_CLAIMS: tuple[Claim, ...] = (
+    Claim("e2e-lossless", "Suffix decoding's output is token-for-token the greedy output.",
+          "lossless by construction (paper Sec. 3, greedy verification)", _lossless),
+    Claim("e2e-speedup-vs-greedy",
+          "Suffix decoding is much faster than vanilla decoding on agentic requests.",
+          "up to 5.3x on AgenticSQL (abstract); ArcticInference docs SWE-Bench 75.8 -> 286 tok/s "
+          "(3.8x); target here >= 2x", _faster_than_greedy),
+    Claim("e2e-speedup-vs-prompt-lookup",
+          "Suffix decoding beats prompt-lookup (n-gram) decoding on agentic requests.",
+          "ArcticInference docs SWE-Bench ngram 175 vs suffix 286 tok/s (1.63x); target >= 1.25x",
+          _faster_than_pld),
+    Claim("e2e-open-ended-control", "On open-ended text the gain is small (honest control).",
+          "ArcticInference docs ShareGPT 76.0 -> 113 tok/s (1.49x) vs SWE-Bench 3.8x",
+          _control),
+    Claim("e2e-speculation-overhead", "Suffix-tree speculation is cheap next to the model forward.",
+          "CPU-side tree lookup of microseconds (Sec. 3; C++ ~10 us); target <= 5% of step time",
+          _overhead),
+)
