@@ -1,0 +1,188 @@
+"""The STOMP progression on the paper's four-rooms world, end to end.
+
+Subtasks (reward-respecting hallway attainment) -> Options (learned off-policy from one
+random behaviour stream, and exact by DP) -> Models (intra-option TD, and exact) ->
+Planning (value iteration over options; true value of the greedy policy after k sweeps),
+plus shortest-path hallway options as the contrast and feature utility for Oak's
+"which subproblems to keep".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurips25.common.errors import UserError
+from neurips25.common.progress import Progress
+from neurips25.oak.experience import Stream, behaviour_stream
+from neurips25.oak.gridworld import bellman_residual, four_rooms, value_iteration
+from neurips25.oak.models import Models, exact_models, learn_models, model_error
+from neurips25.oak.options import learn_options, primitive_options, solve_subtask
+from neurips25.oak.planning import greedy_value_curve, plan_to_convergence, sweeps_to_reach
+from neurips25.oak.routes import occupancy, penalty_entries
+from neurips25.oak.subtasks import random_cell_features, reward_respecting, shortest_path
+from neurips25.oak.utility import usage, value_added_alone
+
+V_STAR_REFERENCE = 0.725118385  # research notes: v*(start) of the four-rooms world
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = 0
+    steps: int = 100_000  # behaviour-stream length (one stream per learning seed)
+    learn_seeds: int = 1  # independent streams for the learned options/models
+    option_alpha: float = 0.1
+    model_alpha: float = 0.1
+    model_passes: int = 3  # passes of intra-option TD over the stored stream
+    bonus: float = 1.0  # b_i of the reward-respecting stopping value
+    sweeps: int = 30
+    near_optimal: float = 0.95  # "near-optimal" = this fraction of v*(start)
+    random_features: int = 8
+    utility_draws: int = 5
+    utility_sweeps: int = 10
+    checkpoints: int = 8
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls()
+
+    @classmethod
+    def full(cls) -> Config:
+        return cls(steps=200_000, learn_seeds=5, model_passes=5, utility_draws=20)
+
+    def __post_init__(self) -> None:
+        if self.steps < 100 or self.learn_seeds < 1 or self.model_passes < 1:
+            raise UserError("need steps >= 100, learn_seeds >= 1 and model_passes >= 1")
+        if self.sweeps < 2 or self.utility_sweeps < 1 or not 0 < self.near_optimal <= 1:
+            raise UserError("need sweeps >= 2, utility_sweeps >= 1, 0 < near_optimal <= 1")
+
+
+def _repeat(stream: Stream, passes: int) -> Stream:
+    return Stream(*(np.tile(getattr(stream, f), passes) for f in ("s", "a", "r", "s2", "done")))
+
+
+def _learned_run(env, cfg: Config, rng: np.random.Generator, prim_exact: Models) -> dict[str, Any]:
+    """One behaviour stream -> learned RR hallway options -> learned models -> planning."""
+    stream = behaviour_stream(env, cfg.steps, rng)
+    subtasks = [reward_respecting(env, h, cfg.bonus) for h in env.hallways]
+    learned, _ = learn_options(env, subtasks, stream, cfg.option_alpha)
+    options = primitive_options(env) + learned
+    exact = prim_exact + exact_models(env, learned)
+    trace: list[dict] = []
+    total = cfg.steps * cfg.model_passes
+
+    def record(t: int, m: Models) -> None:
+        trace.append({"updates": t, **model_error(m, exact)})
+
+    models = learn_models(env, options, _repeat(stream, cfg.model_passes), cfg.model_alpha,
+                          every=max(1, total // cfg.checkpoints), on_checkpoint=record)
+    return {
+        "curve_learned": greedy_value_curve(models, exact, cfg.sweeps)[:, env.start],
+        "curve_learned_options_exact_models": greedy_value_curve(exact, exact, cfg.sweeps)[:, env.start],
+        "trace": trace,
+        "goal_visits": int(stream.done.sum()),
+        "policy_agreement": [float(np.mean(o.policy == e.policy)) for o, e in
+                             zip(learned, [solve_subtask(env, t)[0] for t in subtasks], strict=True)],
+    }
+
+
+def _utility(env, cfg: Config, rng: np.random.Generator, prim: Models) -> dict[str, Any]:
+    hall_u, rand_u, hall_g, rand_g = [], [], [], []
+    by_cell: dict[int, list[float]] = {}
+    for _ in range(cfg.utility_draws):
+        feats = list(env.hallways) + random_cell_features(env, cfg.random_features, rng)
+        opts = exact_models(env, [solve_subtask(env, reward_respecting(env, f, cfg.bonus))[0]
+                                  for f in feats])
+        u = usage(prim + opts, cfg.utility_sweeps)[len(prim):]
+        g = value_added_alone((prim, prim), (opts, opts), cfg.utility_sweeps)
+        nh = len(env.hallways)
+        hall_u += u[:nh].tolist()
+        rand_u += u[nh:].tolist()
+        hall_g += g[:nh].tolist()
+        rand_g += g[nh:].tolist()
+        for f, val in zip(feats, u, strict=True):
+            by_cell.setdefault(f, []).append(float(val))
+    return {
+        "usage_hallway": hall_u, "usage_random": rand_u,
+        "gain_hallway": hall_g, "gain_random": rand_g,
+        "usage_by_cell": {int(k): float(np.mean(v)) for k, v in by_cell.items()},
+    }
+
+
+def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    from neurips25.oak import figures
+
+    cfg, env = config, four_rooms()
+    rng = np.random.default_rng(config.seed)
+    v_star, _ = value_iteration(env)
+    s0 = env.start
+    target = cfg.near_optimal * v_star[s0]
+    progress.log(f"oak: four-rooms, {env.n_states} states; v*(start) = {v_star[s0]:.9f}")
+
+    prim = exact_models(env, primitive_options(env))
+    rr = [solve_subtask(env, reward_respecting(env, h, cfg.bonus))[0] for h in env.hallways]
+    sp = [solve_subtask(env, shortest_path(env, h, cfg.bonus))[0] for h in env.hallways]
+    rr_models, sp_models = prim + exact_models(env, rr), prim + exact_models(env, sp)
+    curves = {
+        "primitives": greedy_value_curve(prim, prim, cfg.sweeps)[:, s0],
+        "rr options, exact": greedy_value_curve(rr_models, rr_models, cfg.sweeps)[:, s0],
+        "shortest-path options, exact": greedy_value_curve(sp_models, sp_models, cfg.sweeps)[:, s0],
+    }
+
+    runs = [_learned_run(env, cfg, np.random.default_rng([cfg.seed, i]), prim)
+            for i in progress.track(range(cfg.learn_seeds), "learn options+models")]
+    curves["rr options, learned (models too)"] = np.mean([r["curve_learned"] for r in runs], 0)
+    curves["rr options learned, exact models"] = np.mean(
+        [r["curve_learned_options_exact_models"] for r in runs], 0)
+    trace = [{k: float(np.mean([r["trace"][i][k] for r in runs])) for k in runs[0]["trace"][0]}
+             for i in range(len(runs[0]["trace"]))]
+
+    pen_rr = np.array([penalty_entries(env, o) for o in rr])  # (4, n)
+    pen_sp = np.array([penalty_entries(env, o) for o in sp])
+    live = np.arange(env.n_states) != env.goal
+    util = _utility(env, cfg, rng, prim)
+
+    out_dir = Path(out_dir)
+    names = [f"{env.cells[h]}" for h in env.hallways]
+    figures.value_vs_sweeps({k: list(v) for k, v in curves.items()}, v_star[s0],
+                            out_dir / "value_vs_sweeps.png")
+    figures.option_routes(env, {
+        "reward-respecting": [(n, occupancy(env, o, s0), p[s0]) for n, o, p in
+                              zip(names, rr, pen_rr, strict=True)],
+        "shortest-path": [(n, occupancy(env, o, s0), p[s0]) for n, o, p in
+                          zip(names, sp, pen_sp, strict=True)],
+    }, out_dir / "option_routes.png")
+    figures.model_error(trace, out_dir / "model_error.png")
+    cell_u = np.full(env.n_states, np.nan)
+    for k, v in util["usage_by_cell"].items():
+        cell_u[k] = v
+    figures.feature_utility(env, cell_u, util["usage_hallway"], util["usage_random"],
+                            out_dir / "feature_utility.png")
+
+    def at(name: str, k: int) -> float:
+        return float(curves[name][k])
+
+    return {
+        "v_star_start": float(v_star[s0]),
+        "v_star_reference": V_STAR_REFERENCE,
+        "bellman_residual": bellman_residual(env, v_star),
+        "v_star_with_rr_options": float(plan_to_convergence(rr_models)[s0]),
+        "near_optimal_target": float(target),
+        "curves": {k: [float(x) for x in v] for k, v in curves.items()},
+        "sweeps_to_near_optimal": {k: sweeps_to_reach(v, target) for k, v in curves.items()},
+        "value_at": {k: {str(j): at(k, j) for j in (0, 1, 2, 5, 10, 20) if j <= cfg.sweeps}
+                     for k in curves},
+        "penalty_entries_mean": {"rr": float(pen_rr[:, live].mean()),
+                                 "sp": float(pen_sp[:, live].mean())},
+        "penalty_entries_per_option_from_start": {
+            n: {"rr": float(a[s0]), "sp": float(b[s0])}
+            for n, a, b in zip(names, pen_rr, pen_sp, strict=True)},
+        "model_error_trace": trace,
+        "learned_goal_visits": [r["goal_visits"] for r in runs],
+        "learned_policy_agreement": [r["policy_agreement"] for r in runs],
+        "utility": {k: v for k, v in util.items() if k != "usage_by_cell"},
+        "utility_mean": {k: float(np.mean(v)) for k, v in util.items() if k != "usage_by_cell"},
+        "hallways": names,
+    }
