@@ -27,7 +27,7 @@ def test_cache_equals_best_of_local_and_rebuilt_global(history, prompt, out, ctx
     cache.add_response_tokens("live", out)
     # reference: the last `limit` responses (incl. the live one) in a fresh global tree
     kept = [r for _, r in history] + [out]
-    kept = kept[len(kept) - limit:] if limit else []
+    kept = kept[-limit:] if limit else []
     assert len(cache.cached_requests) == len(kept)
     glob = SuffixTree(5)
     for i, r in enumerate(kept):

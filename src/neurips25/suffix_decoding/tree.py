@@ -361,29 +361,41 @@ class SuffixTree:
                   use_tree: bool = False) -> Draft:
         """Best draft over all matched context suffixes (paper Sec. 3.2).
 
-        For p = 1, 2, ... while context[-p:] occurs: draft up to
+        For every p such that context[-p:] occurs: draft up to
         min(max_spec_tokens, floor(alpha·p + offset)) tokens; the highest score
-        (Σ D) wins, ties to the longer match. Drafts are built from the longest match
-        down and stop once no shorter match could win (its budget bounds its score).
+        (Σ D) wins, ties to the longer match. Same result as trying every p in turn,
+        but faster: the longest match L is found by bisection (matches are nested), and
+        p is tried in decreasing order of its score bound min(budget(p), depth - p),
+        stopping once no remaining p can beat the best score.
         """
         context = list(context[-self.max_depth:])
-        matches: list[tuple[_Node, int]] = []
-        for p in range(1, len(context) + 1):
-            found = self._match(context[-p:])
-            if found is None:
-                break
-            matches.append(found)
+        lo, hi = 0, len(context)
+        found: dict[int, tuple[_Node, int]] = {}
+        while lo < hi:  # the longest p whose suffix context[-p:] occurs
+            mid = (lo + hi + 1) // 2
+            m = self._match(context[-mid:])
+            if m is None:
+                hi = mid - 1
+            else:
+                found[mid] = m
+                lo = mid
+        depth = self.max_depth
+        budgets = [0] + [_budget(p, max_spec_tokens, max_spec_factor, max_spec_offset)
+                         for p in range(1, lo + 1)]
+        order = sorted(((min(budgets[p], depth - p), p) for p in range(1, lo + 1)), reverse=True)
         best = Draft()
-        best_score = -1.0
+        best_score, best_p = -1.0, 0
         draft_fn = self._draft_tree if use_tree else self._draft_path
-        for p in range(len(matches), 0, -1):
-            budget = _budget(p, max_spec_tokens, max_spec_factor, max_spec_offset)
-            if budget <= best_score:
-                break  # a shorter match cannot beat the best score (budget bounds it)
-            node, idx = matches[p - 1]
-            draft = draft_fn(node, idx, budget, min_token_prob)
-            if draft.score > best_score:
-                best, best_score = draft, draft.score
+        for bound, p in order:
+            if bound < best_score:
+                break  # no remaining p can reach the best score
+            if bound == best_score and p < best_p:
+                continue  # could at most tie, and ties go to the longer match
+            m = found.get(p) or self._match(context[-p:])
+            node, idx = m  # type: ignore[misc]
+            draft = draft_fn(node, idx, budgets[p], min_token_prob)
+            if draft.score > best_score or (draft.score == best_score and p > best_p):
+                best, best_score, best_p = draft, draft.score, p
                 best.match_len = p
         return best
 
