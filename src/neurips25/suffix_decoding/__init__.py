@@ -4,8 +4,23 @@ Library: ``SuffixCache`` (per-request + global suffix trees, path or tree drafts
 ``SuffixTree``, ``Draft``, and the prompt-lookup baseline. Importing this package stays
 light (no torch, no matplotlib).
 """
+from neurips25.study import Study
 from neurips25.suffix_decoding.baselines import PromptLookup, prompt_lookup
 from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.claims import CLAIMS
+from neurips25.suffix_decoding.experiment import Config, run
 from neurips25.suffix_decoding.tree import Draft, SuffixTree
 
-__all__ = ["Draft", "PromptLookup", "SuffixCache", "SuffixTree", "prompt_lookup"]
+STUDY = Study(
+    name="suffix_decoding",
+    title="SuffixDecoding: Extreme Speculative Decoding for Emerging AI Applications",
+    arxiv="2411.04975",
+    finding="Suffix trees over the prompt and earlier responses draft long, adaptive "
+            "continuations: several tokens per step on agentic work, little on open-ended text.",
+    config_cls=Config,
+    run=run,
+    claims=CLAIMS,
+    quick_runtime="~1 min",
+)
+
+__all__ = ["STUDY", "Config", "Draft", "PromptLookup", "SuffixCache", "SuffixTree", "prompt_lookup", "run"]

@@ -1,0 +1,116 @@
+"""SuffixDecoding, part 1: the paper's workload findings by trace-driven simulation.
+
+Sweeps (arXiv 2411.04975, Sec. 4): methods (suffix path, suffix tree, suffix without the
+global tree, prompt lookup with k in ``pld_ks``) on four workloads; alpha x tau for the
+suffix path; and the number of cached responses in the global tree. Every evaluation
+request is decoded against the same warmed cache (its own response is evicted after it),
+and history and evaluation never share a source file or a seed.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurips25.common.progress import Progress
+from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.simulate import Method, simulate, warm_cache
+from neurips25.suffix_decoding.workloads import WORKLOADS, build_workloads
+
+AGENTIC = ("code_edit", "sql_tools", "self_refine")
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = 0
+    n_history: int = 200  # cached responses per workload in the method comparison
+    n_eval: int = 20  # evaluation requests per workload
+    cached_sweep: tuple[int, ...] = (0, 10, 30, 100, 300, 1000)
+    cache_sweep_workloads: tuple[str, ...] = ("sql_tools",)
+    max_output_tokens: int = 400
+    max_depth: int = 24
+    max_spec_tokens: int = 24
+    alpha: float = 1.0  # max_spec_factor of the main comparison (vLLM's default)
+    tau: float = 0.1  # min_token_prob of the main comparison (vLLM's default)
+    alphas: tuple[float, ...] = (1.0, 2.0, 4.0)
+    taus: tuple[float, ...] = (0.0, 0.1)
+    alpha_workloads: tuple[str, ...] = ("code_edit", "sql_tools")
+    pld_ks: tuple[int, ...] = (4, 8)
+    workloads: tuple[str, ...] = WORKLOADS
+    vocab_size: int = 4096
+
+    def __post_init__(self) -> None:
+        unknown = set(self.workloads) - set(WORKLOADS)
+        if unknown:
+            raise ValueError(f"unknown workloads {sorted(unknown)}; choose from {WORKLOADS}")
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls()
+
+    @classmethod
+    def full(cls) -> Config:
+        return cls(n_history=600, n_eval=60, cached_sweep=(0, 10, 30, 100, 300, 1000, 3000),
+                   cache_sweep_workloads=("sql_tools", "self_refine"), max_output_tokens=800)
+
+
+def methods(cfg: Config) -> list[Method]:
+    """The method comparison: suffix variants side by side with prompt lookup."""
+    base = dict(alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
+    out = [
+        Method("suffix_path", **base),
+        Method("suffix_tree", use_tree=True, **base),
+        Method("suffix_path_no_global", use_global=False, **base),
+    ]
+    out += [Method(f"prompt_lookup_k{k}", kind="prompt_lookup", max_spec_tokens=k) for k in cfg.pld_ks]
+    return out
+
+
+def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    cfg = config
+    n_sql = max([cfg.n_history, *cfg.cached_sweep])
+    progress.log(f"building workloads from stdlib sources (seed {cfg.seed})")
+    wls, tok = build_workloads(cfg.seed, cfg.n_history, cfg.n_eval, sql_history=n_sql,
+                               max_output_tokens=cfg.max_output_tokens, vocab_size=cfg.vocab_size)
+    metrics: dict[str, Any] = {
+        "tokenizer_vocab": tok.vocab_size,
+        "workload_sizes": {
+            name: {"history": len(w.history), "evaluation": len(w.evaluation),
+                   "eval_output_tokens": sum(len(r.output) for r in w.evaluation),
+                   "eval_prompt_tokens": sum(len(r.prompt) for r in w.evaluation)}
+            for name, w in wls.items()},
+        "main": {}, "alpha_sweep": {}, "cached_sweep": {},
+    }
+    for name in progress.track(list(cfg.workloads), "methods x workloads"):
+        wl = wls[name]
+        cache = SuffixCache(cfg.max_depth, max_cached_requests=None)
+        warm_cache(cache, wl.history[:cfg.n_history])
+        metrics["main"][name] = {m.name: simulate(wl.evaluation, m, cache, cfg.max_depth)
+                                 for m in methods(cfg)}
+        if name in cfg.alpha_workloads:
+            rows = []
+            for alpha in cfg.alphas:
+                for tau in cfg.taus:
+                    m = Method("suffix_path", alpha=alpha, tau=tau, max_spec_tokens=cfg.max_spec_tokens)
+                    rows.append({"alpha": alpha, "tau": tau, **simulate(wl.evaluation, m, cache, cfg.max_depth)})
+            metrics["alpha_sweep"][name] = rows
+    suffix = Method("suffix_path", alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
+    for name in progress.track(list(cfg.cache_sweep_workloads), "cached-responses sweep"):
+        wl = wls[name]
+        cache = SuffixCache(cfg.max_depth, max_cached_requests=None)
+        rows, have = [], 0
+        for n in sorted(set(cfg.cached_sweep)):
+            have += warm_cache(cache, wl.history[have:n], prefix=f"h{have}")
+            rows.append({"cached": have, **simulate(wl.evaluation, suffix, cache, cfg.max_depth)})
+        metrics["cached_sweep"][name] = rows
+    from neurips25.suffix_decoding.plots import save_figures
+
+    metrics["figures"] = save_figures(metrics, out_dir)
+    metrics["config_note"] = (f"alpha={cfg.alpha}, tau={cfg.tau}, depth={cfg.max_depth}; "
+                              "tokens/step = (accepted + bonus) per verification step")
+    return metrics
+
+
+def replace(cfg: Config, **kw: Any) -> Config:
+    return dataclasses.replace(cfg, **kw)
