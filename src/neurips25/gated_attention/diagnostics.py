@@ -1,0 +1,160 @@
+"""Attention-sink and massive-activation diagnostics for any causal decoder.
+
+Inputs are plain tensors (attention probabilities, hidden states, values, gate scores),
+so the same code serves TinyLM (``diagnose_tinylm``) and Hugging Face models
+(``neurips25.gated_attention.hf.diagnose_hf``). Definitions follow the papers:
+- first-token attention share per layer/head, averaged over query positions >= 1
+  (query 0 can only see itself), against the uniform causal baseline (Table 4 "F-Attn");
+- sink rate: share of heads whose first-token share exceeds eps = 0.3 (Gu et al. 2024);
+- massive activations: max |h| of the residual stream per layer, top-3 and the ratio
+  to the median |h| (Sun et al. 2024; Table 4 "M-Act");
+- value norm at the first token vs the others, and gate score mean and sparsity.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import torch
+
+SINK_THRESHOLD = 0.3
+SPARSE_GATE = 0.1  # a gate score below this counts as (nearly) closed
+
+
+def uniform_first_token_share(seq_len: int) -> float:
+    """First-token share of uniform causal attention, averaged over queries 1..T-1."""
+    if seq_len < 2:
+        raise ValueError("need at least 2 tokens to measure first-token attention")
+    return sum(1.0 / (i + 1) for i in range(1, seq_len)) / (seq_len - 1)
+
+
+def first_token_share(probs: torch.Tensor) -> torch.Tensor:
+    """(H,) mean attention to key 0 over batch and queries >= 1, from (B, H, T, T) probs."""
+    if probs.dim() != 4 or probs.shape[-1] != probs.shape[-2]:
+        raise ValueError(f"expected (B, H, T, T) attention probabilities, got {tuple(probs.shape)}")
+    return probs[:, :, 1:, 0].float().mean(dim=(0, 2))
+
+
+def activation_stats(hidden: torch.Tensor) -> dict[str, float | list[float]]:
+    """Max, top-3 and median of |h| over every token and channel of a (B, T, C) tensor."""
+    a = hidden.detach().abs().flatten().float()
+    top = a.topk(min(3, a.numel())).values
+    med = float(a.median())
+    return {"max": float(top[0]), "top3": [float(v) for v in top],
+            "median": med, "max_over_median": float(top[0]) / max(med, 1e-12)}
+
+
+def gate_stats(scores: torch.Tensor, sparse_below: float = SPARSE_GATE) -> dict[str, float]:
+    s = scores.detach().float()
+    return {"mean": float(s.mean()), "sparsity": float((s < sparse_below).float().mean())}
+
+
+@dataclass
+class LayerReport:
+    layer: int
+    first_token_share: list[float]  # per head
+    max_activation: float
+    top3_activation: list[float]
+    median_activation: float
+    value_norm_first: float | None = None
+    value_norm_rest: float | None = None
+    gate_mean: float | None = None
+    gate_sparsity: float | None = None
+
+    @property
+    def mean_share(self) -> float:
+        return sum(self.first_token_share) / len(self.first_token_share)
+
+
+@dataclass
+class Diagnosis:
+    """Per-layer reports plus the summary numbers the paper's Table 4 uses."""
+
+    layers: list[LayerReport]
+    seq_len: int
+    threshold: float = SINK_THRESHOLD
+
+    @property
+    def uniform(self) -> float:
+        return uniform_first_token_share(self.seq_len)
+
+    @property
+    def first_token_share(self) -> float:
+        """Mean over layers and heads (Table 4's F-Attn)."""
+        shares = [s for layer in self.layers for s in layer.first_token_share]
+        return sum(shares) / len(shares)
+
+    @property
+    def sink_rate(self) -> float:
+        shares = [s for layer in self.layers for s in layer.first_token_share]
+        return sum(s > self.threshold for s in shares) / len(shares)
+
+    @property
+    def max_activation(self) -> float:
+        """Max over layers (Table 4's M-Act)."""
+        return max(layer.max_activation for layer in self.layers)
+
+    @property
+    def gate_mean(self) -> float | None:
+        vals = [layer.gate_mean for layer in self.layers if layer.gate_mean is not None]
+        return sum(vals) / len(vals) if vals else None
+
+    def summary(self) -> dict[str, float | None]:
+        return {
+            "first_token_share": self.first_token_share,
+            "uniform_share": self.uniform,
+            "share_over_uniform": self.first_token_share / self.uniform,
+            "sink_rate": self.sink_rate,
+            "max_activation": self.max_activation,
+            "gate_mean": self.gate_mean,
+        }
+
+    def to_dict(self) -> dict:
+        return {"summary": self.summary(), "seq_len": self.seq_len, "threshold": self.threshold,
+                "layers": [asdict(layer) for layer in self.layers]}
+
+    def share_matrix(self) -> list[list[float]]:
+        """(layers, heads) first-token shares, for heatmaps."""
+        return [list(layer.first_token_share) for layer in self.layers]
+
+
+def diagnose(
+    probs: Sequence[torch.Tensor],
+    hidden: Sequence[torch.Tensor],
+    values: Sequence[torch.Tensor | None] | None = None,
+    gates: Sequence[torch.Tensor | None] | None = None,
+    threshold: float = SINK_THRESHOLD,
+) -> Diagnosis:
+    """Build a Diagnosis from per-layer tensors: probs (B, H, T, T), hidden (B, T, C),
+    values (B, T, H_kv, D) or None, gate scores (any shape) or None."""
+    if len(probs) != len(hidden) or not probs:
+        raise ValueError(f"need one attention map and one hidden state per layer "
+                         f"(got {len(probs)} and {len(hidden)})")
+    layers = []
+    for i, (p, h) in enumerate(zip(probs, hidden, strict=True)):
+        act = activation_stats(h)
+        rep = LayerReport(i, first_token_share(p).tolist(), act["max"], act["top3"], act["median"])
+        v = values[i] if values is not None else None
+        if v is not None:
+            norms = v.detach().float().norm(dim=-1)  # (B, T, H_kv)
+            rep.value_norm_first = float(norms[:, 0].mean())
+            rep.value_norm_rest = float(norms[:, 1:].mean()) if norms.shape[1] > 1 else None
+        g = gates[i] if gates is not None else None
+        if g is not None:
+            gs = gate_stats(g)
+            rep.gate_mean, rep.gate_sparsity = gs["mean"], gs["sparsity"]
+        layers.append(rep)
+    return Diagnosis(layers, seq_len=probs[0].shape[-1], threshold=threshold)
+
+
+@torch.no_grad()
+def diagnose_tinylm(model: torch.nn.Module, idx: torch.Tensor,
+                    threshold: float = SINK_THRESHOLD) -> Diagnosis:
+    """Run a TinyLM on (B, T) token ids through its explicit path and diagnose it."""
+    was_training = model.training
+    model.eval()
+    _, internals = model(idx, return_internals=True)
+    model.train(was_training)
+    return diagnose([a.probs for a in internals.attn], internals.hidden,
+                    [a.values for a in internals.attn], [a.gate for a in internals.attn],
+                    threshold)

@@ -1,0 +1,81 @@
+"""The study's figures: attention heatmaps, first-token share and max activation per
+layer, gate score histograms, first-token share over training. Matplotlib only here."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurips25.common.plotting import plt, save_figure
+
+
+def heatmaps(arms: dict[str, dict[str, Any]], names: list[str], path: Path, max_t: int = 32) -> Path:
+    """One row per arm, one panel per (layer, head): attention of one eval sequence."""
+    names = [n for n in names if n in arms]
+    panels = [(li, hi) for li, layer in enumerate(arms[names[0]]["heatmaps"]) for hi in range(len(layer))]
+    fig, axes = plt.subplots(len(names), len(panels), figsize=(2.3 * len(panels), 2.4 * len(names)),
+                             squeeze=False)
+    for r, name in enumerate(names):
+        for c, (li, hi) in enumerate(panels):
+            ax = axes[r][c]
+            att = np.asarray(arms[name]["heatmaps"][li][hi])[:max_t, :max_t]
+            ax.imshow(att, cmap="viridis", vmin=0.0, vmax=1.0)
+            share = arms[name]["diagnosis"]["layers"][li]["first_token_share"][hi]
+            ax.set_title(f"{name}\nL{li} H{hi}: first-token {share:.2f}", fontsize=7)
+            ax.set_xlabel("key")
+            ax.set_ylabel("query")
+            ax.grid(False)
+    fig.suptitle("Attention maps (first 32 positions; key 0 = BOS): baseline column 0 is the sink")
+    return save_figure(fig, path)
+
+
+def per_layer(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path,
+              uniform: float | None = None, log: bool = False) -> Path:
+    names = list(arms)
+    n_layers = len(arms[names[0]]["diagnosis"]["layers"])
+    width = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(1.2 + 1.6 * n_layers + 0.25 * len(names), 3.4))
+    for i, name in enumerate(names):
+        layers = arms[name]["diagnosis"]["layers"]
+        if key == "first_token_share":
+            vals = [float(np.mean(layer[key])) for layer in layers]
+        else:
+            vals = [layer[key] for layer in layers]
+        ax.bar(np.arange(n_layers) + (i - (len(names) - 1) / 2) * width, vals, width, label=name)
+    if uniform is not None:
+        ax.axhline(uniform, color="k", ls="--", lw=1, label=f"uniform {uniform:.3f}")
+    ax.set_xticks(range(n_layers), [f"layer {i}" for i in range(n_layers)])
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
+    ax.legend(ncol=2)
+    return save_figure(fig, path)
+
+
+def gate_histograms(arms: dict[str, dict[str, Any]], path: Path) -> Path:
+    gated = {n: a for n, a in arms.items() if a.get("gate_histogram")}
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    edges = np.linspace(0, 1, 21)
+    centers = (edges[:-1] + edges[1:]) / 2
+    for name, arm in gated.items():
+        counts = np.asarray(arm["gate_histogram"], dtype=float)
+        ax.plot(centers, counts / counts.sum(), marker="o", ms=3,
+                label=f"{name} (mean {arm['final']['gate_mean']:.3f})")
+    ax.set_xlabel("gate score")
+    ax.set_ylabel("share of scores")
+    ax.set_title("Gate scores (Fig. 3 of the paper: G1 scores pile up near 0)")
+    ax.legend()
+    return save_figure(fig, path)
+
+
+def share_over_training(arms: dict[str, dict[str, Any]], uniform: float, path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    for name, arm in arms.items():
+        steps = [h["step"] for h in arm["history"]]
+        ax.plot(steps, [h["first_token_share"] for h in arm["history"]], marker="o", ms=3, label=name)
+    ax.axhline(uniform, color="k", ls="--", lw=1, label="uniform")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("first-token attention share")
+    ax.legend(ncol=2)
+    return save_figure(fig, path)

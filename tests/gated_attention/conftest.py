@@ -1,0 +1,4 @@
+"""Single-threaded torch: tiny models run much faster than with thread contention."""
+import torch
+
+torch.set_num_threads(1)

@@ -1,0 +1,77 @@
+"""GatedSelfAttention: fast path == explicit path, causality, GQA, RoPE, gradcheck."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from neurips25.gated_attention.attention import GatedSelfAttention, rope
+from neurips25.gated_attention.gates import GateConfig
+
+GATES = [None, GateConfig(), GateConfig(granularity="headwise"), GateConfig(position="g2"),
+         GateConfig(position="g3"), GateConfig(position="g4"), GateConfig(position="g5"),
+         GateConfig(head_specific=False), GateConfig(mode="additive", activation="silu")]
+
+
+@pytest.mark.parametrize("gate", GATES)
+@pytest.mark.parametrize(("n_kv", "qk_norm"), [(4, False), (2, True), (1, False)])
+def test_fast_path_equals_explicit_path(gate, n_kv: int, qk_norm: bool) -> None:
+    torch.manual_seed(0)
+    attn = GatedSelfAttention(32, 4, n_kv_head=n_kv, qk_norm=qk_norm, gate=gate)
+    x = torch.randn(2, 11, 32)
+    fast = attn(x)
+    slow, info = attn(x, return_internals=True)
+    torch.testing.assert_close(fast, slow, rtol=1e-5, atol=1e-5)
+    assert info.probs.shape == (2, 4, 11, 11)
+    torch.testing.assert_close(info.probs.sum(-1), torch.ones(2, 4, 11))
+    assert torch.all(info.probs.triu(1) == 0)
+    assert (info.gate is None) == (gate is None)
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_causal_with_gates(gate) -> None:
+    torch.manual_seed(1)
+    attn = GatedSelfAttention(32, 4, n_kv_head=2, gate=gate)
+    x = torch.randn(1, 10, 32)
+    y = x.clone()
+    y[:, 6:] = torch.randn(1, 4, 32)  # change the future
+    torch.testing.assert_close(attn(x)[:, :6], attn(y)[:, :6], rtol=0, atol=1e-6)
+
+
+def test_gqa_equals_mha_with_repeated_kv() -> None:
+    torch.manual_seed(2)
+    gqa = GatedSelfAttention(32, 4, n_kv_head=2, gate=GateConfig())
+    mha = GatedSelfAttention(32, 4, n_kv_head=4, gate=GateConfig())
+    state = gqa.state_dict()
+    for name in ("k_proj.weight", "v_proj.weight"):
+        w = state[name].view(2, 8, 32)  # (kv heads, head_dim, d_model)
+        state[name] = w.repeat_interleave(2, dim=0).reshape(32, 32)
+    mha.load_state_dict(state)
+    x = torch.randn(2, 7, 32)
+    torch.testing.assert_close(gqa(x), mha(x), rtol=1e-5, atol=1e-6)
+
+
+def test_rope_scores_depend_only_on_offset() -> None:
+    torch.manual_seed(3)
+    q, k = torch.randn(1, 1, 1, 8), torch.randn(1, 1, 1, 8)
+    t = 12
+    qr, kr = rope(q.expand(1, t, 1, 8)), rope(k.expand(1, t, 1, 8))
+    s = (qr[0, :, 0] @ kr[0, :, 0].T)  # s[i, j] = <R_i q, R_j k>
+    for off in range(4):
+        diag = torch.diagonal(s, offset=-off)
+        torch.testing.assert_close(diag, diag[:1].expand_as(diag), rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(rope(q.expand(1, t, 1, 8)).norm(dim=-1), q.norm(dim=-1).expand(1, t, 1))
+
+
+def test_gradcheck_tiny_gated_attention() -> None:
+    torch.manual_seed(4)
+    attn = GatedSelfAttention(8, 2, n_kv_head=1, qk_norm=True, gate=GateConfig()).double()
+    x = torch.randn(1, 3, 8, dtype=torch.double, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda z: attn(z, return_internals=True)[0], (x,))
+    assert torch.autograd.gradcheck(lambda z: attn(z), (x,))
+
+
+def test_bad_shapes_rejected() -> None:
+    with pytest.raises(ValueError, match="multiple"):
+        GatedSelfAttention(32, 4, n_kv_head=3)
+    with pytest.raises(ValueError, match="even"):
+        GatedSelfAttention(30, 2, head_dim=15)
