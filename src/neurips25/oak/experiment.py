@@ -23,6 +23,7 @@ from neurips25.oak.options import learn_options, primitive_options, solve_subtas
 from neurips25.oak.planning import greedy_value_curve, plan_to_convergence, sweeps_to_reach
 from neurips25.oak.routes import occupancy, penalty_entries
 from neurips25.oak.subtasks import random_cell_features, reward_respecting, shortest_path
+from neurips25.oak.threads import single_blas_thread
 from neurips25.oak.utility import usage, value_added_alone
 
 V_STAR_REFERENCE = 0.725118385  # research notes: v*(start) of the four-rooms world
@@ -112,6 +113,12 @@ def _utility(env, cfg: Config, rng: np.random.Generator, prim: Models) -> dict[s
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    """Run the study with one BLAS thread (see ``threads.py``); returns the metrics."""
+    with single_blas_thread():
+        return _run(config, Path(out_dir), progress)
+
+
+def _run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     from neurips25.oak import figures
 
     cfg, env = config, four_rooms()
@@ -144,7 +151,6 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     live = np.arange(env.n_states) != env.goal
     util = _utility(env, cfg, rng, prim)
 
-    out_dir = Path(out_dir)
     names = [f"{env.cells[h]}" for h in env.hallways]
     figures.value_vs_sweeps({k: list(v) for k, v in curves.items()}, v_star[s0],
                             out_dir / "value_vs_sweeps.png")
