@@ -46,16 +46,23 @@ def q_map(critic: Critic, env: PointMaze, goal_cell: tuple[int, int]) -> np.ndar
     return out
 
 
-def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, int]) -> dict[str, float]:
-    """Spearman of Q with -geodesic and -Euclidean distance to the goal over free cells (goal excluded)."""
+def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, int],
+                   min_spread: float = 0.1) -> dict[str, float]:
+    """Spearman of Q with -geodesic and -Euclidean distance to the goal over free cells (goal excluded).
+
+    A critic whose Q varies by less than ``min_spread`` over the whole maze has learned
+    nothing (e.g. an untrainable plain deep MLP); ranking its noise would be spurious, so it
+    scores 0 and is marked ``flat``.
+    """
     geo = bfs_distances(walls, goal_cell)
     cells = np.argwhere(~walls)
     cells = cells[(cells != np.array(goal_cell)).any(1)]
     q = qmap[cells[:, 0], cells[:, 1]]
     g = geo[cells[:, 0], cells[:, 1]]
     e = np.linalg.norm(cells - np.array(goal_cell), axis=1)
-    if np.isnan(q).any() or np.ptp(q) == 0:
-        return {"rho_geodesic": 0.0, "rho_euclidean": 0.0, "score": 0.0}
+    spread = float(np.ptp(q)) if not np.isnan(q).any() else 0.0
+    if spread < min_spread:
+        return {"rho_geodesic": 0.0, "rho_euclidean": 0.0, "score": 0.0, "spread": spread, "flat": True}
     rg = float(spearmanr(q, -g).statistic)
     re = float(spearmanr(q, -e).statistic)
-    return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re}
+    return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re, "spread": spread, "flat": False}

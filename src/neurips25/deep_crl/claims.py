@@ -45,6 +45,9 @@ def check_topology(m: Metrics) -> tuple[str, str, str]:
     gap = dp["topology"] - sh["topology"]
     measured = (f"topology score (rho_geo - rho_eucl) d{ds} {sh['topology']:+.2f} -> "
                 f"d{dd} {dp['topology']:+.2f}")
+    if dp.get("q_flat") or sh.get("q_flat"):
+        which = " and ".join(f"d{d}" for d, a in ((ds, sh), (dd, dp)) if a.get("q_flat"))
+        return measured, NOT_REPRODUCED, f"the {which} critic's Q is flat over the maze (it learned no usable values)"
     if gap >= 0.2 and dp["topology"] > 0:
         return measured, REPRODUCED, "the deep critic's Q follows geodesic distance, the shallow one less so"
     if gap >= 0.05:

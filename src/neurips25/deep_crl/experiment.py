@@ -25,13 +25,13 @@ LAYOUT_NAMES = ("u", "u4", "u5", "serpentine", "large")  # envs.maze.LAYOUTS, ke
 @dataclass(frozen=True)
 class Config:
     seed: int = 0
-    layout: str = "u4"
+    layout: str = "u"
     depths: tuple[int, ...] = (4, 16)
     plain_depth: int = 16  # depth of the no-residual/no-LayerNorm ablation arm; 0 = none
-    n_seeds: int = 1
+    n_seeds: int = 2
     width: int = 64
     obs_dim: int = 2
-    episode_length: int = 100
+    episode_length: int = 50
     step_size: float = 0.5
     num_envs: int = 64
     iterations: int = 30
@@ -55,8 +55,9 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        """Depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5-2 h on 2 idle cores (estimated)."""
-        return cls(depths=(4, 8, 16, 32, 64), plain_depth=32, n_seeds=2, iterations=300, eval_every=25)
+        """U4 maze, depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5-2 h on 2 idle cores (estimated)."""
+        return cls(layout="u4", episode_length=100, depths=(4, 8, 16, 32, 64), plain_depth=32,
+                   iterations=300, eval_every=25)
 
     def arms(self) -> list[Any]:
         """One ``CRLConfig`` per (seed, depth) residual arm plus the plain ablation arm."""
@@ -101,11 +102,13 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, An
         kind = "res" if r["residual"] else "plain"
         slot = out.setdefault(kind, {}).setdefault(str(r["depth"]), {"seeds": []})
         slot["seeds"].append({**{k: r["final"][k] for k in keys}, "topology": r["topology"]["score"],
+                              "q_flat": bool(r["topology"].get("flat", False)),
                               "seed": r["seed"], "sgd_steps_per_second": r["sgd_steps_per_second"]})
     for kinds in out.values():
         for slot in kinds.values():
             for k in (*keys, "topology"):
                 slot[k] = float(np.mean([s[k] for s in slot["seeds"]]))
+            slot["q_flat"] = any(s["q_flat"] for s in slot["seeds"])
     return out
 
 

@@ -22,7 +22,7 @@ from neurips25.common.io import atomic_write
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.deep_crl.buffer import EpisodeBuffer
 from neurips25.deep_crl.envs.maze import MazeSpec, PointMaze
-from neurips25.deep_crl.losses import actor_loss, alpha_loss, critic_loss
+from neurips25.deep_crl.losses import actor_loss, alpha_loss, critic_loss, energy
 from neurips25.deep_crl.networks import Actor, Critic
 
 
@@ -121,8 +121,6 @@ def sgd_step(agent: Agent, batch, opts: dict[str, torch.optim.Optimizer], cfg: C
     action, log_prob = actor.sample(batch.obs, batch.goal, gen)
     with torch.no_grad():
         psi = critic.psi(batch.goal)
-    from neurips25.deep_crl.losses import energy
-
     q = energy(critic.phi(batch.obs, action), psi, critic.eps)
     a_loss = actor_loss(q, log_prob, agent.log_alpha.exp())
     opts["actor"].zero_grad(set_to_none=True)
