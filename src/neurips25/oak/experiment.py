@@ -27,6 +27,12 @@ from neurips25.oak.threads import single_blas_thread
 from neurips25.oak.utility import usage, value_added_alone
 
 V_STAR_REFERENCE = 0.725118385  # research notes: v*(start) of the four-rooms world
+NOT_IMPLEMENTED = (
+    "function approximation (everything here is tabular, one-hot features)",
+    "meta-learned per-weight step sizes (IDBD-style); step sizes are fixed",
+    "continual feature discovery: features are fixed cells, utility only ranks them",
+    "online interleaving of the four STOMP steps; they run in sequence on one stream",
+)
 
 
 @dataclass(frozen=True)
@@ -191,4 +197,5 @@ def _run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         "utility": {k: v for k, v in util.items() if k != "usage_by_cell"},
         "utility_mean": {k: float(np.mean(v)) for k, v in util.items() if k != "usage_by_cell"},
         "hallways": names,
+        "oak_not_implemented": list(NOT_IMPLEMENTED),
     }

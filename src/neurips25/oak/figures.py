@@ -58,8 +58,8 @@ def option_routes(
             ax = axes[i, j]
             draw_map(ax, env, occ, cmap="Blues" if i == 0 else "Purples")
             ax.set_title(f"{label} {title}\npenalty entries {pen:.2f}", fontsize=7)
-    fig.suptitle("Option routes from the start state (discounted occupancy; red hatch = penalty)",
-                 fontsize=9)
+    fig.suptitle("Option routes from the start state S (discounted occupancy; red hatch = penalty "
+                 "region; 'penalty entries' = discounted expected steps into it)", fontsize=9)
     return save_figure(fig, path)
 
 
