@@ -66,16 +66,16 @@ class Stats:
 
 def accepted_length(draft: Draft, target: list[int]) -> int:
     """Longest root path of the draft (path or tree) that equals ``target``'s prefix."""
-    kids: dict[int, dict[int, int]] = {}
+    kids: dict[int, list[tuple[int, int]]] = {}
     for i, (tok, par) in enumerate(zip(draft.token_ids, draft.parents, strict=True)):
-        kids.setdefault(par, {}).setdefault(tok, i)
-    node, n = -1, 0
-    while n < len(target):
-        nxt = kids.get(node, {}).get(target[n])
-        if nxt is None:
-            break
-        node, n = nxt, n + 1
-    return n
+        kids.setdefault(par, []).append((tok, i))
+    best, stack = 0, [(-1, 0)]
+    while stack:
+        node, n = stack.pop()
+        best = max(best, n)
+        if n < len(target):
+            stack.extend((i, n + 1) for tok, i in kids.get(node, ()) if tok == target[n])
+    return best
 
 
 def simulate_request(req: Request, method: Method, cache: SuffixCache | None, req_id: object) -> Stats:

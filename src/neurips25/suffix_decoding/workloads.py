@@ -113,14 +113,14 @@ def _functions_in(path: Path, min_lines: int, max_lines: int) -> list[tuple[str,
 
 
 def stdlib_functions(seed: int, n_history: int, n_eval: int, min_lines: int = 8,
-                     max_lines: int = 60) -> tuple[list, list]:
+                     max_lines: int = 60, root: Path | None = None) -> tuple[list, list]:
     """(file, name, source) of stdlib functions: history and evaluation halves.
 
     Files of the running interpreter's stdlib are shuffled by ``seed``; every third file
     goes to evaluation, the rest to history, so the halves never share a file. Files are
     parsed only until both halves are full (parsing the whole stdlib is slow).
     """
-    root = Path(sysconfig.get_paths()["stdlib"])
+    root = Path(sysconfig.get_paths()["stdlib"]) if root is None else root
     files = sorted(root.glob("*.py"))
     random.Random(seed).shuffle(files)
     hist: list = []
@@ -132,7 +132,7 @@ def stdlib_functions(seed: int, n_history: int, n_eval: int, min_lines: int = 8,
         if len(hist) >= n_history and len(ev) >= n_eval:
             break
     else:
-        raise ValueError(f"the stdlib at {root} has too few functions for {n_history} history "
+        raise ValueError(f"the sources at {root} have too few functions for {n_history} history "
                          f"and {n_eval} evaluation requests")
     rng = random.Random(seed + 1)
     rng.shuffle(hist)

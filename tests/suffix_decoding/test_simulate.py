@@ -1,0 +1,59 @@
+"""Trace-driven simulation: acceptance rule, accounting, isolation of evaluation requests."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.simulate import Method, accepted_length, simulate, warm_cache
+from neurips25.suffix_decoding.tree import Draft
+from neurips25.suffix_decoding.workloads import Request
+
+
+@settings(max_examples=200, deadline=None)
+@given(toks=st.lists(st.integers(0, 2), max_size=8), data=st.data(),
+       target=st.lists(st.integers(0, 2), max_size=8))
+def test_accepted_length_is_longest_matching_root_path(toks, data, target):
+    parents = [data.draw(st.integers(-1, i - 1)) for i in range(len(toks))]
+    d = Draft(toks, parents, [1.0] * len(toks), float(len(toks)), 1)
+
+    def path(i):  # tokens from the root to draft node i
+        return path(parents[i]) + [toks[i]] if i >= 0 else []
+
+    best = max([0] + [len(path(i)) for i in range(len(toks)) if target[:len(path(i))] == path(i)])
+    assert accepted_length(d, target) == best
+
+
+def test_repeated_output_is_decoded_in_few_steps():
+    out = [1, 2, 3, 4, 5, 6, 7, 8] * 6
+    req = Request(prompt=out[:8], output=out)
+    r = simulate([req], Method("s", alpha=4.0, max_spec_tokens=8))
+    assert r["tokens"] == len(out)
+    # budgets grow with the match (alpha·p); then 8 drafted + the bonus token per step
+    assert len(out) / 9 <= r["steps"] <= len(out) / 9 + 3
+    p = simulate([req], Method("p", kind="prompt_lookup", max_spec_tokens=4))
+    assert len(out) / 5 <= p["steps"] <= len(out) / 5 + 2
+    none = simulate([Request([9], [1, 2, 3])], Method("s"))
+    assert none["tokens_per_step"] == 1.0 and none["drafted_per_step"] == 0.0
+
+
+def test_accounting_and_isolation():
+    hist = [Request([0], [5, 6, 7, 8, 9, 5, 6, 7]) for _ in range(3)]
+    ev = [Request([1], [5, 6, 7, 8, 9, 1, 2]), Request([2], [6, 7, 8, 9])]
+    cache = SuffixCache(max_depth=6, max_cached_requests=None)
+    assert warm_cache(cache, hist) == 3
+    before = (cache.cached_requests, cache.global_tree.num_tokens)
+    a = simulate(ev, Method("s", alpha=2.0), cache)
+    assert (cache.cached_requests, cache.global_tree.num_tokens) == before  # eval evicted
+    b = simulate(ev, Method("s", alpha=2.0), cache)
+    assert a["tokens_per_step"] == b["tokens_per_step"]
+    assert a["tokens"] == sum(len(r.output) for r in ev)
+    assert a["accepted_per_step"] == pytest.approx(a["tokens_per_step"] - 1)
+    off = simulate(ev, Method("s", alpha=2.0, use_global=False), cache)
+    assert a["tokens_per_step"] > off["tokens_per_step"]  # the history helps
+
+
+def test_unknown_method_kind():
+    with pytest.raises(ValueError, match="unknown method kind"):
+        Method("x", kind="eagle")
