@@ -1,0 +1,154 @@
+"""Analyse a pool of responses: rows ``{prompt_id, prompt, model, response}`` in, a
+JSON-able report of intra-/inter-model homogeneity and diversity out.
+
+This is what ``neurips25 hivemind analyze`` runs on a user's file and what the
+experiment runs on samples of the models it trains.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurips25.common.errors import UserError
+from neurips25.hivemind import metrics as M
+from neurips25.hivemind.embed import Embedder
+
+FIELDS = ("prompt_id", "prompt", "model", "response")
+
+
+def read_responses(path: str | Path) -> list[dict[str, str]]:
+    """Rows of a responses JSONL; a malformed line is a ``file:line: ...`` UserError."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}:{lineno}: malformed JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
+            missing = [k for k in FIELDS if k not in row]
+            if missing:
+                raise UserError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
+            for k in FIELDS:
+                if isinstance(row[k], bool) or not isinstance(row[k], str | int):
+                    raise UserError(f"{path}:{lineno}: field {k!r} must be a string")
+                row[k] = str(row[k])
+            rows.append(row)
+    if not rows:
+        raise UserError(f"{path}: no responses")
+    return rows
+
+
+def _nanmean(values: Sequence[float]) -> float:
+    v = np.asarray([x for x in values if np.isfinite(x)], dtype=np.float64)
+    return float(v.mean()) if v.size else float("nan")
+
+
+def pool_metrics(texts: Sequence[str], emb: np.ndarray) -> dict[str, float]:
+    """Diversity of one pool (one model's answers to one prompt, or all models' pooled)."""
+    return {
+        "mean_similarity": M.mean_pairwise_cosine(emb) if len(texts) > 1 else float("nan"),
+        "vendi": M.vendi_score_embeddings(emb),
+        "distinct_1": M.distinct_n(texts, 1),
+        "distinct_2": M.distinct_n(texts, 2),
+        "compression_ratio": M.compression_ratio(texts),
+        "unique_fraction": len(set(texts)) / len(texts),
+    }
+
+
+def analyze(
+    rows: Sequence[dict[str, str]],
+    embedder: Embedder,
+    threshold: float = 0.8,
+    neighbours: int = 5,
+    seed: int = 0,
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Metrics per model, per prompt and overall; also returns the embeddings.
+
+    Every threshold share is reported beside ``floor``, the mean cosine of responses to
+    different prompts under the same embedder (what "unrelated" looks like).
+    """
+    if not rows:
+        raise UserError("no responses to analyse")
+    texts = [r["response"] for r in rows]
+    models = [r["model"] for r in rows]
+    prompts = [r["prompt_id"] for r in rows]
+    emb = embedder.encode(texts)
+    names = list(dict.fromkeys(models))
+    prompt_ids = list(dict.fromkeys(prompts))
+
+    intra = M.intra_model_similarity(emb, models, prompts)
+    groups = M.group_indices(models, prompts)
+    floor = M.unrelated_floor(emb, prompts, seed=seed)
+    uniq = M.unique_models_at_n(emb, models, prompts, neighbours)
+    inter_names, inter = M.inter_model_matrix(emb, models, prompts)
+
+    per_model: dict[str, Any] = {}
+    for m in names:
+        vals = [v for (mm, _p), v in intra.items() if mm == m]
+        pools = [pool_metrics([texts[i] for i in idx], emb[idx]) for (mm, _p), idx in groups.items() if mm == m]
+        counts, _ = M.similarity_histogram(vals)
+        mask = np.asarray(models) == m
+        per_model[m] = {
+            "n_responses": int(mask.sum()),
+            "intra_similarity": _nanmean(vals),
+            f"share_above_{threshold}": M.share_above(vals, threshold),
+            "intra_histogram": counts.tolist(),
+            **{k: _nanmean([p[k] for p in pools]) for k in pools[0] if k != "mean_similarity"},
+            f"unique_models_at_{neighbours}": float(uniq[mask].mean()),
+        }
+
+    per_prompt: dict[str, Any] = {}
+    for p in prompt_ids:
+        idx = np.flatnonzero(np.asarray(prompts) == p)
+        pooled = pool_metrics([texts[i] for i in idx], emb[idx])
+        p_models = list(dict.fromkeys(models[i] for i in idx))
+        cross = []
+        for a in range(len(p_models)):
+            for b in range(a + 1, len(p_models)):
+                ia, ib = groups[(p_models[a], p)], groups[(p_models[b], p)]
+                cross.append(float((emb[ia] @ emb[ib].T).mean()))
+        per_prompt[p] = {
+            "n_responses": int(idx.size),
+            "n_models": len(p_models),
+            "intra_similarity": _nanmean([intra.get((m, p), np.nan) for m in p_models]),
+            "inter_similarity": _nanmean(cross),
+            "pooled_vendi": pooled["vendi"],
+            "pooled_distinct_2": pooled["distinct_2"],
+            f"unique_models_at_{neighbours}": float(uniq[idx].mean()),
+        }
+
+    off = inter[~np.eye(len(inter_names), dtype=bool)] if len(inter_names) > 1 else np.array([])
+    all_intra = list(intra.values())
+    counts, edges = M.similarity_histogram(all_intra)
+    overall = {
+        "n_responses": len(rows),
+        "n_models": len(names),
+        "n_prompts": len(prompt_ids),
+        "embedder": getattr(embedder, "name", type(embedder).__name__),
+        "threshold": threshold,
+        "floor_unrelated_similarity": floor,
+        "intra_similarity": _nanmean(all_intra),
+        f"share_above_{threshold}": M.share_above(all_intra, threshold),
+        "intra_histogram": counts.tolist(),
+        "histogram_edges": edges.tolist(),
+        "inter_similarity": _nanmean(off.tolist()),
+        f"unique_models_at_{neighbours}": float(uniq.mean()),
+    }
+    report = {
+        "overall": overall,
+        "per_model": per_model,
+        "per_prompt": per_prompt,
+        "inter_model": {"models": inter_names, "matrix": inter.tolist()},
+    }
+    return report, emb

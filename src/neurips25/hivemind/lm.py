@@ -1,0 +1,176 @@
+"""Small word-level LMs trained here, sampled like the paper (top-p 0.9, T = 1.0), and
+reward-tuned with a group-normalised policy gradient (GRPO-style, no KL).
+
+These stand in for the paper's 70+ chat models: what we can measure honestly at CPU
+scale is how shared training data and reward tuning move the diversity of real samples.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from neurips25.common.progress import NullProgress, Progress
+from neurips25.common.tiny_gpt import GPTConfig, TinyGPT
+
+PAD, EOS, SEP = "<pad>", "<eos>", ":"
+
+
+class WordTokenizer:
+    """Whitespace words to ids; ``<pad>`` = 0, ``<eos>`` = 1."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.itos = [PAD, EOS, *[w for w in dict.fromkeys(words) if w not in (PAD, EOS)]]
+        self.stoi = {w: i for i, w in enumerate(self.itos)}
+        self.pad_id, self.eos_id, self.sep_id = 0, 1, self.stoi[SEP]
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, text: str) -> list[int]:
+        try:
+            return [self.stoi[w] for w in text.split()]
+        except KeyError as exc:
+            raise ValueError(f"word {exc.args[0]!r} is not in the vocabulary") from None
+
+    def decode(self, ids: Sequence[int]) -> str:
+        words = []
+        for i in ids:
+            if int(i) in (self.eos_id, self.pad_id):
+                break
+            words.append(self.itos[int(i)])
+        return " ".join(words)
+
+    def prompt_ids(self, prompt: str) -> list[int]:
+        return [*self.encode(prompt), self.sep_id]
+
+
+@dataclass(frozen=True)
+class LMSpec:
+    """Size and training budget of one LM."""
+
+    n_layer: int = 2
+    n_embd: int = 64
+    n_head: int = 4
+    steps: int = 600
+    batch: int = 64
+    lr: float = 3e-3
+    block_size: int = 40
+
+
+def make_batch(tok: WordTokenizer, pairs: Sequence[tuple[str, str]], block: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Inputs and targets for (prompt, response) pairs; only response + EOS are scored."""
+    x = torch.full((len(pairs), block), tok.pad_id, dtype=torch.long)
+    y = torch.full((len(pairs), block), -100, dtype=torch.long)
+    for r, (prompt, response) in enumerate(pairs):
+        p = tok.prompt_ids(prompt)
+        seq = [*p, *tok.encode(response), tok.eos_id][: block + 1]
+        t = torch.tensor(seq)
+        x[r, : len(seq) - 1] = t[:-1]
+        y[r, len(p) - 1 : len(seq) - 1] = t[len(p) :]
+    return x, y
+
+
+def train_lm(
+    tok: WordTokenizer,
+    pairs: Sequence[tuple[str, str]],
+    spec: LMSpec,
+    seed: int,
+    progress: Progress | None = None,
+    desc: str = "train",
+) -> TinyGPT:
+    """Next-token training on the response part of (prompt, response) pairs."""
+    progress = progress or NullProgress()
+    torch.manual_seed(seed)
+    cfg = GPTConfig(len(tok), spec.block_size, spec.n_layer, spec.n_head, spec.n_embd)
+    model = TinyGPT(cfg)
+    x_all, y_all = make_batch(tok, pairs, spec.block_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, spec.steps)
+    gen = torch.Generator().manual_seed(seed)
+    model.train()
+    for _ in progress.track(range(spec.steps), desc, total=spec.steps):
+        idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen)
+        loss = model.loss(x_all[idx], y_all[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+    model.eval()
+    return model
+
+
+def sample_responses(
+    model: TinyGPT,
+    tok: WordTokenizer,
+    prompt: str,
+    n: int,
+    top_p: float = 0.9,
+    temperature: float = 1.0,
+    max_new: int = 24,
+    generator: torch.Generator | None = None,
+) -> tuple[list[str], torch.Tensor]:
+    """``n`` samples for one prompt (the paper: top-p 0.9, T = 1.0); also the raw ids."""
+    prompt_t = torch.tensor([tok.prompt_ids(prompt)] * n, dtype=torch.long)
+    max_new = min(max_new, model.cfg.block_size - prompt_t.shape[1])
+    ids, _ = model.sample(prompt_t, max_new, temperature, top_p, generator, eos_id=tok.eos_id)
+    return [tok.decode(row) for row in ids.tolist()], ids
+
+
+def _response_logprob(model: TinyGPT, prompt_ids: list[int], ids: torch.Tensor, eos_id: int) -> torch.Tensor:
+    """Sum of log-probs of each sampled row up to and including its first EOS."""
+    n = ids.shape[0]
+    full = torch.cat([torch.tensor([prompt_ids] * n), ids], 1)
+    logits = model(full[:, :-1])[:, len(prompt_ids) - 1 :]
+    lp = torch.log_softmax(logits.float(), -1).gather(-1, ids[..., None]).squeeze(-1)
+    is_eos = (ids == eos_id).long()
+    before_eos = (is_eos.cumsum(1) - is_eos) == 0  # tokens up to and including first EOS
+    return (lp * before_eos).sum(1)
+
+
+def reward_tune(
+    model: TinyGPT,
+    tok: WordTokenizer,
+    prompts: Sequence[str],
+    reward: Callable[[str, str, bool], float],
+    steps: int,
+    group: int = 16,
+    prompts_per_step: int = 4,
+    lr: float = 1e-3,
+    seed: int = 0,
+    progress: Progress | None = None,
+    desc: str = "reward tuning",
+) -> TinyGPT:
+    """Policy gradient with group-normalised advantages (GRPO without KL) on a copy.
+
+    ``reward(prompt, text, finished)`` scores one sample; ``finished`` is False when it
+    hit the length limit without EOS. Sampling uses T = 1, top-p = 1 (on-policy).
+    """
+    progress = progress or NullProgress()
+    policy = copy.deepcopy(model)
+    opt = torch.optim.Adam(policy.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    for _ in progress.track(range(steps), desc, total=steps):
+        chosen = rng.choice(len(prompts), size=min(prompts_per_step, len(prompts)), replace=False)
+        loss = torch.zeros(())
+        for i in chosen:
+            p_ids = tok.prompt_ids(prompts[i])
+            policy.eval()
+            texts, ids = sample_responses(policy, tok, prompts[i], group, 1.0, 1.0, 64, gen)
+            finished = (ids == tok.eos_id).any(1).tolist()
+            r = torch.tensor([reward(prompts[i], t, f) for t, f in zip(texts, finished, strict=True)])
+            adv = (r - r.mean()) / (r.std() + 1e-6)
+            policy.train()
+            lp = _response_logprob(policy, p_ids, ids, tok.eos_id)
+            loss = loss - (adv * lp).mean() / len(chosen)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        opt.step()
+    policy.eval()
+    return policy

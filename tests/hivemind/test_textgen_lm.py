@@ -1,0 +1,80 @@
+"""The synthetic language, the tokenizer, loss masking, taxonomy and planted pools."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from neurips25.hivemind.lm import LMSpec, WordTokenizer, make_batch, sample_responses, train_lm
+from neurips25.hivemind.synthetic import planted_pool
+from neurips25.hivemind.taxonomy import TAXONOMY, prompt_rows, top_categories
+from neurips25.hivemind.textgen import PROMPTS, Corpus, IdeaReward, parse, render, vocabulary
+
+
+def test_every_corpus_answer_parses_back_to_its_idea():
+    c = Corpus(3)
+    for pid, _text, topic in PROMPTS[:4]:
+        for idea in c.ideas(pid):
+            for tmpl in range(4):
+                for tail in (None, 0, 7):
+                    assert parse(render(topic, idea, tmpl, tail), topic) == idea
+    assert parse("time is a a river .", "time") is None
+    assert parse("time is a quiet river that steals the stars", "time") is None  # no full stop
+
+
+def test_corpora_with_different_seeds_have_different_ideas():
+    a, b = Corpus(1), Corpus(2)
+    assert a.ideas("time") == Corpus(1).ideas("time")
+    assert a.ideas("time") != b.ideas("time")
+
+
+def test_tokenizer_round_trip_and_loss_mask():
+    tok = WordTokenizer(vocabulary())
+    text = Corpus(1).sample("time", "time", 1, np.random.default_rng(0))[0]
+    assert tok.decode(tok.encode(text) + [tok.eos_id, 5]) == text
+    x, y = make_batch(tok, [(PROMPTS[0][1], text)], 32)
+    n_prompt = len(tok.prompt_ids(PROMPTS[0][1]))
+    scored = (y[0] != -100).nonzero().flatten().tolist()
+    assert scored[0] == n_prompt - 1  # the first scored position predicts the first answer word
+    assert len(scored) == len(text.split()) + 1  # answer words + EOS, never the prompt
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        tok.encode("time is a spaceship")
+
+
+def test_reward_scores_ideas_and_punishes_malformed_answers():
+    reward = IdeaReward(0)
+    idea = Corpus(1).ideas("time")[0]
+    good = render("time", idea, 0, None)
+    assert reward(PROMPTS[0][1], good) == pytest.approx(reward.score_idea(idea))
+    assert reward(PROMPTS[0][1], render("time", idea, 2, 3)) == reward(PROMPTS[0][1], good)  # style-blind
+    assert reward(PROMPTS[0][1], "time is a spaceship .") == -2.0
+    assert reward(PROMPTS[0][1], good, finished=False) == -2.0
+
+
+def test_training_learns_the_language():
+    torch.set_num_threads(1)
+    tok = WordTokenizer(vocabulary())
+    rng = np.random.default_rng(0)
+    pid, text, topic = PROMPTS[0]
+    pairs = [(text, r) for r in Corpus(1).sample(pid, topic, 100, rng)]
+    x, y = make_batch(tok, pairs, 32)
+    model = train_lm(tok, pairs, LMSpec(n_layer=1, n_embd=32, steps=200, batch=32, block_size=32), seed=0)
+    with torch.no_grad():
+        assert model.loss(x, y).item() < 0.5 * np.log(len(tok))  # far below a uniform guess
+    samples, _ = sample_responses(model, tok, text, 8, generator=torch.Generator().manual_seed(0))
+    assert all(isinstance(s, str) for s in samples)
+
+
+def test_taxonomy_shape_and_original_prompts():
+    assert len(top_categories()) == 6 and len(TAXONOMY) == 17
+    rows = prompt_rows()
+    assert all(len(c.prompts) >= 3 for c in TAXONOMY)
+    assert len({r["prompt_id"] for r in rows}) == len(rows) == sum(len(c.prompts) for c in TAXONOMY)
+
+
+def test_planted_pool_validates_and_is_deterministic():
+    assert planted_pool(0.5, 0.5, seed=1) == planted_pool(0.5, 0.5, seed=1)
+    full = planted_pool(0.0, 1.0, n_models=2, n_prompts=1, per_model=5)
+    assert len({parse(r["response"], "time") for r in full}) == 1  # one hive idea
+    with pytest.raises(ValueError, match="sharing"):
+        planted_pool(0.0, 1.5)
