@@ -1,0 +1,110 @@
+"""Train one toy model: Adam on the summed squared error plus the decoupled decay step."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from neurips25.superposition.features import feature_probs, sample_features
+from neurips25.superposition.metrics import (
+    overlap_stats,
+    represented_mask,
+    unlearned_loss,
+)
+from neurips25.superposition.model import ToyModel, decay_step, summed_loss
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One point of the sweep: n features into m dims with decay gamma on a profile."""
+
+    n: int
+    m: int
+    gamma: float
+    profile: str = "power"
+    alpha: float = 1.2
+    steps: int = 2000
+    batch: int = 1024
+    lr: float = 1e-2
+    warmup: float = 0.05
+    eval_batches: int = 8
+    seed: int = 0
+
+
+def lr_at(step: int, spec: RunSpec) -> float:
+    """Linear warm-up, then cosine decay to 2% of the peak rate."""
+    warm = max(1, int(spec.warmup * spec.steps))
+    if step < warm:
+        return spec.lr * (step + 1) / warm
+    frac = (step - warm) / max(1, spec.steps - warm)
+    return spec.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+
+
+@torch.no_grad()
+def evaluate_loss(model: ToyModel, probs: torch.Tensor, batches: int, batch: int,
+                  generator: torch.Generator) -> float:
+    total = 0.0
+    for _ in range(batches):
+        x = sample_features(probs, batch, generator)
+        total += float(summed_loss(model(x), x))
+    return total / batches
+
+
+def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
+    """Train and measure one model; returns loss, represented fraction and overlap stats."""
+    torch.manual_seed(spec.seed)
+    gen = torch.Generator().manual_seed(spec.seed)
+    p_np = feature_probs(spec.n, spec.profile, spec.alpha)
+    probs = torch.tensor(p_np, dtype=torch.float32)
+    model = ToyModel(spec.n, spec.m)
+    opt = torch.optim.Adam(model.parameters(), lr=spec.lr)
+    for step in range(spec.steps):
+        lr = lr_at(step, spec)
+        for group in opt.param_groups:
+            group["lr"] = lr
+        x = sample_features(probs, spec.batch, gen)
+        loss = summed_loss(model(x), x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        decay_step(model.W.data, lr, spec.gamma)
+    eval_gen = torch.Generator().manual_seed(spec.seed + 10_000)
+    test_loss = evaluate_loss(model, probs, spec.eval_batches, spec.batch, eval_gen)
+    W = model.W.detach()
+    rep = represented_mask(W).numpy()
+    ov = overlap_stats(W)
+    return {
+        **asdict(spec),
+        "loss": test_loss,
+        "represented_fraction": float(rep.mean()),
+        "unlearned_loss": unlearned_loss(p_np, rep),
+        "mean_sq_overlap": ov["mean_sq_overlap"],
+        "welch_bound": ov["welch_bound"],
+        "mean_row_norm": float(W.norm(dim=1).mean()),
+    }
+
+
+def run_specs(specs: list[RunSpec], workers: int = 1):
+    """Yield results of ``train_toy`` for each spec (in order), with 1 torch thread each.
+
+    With ``workers > 1`` the specs run in separate processes: on a 2-core machine two
+    single-threaded processes beat one two-threaded one for models this small.
+    """
+    if workers <= 1:
+        torch.set_num_threads(1)
+        for spec in specs:
+            yield train_toy(spec)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=torch.set_num_threads,
+                             initargs=(1,)) as pool:
+        yield from pool.map(train_toy, specs)
+
+
+def as_array(rows: list[dict], key: str) -> np.ndarray:
+    return np.array([r[key] for r in rows], dtype=float)

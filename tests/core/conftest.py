@@ -1,0 +1,22 @@
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location("fake_studies", Path(__file__).with_name("fake_studies.py"))
+fake_studies = importlib.util.module_from_spec(_spec)
+sys.modules["fake_studies"] = fake_studies
+_spec.loader.exec_module(fake_studies)
+
+
+@pytest.fixture
+def fake_registry(monkeypatch):
+    """Replace the study registry with the two fake studies."""
+    from neurips25 import registry
+
+    studies = {"fake_ok": fake_studies.OK_STUDY, "fake_crash": fake_studies.CRASH_STUDY}
+    monkeypatch.setattr(registry, "STUDY_NAMES", tuple(studies))
+    monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
+    fake_studies.CALLS.clear()
+    return fake_studies
