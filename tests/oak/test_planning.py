@@ -1,11 +1,14 @@
 """Planning over options: agrees with value iteration, options keep v*, utility sums."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neurips25.common.errors import UserError
+from neurips25.oak.experience import behaviour_stream
 from neurips25.oak.gridworld import four_rooms, policy_values, value_iteration
 from neurips25.oak.models import exact_models
-from neurips25.oak.options import primitive_options, solve_subtask
+from neurips25.oak.options import Option, primitive_options, solve_subtask
 from neurips25.oak.planning import (
     greedy_choice,
     greedy_value_curve,
@@ -88,3 +91,25 @@ def test_bad_planning_inputs(models):
         value_sweeps(prim, -1)
     with pytest.raises(UserError, match="same options"):
         greedy_value_curve(prim + rr, prim, 2)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_options=st.integers(1, 4))
+def test_any_options_leave_v_star_unchanged(env, seed, n_options):
+    """Options are built from primitives, so no option set can raise (or lower) v*."""
+    rng = np.random.default_rng(seed)
+    options = [
+        Option(f"random{i}", rng.integers(0, 4, env.n_states), rng.random(env.n_states))
+        for i in range(n_options)
+    ]
+    m = exact_models(env, primitive_options(env)) + exact_models(env, options)
+    v_star, _ = value_iteration(env)
+    np.testing.assert_allclose(plan_to_convergence(m), v_star, atol=1e-9)
+    # an option's model values never exceed v* either: r_o + M_o v* <= v*
+    assert np.all(m.r + m.M @ v_star <= v_star + 1e-9)
+
+
+def test_same_seed_same_stream(env):
+    a = behaviour_stream(env, 500, np.random.default_rng(5))
+    b = behaviour_stream(env, 500, np.random.default_rng(5))
+    assert all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("s", "a", "r", "s2", "done"))

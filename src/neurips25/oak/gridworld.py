@@ -163,7 +163,11 @@ def four_rooms() -> GridWorld:
 
 
 def two_rooms() -> GridWorld:
-    """The STOMP paper's two-rooms world: penalty block beside the start, one hallway."""
+    """A two-rooms world with a penalty block beside the start and one hallway.
+
+    Layout as in the public STOMP re-implementation (ramos-ai/STOMP); not checked against
+    the paper's figure, so no result here depends on it.
+    """
     return GridWorld(TWO_ROOMS)
 
 
