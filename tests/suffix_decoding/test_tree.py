@@ -200,3 +200,25 @@ def test_bad_depth_and_unknown_removal():
         SuffixTree(0)
     with pytest.raises(KeyError):
         SuffixTree(3).remove(7)
+
+
+@settings(max_examples=100, deadline=None)
+@given(depth=st.integers(1, 6), ops=st.lists(st.one_of(op, st.tuples(st.just("spec"), tokens)),
+                                            min_size=1, max_size=16),
+       ctx=st.lists(st.integers(0, 3), min_size=1, max_size=8))
+def test_cached_best_child_never_goes_stale(depth, ops, ctx):
+    queried, fresh = SuffixTree(depth), SuffixTree(depth)
+    for o in ops:
+        if o[0] == "spec":
+            queried.speculate(o[1], 8, 2.0, 0.0, 0.0)
+            queried.check_integrity()
+            continue
+        for t in (queried, fresh):
+            if o[0] == "add":
+                t.extend(o[1], o[2])
+            elif o[1] in t:
+                t.remove(o[1])
+        queried.check_integrity()
+    a = queried.speculate(ctx, 8, 2.0, 0.0, 0.0)
+    b = fresh.speculate(ctx, 8, 2.0, 0.0, 0.0)
+    assert (a.token_ids, a.probs, a.match_len) == (b.token_ids, b.probs, b.match_len)

@@ -45,7 +45,7 @@ class Draft:
 
 class _Node:
     __slots__ = ("token", "count", "parent", "children", "ref_seq", "ref_idx", "length",
-                 "endpoints", "stamp")
+                 "endpoints", "stamp", "best")
 
     def __init__(self, token: int, count: int, parent: _Node | None, ref_seq: int,
                  ref_idx: int, length: int, stamp: int) -> None:
@@ -58,9 +58,18 @@ class _Node:
         self.length = length
         self.endpoints: dict[int, int] | None = None  # seq id -> end index of a suffix ending here
         self.stamp = stamp  # max start clock of the suffixes through this node
+        self.best: _Node | None = None  # cached top child by (count, stamp); None = unknown
 
 
 _rank = attrgetter("count", "stamp")  # most frequent, then most recently used
+
+
+def _promote(node: _Node, ch: _Node) -> None:
+    """Keep ``node.best`` right after ``ch``'s count/stamp grew (ranks only increase)."""
+    b = node.best
+    if b is not None and b is not ch and (
+            ch.count > b.count or (ch.count == b.count and ch.stamp > b.stamp)):
+        node.best = ch
 
 
 def _drop_endpoint(node: _Node, seq_id: int) -> None:
@@ -153,6 +162,8 @@ class SuffixTree:
                 if len(kids) == 1:
                     (only,) = kids.values()
                     assert only.count < node.count, "mergeable chain left unmerged"
+            if node.best is not None:
+                assert node.best is max(kids.values(), key=_rank), "stale cached best child"
             for ch in kids.values():
                 assert ch.parent is node, "child's parent pointer"
                 assert ch.count <= node.count, "child count above parent"
@@ -209,6 +220,7 @@ class SuffixTree:
                         node.children = {tok: new}
                     else:
                         kids[tok] = new
+                        _promote(node, new)
                     if node is not root:
                         _drop_endpoint(node, seq_id)
                     active[i] = new
@@ -229,6 +241,8 @@ class SuffixTree:
                     else:
                         ch.endpoints[seq_id] = end
                     parent.children[ch.token] = ch  # type: ignore[index]
+                    if parent.best is node:  # same suffixes, same rank
+                        parent.best = ch
                     active[i] = ch
                 else:
                     node.length += 1
@@ -249,6 +263,7 @@ class SuffixTree:
                     ch.count += 1
                     if starts[i] > ch.stamp:
                         ch.stamp = starts[i]
+                    _promote(node, ch)
                     ch.ref_seq = seq_id
                     ch.ref_idx = pos
                     if ch.endpoints is None:
@@ -264,7 +279,12 @@ class SuffixTree:
                     ch.token = seqs[ch.ref_seq][ch.ref_idx]
                     ch.parent = new
                     new.children = {ch.token: ch}
+                    new.best = ch
                     kids[tok] = new  # type: ignore[index]
+                    if node.best is ch:
+                        node.best = new
+                    else:
+                        _promote(node, new)
                     active[i] = new
 
     def remove(self, seq_id: int) -> None:
@@ -283,6 +303,8 @@ class SuffixTree:
                 tok = seq[j]
                 ch = node.children[tok]  # type: ignore[index]
                 ch.count -= 1
+                if node.best is ch:
+                    node.best = None
                 if ch.count == 0:
                     del node.children[tok]  # type: ignore[union-attr]
                     if not node.children:
@@ -314,6 +336,8 @@ class SuffixTree:
         ch.parent = node.parent
         ch.stamp = max(ch.stamp, node.stamp)
         node.parent.children[node.token] = ch  # type: ignore[union-attr, index]
+        if node.parent.best is node:  # type: ignore[union-attr]
+            node.parent.best = None  # type: ignore[union-attr]
         path[-1] = ch
 
     def _repoint(self, path: list[_Node], seq_id: int) -> None:
@@ -416,7 +440,9 @@ class SuffixTree:
                 kids = node.children
                 if not kids:
                     break
-                ch = max(kids.values(), key=_rank) if len(kids) > 1 else next(iter(kids.values()))
+                ch = node.best
+                if ch is None:
+                    ch = node.best = max(kids.values(), key=_rank)
                 prob *= ch.count / node.count
                 node, idx = ch, 0
         return Draft(tokens, list(range(-1, len(tokens) - 1)), probs, math.fsum(probs), 0)
