@@ -15,13 +15,18 @@ from neurips25.study import NOT_MEASURABLE, NOT_REPRODUCED, PARTLY, REPRODUCED
 U = 0.06
 
 
+def _arm(share, act, gate, loss, mom=None):
+    return {"first_token_share": share, "max_activation": act, "max_over_median": mom or act,
+            "gate_mean": gate, "gate_sparsity": 0.6, "loss": loss}
+
+
 def _metrics(base=0.4, g1=0.05, hs=0.2, ii=0.3, act=(100.0, 10.0), gate=0.12, loss=(3.0, 2.99)):
-    arm = lambda share, a, gm, ls: {"first_token_share": share, "max_activation": a,  # noqa: E731
-                                    "gate_mean": gm, "gate_sparsity": 0.6, "loss": ls}
     return {"uniform_share": U, "arms": {
-        "baseline": arm(base, act[0], None, loss[0]),
-        "g1_elementwise": arm(g1, act[1], gate, loss[1]),
-        "head_shared": arm(hs, 5.0, 0.3, 3.0), "input_independent": arm(ii, 5.0, 0.4, 3.0)}}
+        "baseline": _arm(base, 1.0, None, loss[0]),
+        "g1_elementwise": _arm(g1, 1.0, gate, loss[1]),
+        "head_shared": _arm(hs, 1.0, 0.3, 3.0), "input_independent": _arm(ii, 1.0, 0.4, 3.0)},
+        "act": {"uniform_share": U, "arms": {"act_baseline": _arm(0.3, act[0], None, 2.0),
+                                            "act_g1": _arm(0.1, act[1], 0.2, 2.0)}}}
 
 
 def test_sink_verdicts() -> None:
@@ -35,6 +40,11 @@ def test_other_verdicts() -> None:
     assert check_massive(_metrics())[1] == REPRODUCED
     assert check_massive(_metrics(act=(100.0, 50.0)))[1] == PARTLY
     assert check_massive(_metrics(act=(100.0, 90.0)))[1] == NOT_REPRODUCED
+    m = _metrics()
+    m["act"]["arms"]["act_g1"]["max_over_median"] = 90.0  # raw max shrinks, relative does not
+    assert check_massive(m)[1] == NOT_REPRODUCED
+    del m["act"]
+    assert check_massive(m)[1] == NOT_MEASURABLE
     assert check_sparse(_metrics())[1] == REPRODUCED
     assert check_sparse(_metrics(gate=0.4))[1] == PARTLY
     assert check_sparse(_metrics(gate=0.6))[1] == NOT_REPRODUCED

@@ -38,15 +38,20 @@ def check_sink(m: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def check_massive(m: dict[str, Any]) -> tuple[str, str, str]:
-    b = m["arms"]["baseline"]["max_activation"]
-    g = m["arms"]["g1_elementwise"]["max_activation"]
-    ratio = b / g
-    measured = f"{b:.1f} -> {g:.1f} ({ratio:.1f}x smaller)"
+    """Raw max |h| (the paper's M-Act) and max/median (free of overall scale) must both shrink."""
+    if "act" not in m:
+        return "n/a", NOT_MEASURABLE, "this preset did not train the FFN (massive-activation) arms"
+    b, g = m["act"]["arms"]["act_baseline"], m["act"]["arms"]["act_g1"]
+    raw = b["max_activation"] / g["max_activation"]
+    rel = b["max_over_median"] / g["max_over_median"]
+    measured = (f"max |h| {b['max_activation']:.1f} -> {g['max_activation']:.1f} ({raw:.1f}x); "
+                f"max/median {b['max_over_median']:.0f} -> {g['max_over_median']:.0f} ({rel:.1f}x)")
+    ratio = min(raw, rel)
     if ratio >= 3:
-        return measured, REPRODUCED, "max |hidden| at least 3x smaller with G1"
+        return measured, REPRODUCED, "both measures at least 3x smaller with G1"
     if ratio >= 1.5:
-        return measured, PARTLY, "smaller, but by less than 3x (paper: 11x)"
-    return measured, NOT_REPRODUCED, "no clear shrink of the largest activation"
+        return measured, PARTLY, "smaller, but by less than 3x on one measure (paper: 11x)"
+    return measured, NOT_REPRODUCED, "no clear shrink of the largest activations"
 
 
 def check_sparse(m: dict[str, Any]) -> tuple[str, str, str]:
@@ -81,10 +86,14 @@ def check_ordering(m: dict[str, Any]) -> tuple[str, str, str]:
 def check_loss(m: dict[str, Any]) -> tuple[str, str, str]:
     b, g = m["arms"]["baseline"]["loss"], m["arms"]["g1_elementwise"]["loss"]
     measured = f"backcopy loss {b:.4f} -> {g:.4f}"
+    if "act" in m:
+        a = m["act"]["arms"]
+        measured += f"; 2-layer {a['act_baseline']['loss']:.4f} -> {a['act_g1']['loss']:.4f}"
+        b, g = b + a["act_baseline"]["loss"], g + a["act_g1"]["loss"]
     if "text" in m:
         t = m["text"]["arms"]
         measured += f"; text {t['text_baseline']['loss']:.4f} -> {t['text_g1']['loss']:.4f}"
-    if g <= b + 0.01:
+    if g <= b + 0.01:  # b, g: summed over the parts shown
         return measured, REPRODUCED, "G1 loss within 0.01 nats of the baseline or better"
     if g <= b + 0.05:
         return measured, PARTLY, "G1 loss slightly worse (< 0.05 nats)"

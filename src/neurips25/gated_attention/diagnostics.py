@@ -95,6 +95,11 @@ class Diagnosis:
         return max(layer.max_activation for layer in self.layers)
 
     @property
+    def max_over_median(self) -> float:
+        """Largest per-layer max |h| / median |h|: massive activations, free of overall scale."""
+        return max(layer.max_activation / max(layer.median_activation, 1e-12) for layer in self.layers)
+
+    @property
     def gate_mean(self) -> float | None:
         vals = [layer.gate_mean for layer in self.layers if layer.gate_mean is not None]
         return sum(vals) / len(vals) if vals else None
@@ -106,6 +111,7 @@ class Diagnosis:
             "share_over_uniform": self.first_token_share / self.uniform,
             "sink_rate": self.sink_rate,
             "max_activation": self.max_activation,
+            "max_over_median": self.max_over_median,
             "gate_mean": self.gate_mean,
         }
 

@@ -27,23 +27,32 @@ ARMS: dict[str, GateConfig | None] = {
     "g2_value": GateConfig(position="g2"),
     "ns_sigmoid": GateConfig(activation="ns_sigmoid"),
 }
+ACT_ARMS = {"act_baseline": None, "act_g1": GateConfig()}
 TEXT_ARMS = {"text_baseline": None, "text_g1": GateConfig()}
-SAVED_ARMS = ("baseline", "g1_elementwise")  # checkpoints for `neurips25 diagnose`
+SAVED_ARMS = ("baseline", "g1_elementwise", "act_baseline", "act_g1")  # for `neurips25 diagnose`
 
 
 @dataclass(frozen=True)
 class Config:
+    """Three parts, all on the same seed:
+    sink: attention-only 1-layer TinyLMs on Bigram-Backcopy, one arm per gate variant;
+    act:  2-layer TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
+    text: 2-layer TinyLMs on byte-level Python stdlib source (0 steps: skipped)."""
+
     seed: int = 0
-    steps: int = 1500
-    batch: int = 32
     lr: float = 3e-3
+    batch: int = 32
     seq_len: int = 64
-    n_layer: int = 2
-    n_head: int = 2
     d_model: int = 64
+    n_head: int = 2
+    sink_steps: int = 1000
+    sink_weight_decay: float = 0.0
     arms: tuple[str, ...] = ("baseline", "g1_elementwise", "g1_headwise", "head_shared",
                              "input_independent", "g2_value")
-    text_steps: int = 0  # 0: skip the real-text arms
+    act_steps: int = 1500
+    act_layers: int = 2
+    act_weight_decay: float = 0.1
+    text_steps: int = 0
     text_seq_len: int = 128
     eval_every: int = 250
     workers: int = 2
@@ -54,7 +63,8 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(steps=4000, arms=tuple(ARMS), text_steps=3000, eval_every=500)
+        return cls(sink_steps=3000, arms=tuple(ARMS), act_steps=4000, text_steps=3000,
+                   eval_every=500)
 
 
 def arm_specs(cfg: Config) -> list[ArmSpec]:
@@ -62,18 +72,25 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     if unknown:
         raise ValueError(f"unknown arm(s) {unknown}; choose from {list(ARMS)}")
     task = BackcopyTask(seq_len=cfg.seq_len, seed=cfg.seed)
-    base = TinyLMConfig(vocab_size=task.vocab_size, max_len=cfg.seq_len, n_layer=cfg.n_layer,
-                        d_model=cfg.d_model, n_head=cfg.n_head)
-    specs = [ArmSpec(name, equal_param_config(base, ARMS[name]), task, cfg.steps, cfg.batch,
-                     cfg.lr, cfg.seed, eval_every=cfg.eval_every, keep_weights=name in SAVED_ARMS)
+    common = dict(batch=cfg.batch, lr=cfg.lr, seed=cfg.seed, eval_every=cfg.eval_every)
+    sink = TinyLMConfig(vocab_size=task.vocab_size, max_len=cfg.seq_len, n_layer=1,
+                        d_model=cfg.d_model, n_head=cfg.n_head, ffn=False, tie_embeddings=False)
+    specs = [ArmSpec(name, equal_param_config(sink, ARMS[name]), task, cfg.sink_steps,
+                     weight_decay=cfg.sink_weight_decay, keep_weights=name in SAVED_ARMS, **common)
              for name in cfg.arms]
+    act = dataclasses.replace(sink, n_layer=cfg.act_layers, ffn=True)
+    if cfg.act_steps:
+        specs += [ArmSpec(name, equal_param_config(act, gate), task, cfg.act_steps,
+                          weight_decay=cfg.act_weight_decay, keep_weights=name in SAVED_ARMS,
+                          **common)
+                  for name, gate in ACT_ARMS.items()]
     if cfg.text_steps:
         from neurips25.gated_attention.text import STDLIB, VOCAB_SIZE
 
-        tbase = dataclasses.replace(base, vocab_size=VOCAB_SIZE, max_len=cfg.text_seq_len)
-        specs += [ArmSpec(name, equal_param_config(tbase, gate), None, cfg.text_steps, cfg.batch,
-                          cfg.lr, cfg.seed, eval_every=cfg.eval_every, eval_batch=32,
-                          text_source=STDLIB)
+        text = dataclasses.replace(act, vocab_size=VOCAB_SIZE, max_len=cfg.text_seq_len)
+        specs += [ArmSpec(name, equal_param_config(text, gate), None, cfg.text_steps,
+                          weight_decay=cfg.act_weight_decay, eval_batch=32, text_source=STDLIB,
+                          **common)
                   for name, gate in TEXT_ARMS.items()]
     return specs
 
@@ -107,6 +124,7 @@ def _arm_metrics(res: dict[str, Any]) -> dict[str, Any]:
         "share_over_uniform": f["share_over_uniform"],
         "sink_rate": f["sink_rate"],
         "max_activation": f["max_activation"],
+        "max_over_median": f["max_over_median"],
         "gate_mean": f["gate_mean"],
         "gate_sparsity": (sum(l["gate_sparsity"] for l in diag["layers"]) / len(diag["layers"])
                           if diag["layers"][0]["gate_sparsity"] is not None else None),
@@ -124,42 +142,46 @@ def _arm_metrics(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    import numpy as np
+
     from neurips25.gated_attention import figures
     from neurips25.gated_attention.model import TinyLM, save_checkpoint
 
     specs = arm_specs(config)
-    progress.log(f"training {len(specs)} arms ({config.steps} steps each) in "
-                 f"{max(1, config.workers)} process(es)")
+    progress.log(f"training {len(specs)} arms in {max(1, config.workers)} process(es)")
     results = run_arms(specs, config.workers, progress)
-    task_arms = {n: r for n, r in results.items() if not n.startswith("text_")}
-    text_arms = {n: r for n, r in results.items() if n.startswith("text_")}
-    uniform = next(iter(task_arms.values()))["final"]["uniform_share"]
+    parts: dict[str, dict[str, dict[str, Any]]] = {"sink": {}, "act": {}, "text": {}}
+    for name, res in results.items():
+        parts["act" if name in ACT_ARMS else "text" if name in TEXT_ARMS else "sink"][name] = res
 
+    rng = np.random.default_rng(config.seed + 1)
     for spec in specs:
         res = results[spec.name]
-        if res["state_dict"] is not None:
+        if res["state_dict"] is not None and spec.task is not None:
             model = TinyLM(spec.model)
             model.load_state_dict(res["state_dict"])
-            example = spec.task.sample(4, __import__("numpy").random.default_rng(config.seed + 1))
+            example = spec.task.sample(4, rng)
             save_checkpoint(model, out_dir / f"{spec.name}.pt", {"example_ids": example.tolist()})
 
-    figures.heatmaps(task_arms, ["baseline", "g1_elementwise"], out_dir / "attention_heatmaps.png")
-    figures.per_layer(task_arms, "first_token_share", "first-token attention share",
+    sink = parts["sink"]
+    uniform = next(iter(sink.values()))["final"]["uniform_share"]
+    figures.heatmaps(sink, ["baseline", "g1_elementwise"], out_dir / "attention_heatmaps.png")
+    figures.per_layer(sink, "first_token_share", "first-token attention share",
                       out_dir / "first_token_share.png", uniform=uniform)
-    figures.per_layer(task_arms, "max_activation", "max |hidden| (log)",
-                      out_dir / "max_activation.png", log=True)
-    if any(r.get("gate_histogram") for r in task_arms.values()):
-        figures.gate_histograms(task_arms, out_dir / "gate_histogram.png")
-    figures.share_over_training(task_arms, uniform, out_dir / "first_token_share_training.png")
-
+    if any(r.get("gate_histogram") for r in sink.values()):
+        figures.gate_histograms(sink, out_dir / "gate_histogram.png")
+    figures.share_over_training(sink, uniform, out_dir / "first_token_share_training.png")
     metrics: dict[str, Any] = {
         "task": "bigram_backcopy",
         "uniform_share": uniform,
-        "arms": {n: _arm_metrics(r) for n, r in task_arms.items()},
+        "arms": {n: _arm_metrics(r) for n, r in sink.items()},
     }
-    if text_arms:
-        metrics["text"] = {
-            "uniform_share": next(iter(text_arms.values()))["final"]["uniform_share"],
-            "arms": {n: _arm_metrics(r) for n, r in text_arms.items()},
-        }
+    for part in ("act", "text"):
+        if parts[part]:
+            arms = parts[part]
+            metrics[part] = {"uniform_share": next(iter(arms.values()))["final"]["uniform_share"],
+                             "arms": {n: _arm_metrics(r) for n, r in arms.items()}}
+    if parts["act"]:
+        figures.per_layer(parts["act"], "max_activation", "max |hidden| per layer (log)",
+                          out_dir / "max_activation.png", log=True)
     return metrics

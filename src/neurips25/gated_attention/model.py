@@ -31,6 +31,8 @@ class TinyLMConfig:
     ffn_hidden: int | None = None  # default: 8/3 * d_model rounded up to a multiple of 8
     qk_norm: bool = False
     gate: GateConfig | None = None
+    ffn: bool = True  # False: attention-only blocks (the Bigram-Backcopy toy of Guo et al.)
+    tie_embeddings: bool = True
 
     @property
     def kv_heads(self) -> int:
@@ -74,8 +76,8 @@ class Block(nn.Module):
         self.attn = GatedSelfAttention(
             cfg.d_model, cfg.n_head, cfg.kv_heads, cfg.hdim, cfg.qk_norm, cfg.gate
         )
-        self.ffn_norm = nn.RMSNorm(cfg.d_model, eps=1e-6)
-        self.ffn = SwiGLU(cfg.d_model, cfg.hidden)
+        self.ffn_norm = nn.RMSNorm(cfg.d_model, eps=1e-6) if cfg.ffn else None
+        self.ffn = SwiGLU(cfg.d_model, cfg.hidden) if cfg.ffn else None
 
     def forward(self, x: torch.Tensor, internals: Internals | None = None) -> torch.Tensor:
         h = self.attn_norm(x)
@@ -85,7 +87,8 @@ class Block(nn.Module):
             a, info = self.attn(h, return_internals=True)
             internals.attn.append(info)
             x = x + a
-        x = x + self.ffn(self.ffn_norm(x))
+        if self.ffn is not None and self.ffn_norm is not None:
+            x = x + self.ffn(self.ffn_norm(x))
         if internals is not None:
             internals.hidden.append(x)
         return x
@@ -101,7 +104,8 @@ class TinyLM(nn.Module):
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.norm = nn.RMSNorm(cfg.d_model, eps=1e-6)
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
-        self.head.weight = self.embed.weight
+        if cfg.tie_embeddings:
+            self.head.weight = self.embed.weight
         for m in self.modules():
             if isinstance(m, nn.Linear | nn.Embedding):
                 nn.init.normal_(m.weight, std=0.02)
@@ -129,9 +133,10 @@ def n_params(model: nn.Module) -> int:
 
 def equal_param_config(base: TinyLMConfig, gate: GateConfig | None) -> TinyLMConfig:
     """``base`` with ``gate``, its SwiGLU hidden width shrunk so the total parameter count
-    matches the ungated ``base`` as closely as possible (within 3*d_model/2 params per layer)."""
-    if gate is None:
-        return dataclasses.replace(base, gate=None)
+    matches the ungated ``base`` as closely as possible (within 3*d_model/2 params per layer).
+    Attention-only models (ffn=False) have no FFN to shrink and keep the gate's extra params."""
+    if gate is None or not base.ffn:
+        return dataclasses.replace(base, gate=gate)
     per_layer = added_parameters(gate, base.dims()) // base.n_layer
     shrink = round(per_layer / (3 * base.d_model))
     if shrink >= base.hidden:
