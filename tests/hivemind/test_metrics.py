@@ -140,3 +140,18 @@ def test_compression_ratio_rises_with_repetition():
     repeated = [varied[0]] * 20
     assert M.compression_ratio(repeated) > 3 * M.compression_ratio(varied)
     assert M.compression_ratio(varied) == M.compression_ratio(list(varied))  # deterministic
+
+
+def test_random_baseline_matches_simulation():
+    models = ["a"] * 5 + ["b"] * 3 + ["c"] * 2
+    exp = M.unique_models_random_baseline(models, ["p"] * 10, 3)
+    rng = np.random.default_rng(0)
+    sims = []
+    for _ in range(4000):
+        others = [m for j, m in enumerate(models) if j != 0]
+        sims.append(len(set(rng.choice(others, 3, replace=False))))
+    assert exp[0] == pytest.approx(np.mean(sims), abs=0.03)
+    # a pool of identical answers, ties broken at random, lands on the same ceiling
+    emb = np.ones((10, 2))
+    obs = np.mean([M.unique_models_at_n(emb, models, ["p"] * 10, 3, seed=s).mean() for s in range(200)])
+    assert obs == pytest.approx(exp.mean(), abs=0.05)

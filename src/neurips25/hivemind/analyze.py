@@ -144,6 +144,8 @@ def analyze(
         "histogram_edges": edges.tolist(),
         "inter_similarity": _nanmean(off.tolist()),
         f"unique_models_at_{neighbours}": float(uniq.mean()),
+        f"unique_models_at_{neighbours}_if_random": float(
+            M.unique_models_random_baseline(models, prompts, neighbours).mean()),
     }
     report = {
         "overall": overall,

@@ -96,6 +96,7 @@ def _pool_summary(rep: dict[str, Any], neighbours: int) -> dict[str, float]:
         "compression_ratio": float(np.mean([m["compression_ratio"] for m in pm])),
         "inter_similarity": rep["overall"]["inter_similarity"],
         "unique_models": rep["overall"][f"unique_models_at_{neighbours}"],
+        "unique_models_if_random": rep["overall"][f"unique_models_at_{neighbours}_if_random"],
         "pooled_vendi": float(np.mean([p["pooled_vendi"] for p in pp])),
         "pooled_distinct_2": float(np.mean([p["pooled_distinct_2"] for p in pp])),
         "floor": rep["overall"]["floor_unrelated_similarity"],

@@ -1,5 +1,5 @@
-"""Figures of an analysis report: intra-model histogram (paper Fig. 2) and inter-model
-similarity matrix (paper Fig. 4). Both mark the unrelated-pairs floor."""
+"""Figures of an analysis report, as in the paper: the intra-model similarity histogram
+and the inter-model similarity matrix. Both mark the unrelated-pairs floor."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,7 +31,7 @@ def plot_intra_histogram(report: dict[str, Any], path: str | Path) -> Path:
     ax.set_xlim(edges[0], edges[-1])
     ax.set_xlabel(f"mean pairwise similarity of one model's answers to one prompt ({overall['embedder']})")
     ax.set_ylabel("share of (model, prompt) pools")
-    ax.set_title("Intra-model repetition (cf. paper Fig. 2)")
+    ax.set_title("Intra-model repetition: one model, one prompt, many samples")
     ax.legend(ncol=2, fontsize=7)
     return save_figure(fig, path)
 
@@ -44,7 +44,8 @@ def plot_inter_matrix(report: dict[str, Any], path: str | Path) -> Path:
     mat = np.asarray(report["inter_model"]["matrix"], dtype=float)
     n = len(names)
     fig, ax = plt.subplots(figsize=(1.2 + 0.75 * n, 1.0 + 0.65 * n))
-    im = ax.imshow(mat, cmap="viridis", vmin=np.nanmin(mat) if n else 0, vmax=1.0)
+    vmin = float(np.nanmin(mat)) if n else 0.0
+    im = ax.imshow(mat, cmap="viridis", vmin=vmin, vmax=1.0)
     ax.set_xticks(range(n), names, rotation=45, ha="right", fontsize=7)
     ax.set_yticks(range(n), names, fontsize=7)
     ax.grid(False)
@@ -52,8 +53,8 @@ def plot_inter_matrix(report: dict[str, Any], path: str | Path) -> Path:
         for j in range(n):
             if np.isfinite(mat[i, j]):
                 ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if mat[i, j] < np.nanmean(mat) else "black")
+                        color="white" if mat[i, j] < (vmin + 1.0) / 2 else "black")
     floor = report["overall"]["floor_unrelated_similarity"]
-    ax.set_title(f"Inter-model similarity (cf. paper Fig. 4)\nunrelated-pairs floor {floor:.2f}", fontsize=8)
+    ax.set_title(f"Inter-model similarity on shared prompts (diagonal: intra-model)\nunrelated-pairs floor {floor:.2f}", fontsize=8)
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     return save_figure(fig, path)

@@ -2,9 +2,9 @@
 
 Embedding metrics take L2-normalised rows (``embed.py``); text metrics take strings.
 - intra-model repetition: mean pairwise cosine of one model's responses to one prompt,
-  binned into a 10-bin histogram (paper Fig. 2) and the share above 0.8 (paper: 79%);
+  binned into a 10-bin histogram and the share above 0.8 (paper: 79% of cases);
 - inter-model homogeneity: mean cross cosine between two models' responses to the same
-  prompt (paper Fig. 4: 0.71-0.82);
+  prompt (paper: 0.71-0.82 between model pairs);
 - unique-models@N: distinct source models among a response's N nearest neighbours;
 - Vendi score (Friedman & Dieng 2023): exp of the entropy of the eigenvalues of K/n;
 - distinct-n and compression ratio: surface-level repetition.
@@ -155,6 +155,28 @@ def unique_models_at_n(
         for row, i in enumerate(idx):
             order = np.lexsort((rng.random(len(idx)), -s[row]))[:k]
             out[i] = len(set(m_arr[idx[order]]))
+    return out
+
+
+def unique_models_random_baseline(models: Sequence[str], prompts: Sequence[str], n: int) -> np.ndarray:
+    """Expected unique-models@N per response if its N neighbours were drawn at random
+    from the same prompt's pool: the value a perfect hivemind (all answers identical)
+    converges to. E = sum_k 1 - C(T - s_k, N) / C(T, N), with T the other responses
+    and s_k those among them from model k."""
+    from math import comb
+
+    m_arr = np.asarray(models)
+    out = np.zeros(len(m_arr))
+    for idx in group_indices(prompts).values():
+        sizes = {m: int((m_arr[idx] == m).sum()) for m in dict.fromkeys(m_arr[idx].tolist())}
+        t = len(idx) - 1
+        k = min(n, t)
+        if k < 1:
+            continue
+        for i in idx:
+            own = m_arr[i]
+            e = sum(1 - comb(t - (s - (m == own)), k) / comb(t, k) for m, s in sizes.items())
+            out[i] = e
     return out
 
 
