@@ -139,6 +139,7 @@ class GenStats:
     drafted: list[int] = field(default_factory=list)  # draft tokens verified per step
     emitted: int = 0
     spec_s: float = 0.0  # time inside the proposer (propose + extend + begin/end)
+    index_s: float = 0.0  # the part of spec_s spent indexing tokens (begin/extend/end)
     forward_s: float = 0.0  # verification forward + acceptance + KV compaction
     prefill_s: float = 0.0
     total_s: float = 0.0
@@ -151,7 +152,7 @@ class GenStats:
         return {
             "steps": self.steps, "emitted": self.emitted,
             "accepted_per_step": self.accepted, "drafted_per_step": self.drafted,
-            "tokens_per_step": self.tokens_per_step, "spec_s": self.spec_s,
+            "tokens_per_step": self.tokens_per_step, "spec_s": self.spec_s, "index_s": self.index_s,
             "forward_s": self.forward_s, "prefill_s": self.prefill_s, "total_s": self.total_s,
         }
 
@@ -205,7 +206,7 @@ class SpeculativeDecoder:
             return out, stats
         t = time.perf_counter()
         self.proposer.begin(rid, prompt)
-        stats.spec_s += time.perf_counter() - t
+        stats.index_s += time.perf_counter() - t
         t = time.perf_counter()
         cache = new_cache(self.model)
         if len(prompt) > 1:
@@ -232,13 +233,14 @@ class SpeculativeDecoder:
                 root = step.tokens[-1]
                 t = time.perf_counter()
                 self.proposer.extend(rid, step.tokens)
-                stats.spec_s += time.perf_counter() - t
+                stats.index_s += time.perf_counter() - t
                 if step.finished:
                     break
         finally:
             t = time.perf_counter()
             self.proposer.end(rid)
-            stats.spec_s += time.perf_counter() - t
+            stats.index_s += time.perf_counter() - t
+            stats.spec_s += stats.index_s
         assert cache_length(cache) == len(prompt) + len(out) - 1
         stats.emitted = len(out)
         stats.total_s = time.perf_counter() - t_start

@@ -124,6 +124,10 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
              for p in progress.track(h_prompts, "decoding history requests")]
     # the "suffix" cache already saw them while decoding; warm the tree method's cache alike
     _warm([decs["suffix-tree"].proposer.cache], h_prompts, h_out)
+    for p in h_prompts[:2]:  # untimed first calls of the stateless methods (suffix ones are warm)
+        decs["greedy"].generate(p, 8)
+        decs["prompt-lookup"].generate(p, 8)
+        _hf_prompt_lookup(model, p, dataclasses.replace(cfg, max_new_tokens=8), eos)
     rows: dict[str, dict[str, list]] = {k: {m: [] for m in METHODS} for k in KINDS}
     order = [(k, q) for i in range(cfg.eval_requests) for k in KINDS if i < len(evals[k])
              for q in [evals[k][i]]]
@@ -142,8 +146,10 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
                                   "accepted": sum(st.accepted) if st else None,
                                   "drafted": sum(st.drafted) if st else None,
                                   "spec": st.spec_s if st else None,
+                                  "index": st.index_s if st else None,
                                   "total": st.total_s if st else None,
-                                  "exact": tok.decode(out) == q.response if m == "greedy" else None})
+                                  "exact": tok.decode(out) == q.response if m == "greedy" else None,
+                                  "out": tuple(out) if m == "greedy" else None})
     return {"per_kind": {k: {m: _summarize(v) for m, v in by.items()} for k, by in rows.items()},
             "agentic": {m: _summarize([r for k in AGENTIC for r in rows[k][m]]) for m in METHODS},
             "history_requests": len(history),
@@ -161,9 +167,11 @@ def _summarize(rs: list[dict[str, Any]]) -> dict[str, Any]:
         out.update(model_calls=steps / len(rs), tokens_per_step=n / max(steps, 1),
                    accepted_per_step=sum(r["accepted"] for r in rs) / max(steps, 1),
                    drafted_per_step=sum(r["drafted"] for r in rs) / max(steps, 1),
-                   spec_fraction=sum(r["spec"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9))
+                   spec_fraction=sum(r["spec"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9),
+                   index_fraction=sum(r["index"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9))
     if rs[0]["exact"] is not None:
         out["greedy_equals_reference"] = sum(r["exact"] for r in rs)
+        out["distinct_outputs"] = len({r["out"] for r in rs})
     return out
 
 
@@ -291,17 +299,24 @@ def _faster_than_pld(m: dict[str, Any]) -> tuple[str, str, str]:
 def _control(m: dict[str, Any]) -> tuple[str, str, str]:
     s = m["speedup"]
     chat, ag = s["chat_suffix_vs_greedy"], s["agentic_best_suffix_vs_greedy"]
-    measured = f"open-ended {chat:.2f}x vs agentic {ag:.2f}x over greedy"
+    g = m["per_kind"]["chat"]["greedy"]
+    measured = (f"open-ended {chat:.2f}x vs agentic {ag:.2f}x over greedy "
+                f"({g['distinct_outputs']}/{g['requests']} distinct open-ended greedy outputs)")
+    why = ("a small model's greedy open-ended text is repetitive (few distinct outputs, "
+           "loops), which any suffix drafter predicts; real chat models vary far more")
     if chat < ag and (ag - 1) >= 2 * max(chat - 1, 0.0):
         return measured, REPRODUCED, "the gain on open-ended text is at most half the agentic gain"
     if chat < ag:
-        return measured, PARTLY, "smaller gain on open-ended text, but not by much"
-    return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work here"
+        return measured, PARTLY, "smaller gain on open-ended text, but not by much: " + why
+    return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work: " + why
 
 
 def _overhead(m: dict[str, Any]) -> tuple[str, str, str]:
-    f = max(m["agentic"]["suffix"]["spec_fraction"], m["agentic"]["suffix-tree"]["spec_fraction"])
-    measured = f"speculation {100 * f:.1f}% of decode time (pure-Python suffix tree)"
+    ag = m["agentic"]
+    f = max(ag["suffix"]["spec_fraction"], ag["suffix-tree"]["spec_fraction"])
+    idx = max(ag["suffix"]["index_fraction"], ag["suffix-tree"]["index_fraction"])
+    measured = (f"speculation {100 * f:.1f}% of decode time, of which tree indexing "
+                f"(prompt + new tokens) {100 * idx:.1f}% (pure-Python suffix tree)")
     if f <= 0.05:
         return measured, REPRODUCED, "within the 5% target"
     if f <= 0.15:

@@ -19,6 +19,7 @@ refused: a sliding layer cannot be compacted by index.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -177,7 +178,12 @@ def compact_cache(cache: object, prefix_len: int, keep_nodes: Sequence[int]) -> 
 
 def _cache_kwarg(model: torch.nn.Module) -> str:
     """transformers 5.x calls the cache argument ``cache``; 4.x ``past_key_values``."""
-    params = inspect.signature(model.forward).parameters
+    return _cache_kwarg_of(type(model))
+
+
+@functools.cache
+def _cache_kwarg_of(cls: type) -> str:
+    params = inspect.signature(cls.forward).parameters
     return "cache" if "cache" in params else "past_key_values"
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.suffix_decoding.demo.tasks import EOS, KINDS, Request, make_requests
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # bump when tasks.py or training changes: it keys the model cache
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,9 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, 
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
     """The cached demo model for ``cfg`` (trained and saved atomically if absent)."""
     from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     progress = progress or NullProgress()
     path = model_dir(cfg)
     info_file = path / "neurips25_train_info.json"
