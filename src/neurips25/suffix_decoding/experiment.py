@@ -100,7 +100,7 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         wl = wls[name]
         cache = SuffixCache(cfg.max_depth, max_cached_requests=None)
         rows, have = [], 0
-        for n in sorted(set(cfg.cached_sweep)):
+        for n in sorted({min(n, len(wl.history)) for n in cfg.cached_sweep}):
             have += warm_cache(cache, wl.history[have:n], prefix=f"h{have}")
             rows.append({"cached": have, **simulate(wl.evaluation, suffix, cache, cfg.max_depth)})
         metrics["cached_sweep"][name] = rows
