@@ -8,7 +8,6 @@ and history and evaluation never share a source file or a seed.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,7 +109,3 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     metrics["config_note"] = (f"alpha={cfg.alpha}, tau={cfg.tau}, depth={cfg.max_depth}; "
                               "tokens/step = (accepted + bonus) per verification step")
     return metrics
-
-
-def replace(cfg: Config, **kw: Any) -> Config:
-    return dataclasses.replace(cfg, **kw)

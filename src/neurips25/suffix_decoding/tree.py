@@ -14,7 +14,8 @@ empty nodes, re-merges nodes and repoints references that named the removed sequ
 
 Ties among equally frequent children go to the most recently used: every node keeps
 ``stamp`` = the largest start clock of the suffixes through it (one clock tick per
-appended token, over all sequences).
+appended token, over all sequences). Removal leaves stamps as they were, so after a
+removal a tie may still favour a continuation last seen in the removed sequence.
 """
 from __future__ import annotations
 
