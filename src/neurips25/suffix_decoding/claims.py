@@ -63,7 +63,7 @@ def check_more_cached(m: Metrics) -> tuple[str, str, str]:
     sweeps = m.get("cached_sweep") or {}
     if not sweeps:
         return "n/a", NOT_REPRODUCED, "no cached-responses sweep was run"
-    parts, verdicts = [], []
+    parts, good, weak = [], [], []
     for w, rows in sweeps.items():
         ys = [r["tokens_per_step"] for r in rows]
         gain = ys[-1] / ys[0]
@@ -72,13 +72,16 @@ def check_more_cached(m: Metrics) -> tuple[str, str, str]:
             monotone &= y >= 0.95 * running
             running = max(running, y)
         parts.append(f"{w}: " + " -> ".join(f"{r['cached']}:{r['tokens_per_step']:.2f}" for r in rows))
-        verdicts.append(REPRODUCED if gain >= 1.2 and monotone else PARTLY if gain >= 1.2 else NOT_REPRODUCED)
+        (good if gain >= 1.2 and monotone else weak).append(
+            f"{w} {gain:.2f}x{'' if monotone else ' with a dip > 5%'}")
     measured = "; ".join(parts) + " (cached responses: tokens/step)"
-    if all(v == REPRODUCED for v in verdicts):
-        return measured, REPRODUCED, "tokens/step rises (>= 1.2x, no dip > 5%) as cached responses grow"
-    if any(v != NOT_REPRODUCED for v in verdicts):
-        return measured, PARTLY, "tokens/step rises with cached responses but not monotonically everywhere"
-    return measured, NOT_REPRODUCED, "tokens/step does not rise >= 1.2x from an empty to a full cache"
+    if not weak:
+        return measured, REPRODUCED, f"tokens/step rises >= 1.2x with no dip > 5%: {', '.join(good)}"
+    if good:
+        intra = all(x.split()[0] in ("code_edit", "self_refine") for x in weak)
+        why = " (their reuse is within the request: the global cache adds little)" if intra else ""
+        return measured, PARTLY, f"rises >= 1.2x on {', '.join(good)}; not on {', '.join(weak)}{why}"
+    return measured, NOT_REPRODUCED, f"no >= 1.2x monotone rise: {', '.join(weak)}"
 
 
 def check_alpha(m: Metrics) -> tuple[str, str, str]:
