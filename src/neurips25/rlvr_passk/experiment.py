@@ -25,14 +25,14 @@ class Config:
     # model and pretraining (p_correct of traces use the correct strategy, digit_noise sloppy)
     n_layer: int = 2
     n_embd: int = 64
-    pretrain_steps: int = 1200
+    pretrain_steps: int = 2000
     pretrain_batch: int = 256
     pretrain_lr: float = 3e-3
     p_correct: float = 0.1
     digit_noise: float = 0.3
     # RLVR (GRPO, no KL); rl_checkpoints are evaluated for the longer-training trajectory
     rl_steps: int = 200
-    rl_checkpoints: tuple[int, ...] = (50, 100)
+    rl_checkpoints: tuple[int, ...] = (25, 50, 100)
     rl_prompts: int = 32
     rl_group: int = 8
     rl_lr: float = 1e-3
@@ -55,13 +55,13 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(pretrain_steps=3000, rl_steps=400, rl_checkpoints=(50, 100, 200),
+        return cls(pretrain_steps=4000, rl_steps=400, rl_checkpoints=(25, 50, 100, 200),
                    distill_steps=400, n_easy=200, n_hard=200, n_boot=2000)
 
     @classmethod
     def tiny(cls) -> Config:
         """For tests: seconds, not minutes; the direction of the finding should still show."""
-        return cls(pretrain_steps=500, pretrain_batch=128, rl_steps=60, rl_checkpoints=(30,),
+        return cls(pretrain_steps=1200, pretrain_batch=64, rl_steps=60, rl_checkpoints=(30,),
                    distill_steps=60, n_easy=30, n_hard=30, n_samples=64, ppl_samples=8,
                    n_boot=200)
 
@@ -197,7 +197,9 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
            for name in ("base", "rl", "rl_edge", "distill")}
     ppl_rl_self = _perplexity_under(rl, a, b, arms["rl"]["tokens"], m)
 
-    plots.curves_figure({n: per_arm[n]["band"] for n in ("base", "rl", "rl_edge", "distill")},
+    labels = {"base": "base", "rl": "RL, no-carry prompts", "rl_edge": "RL, edge prompts",
+              "distill": "distilled"}
+    plots.curves_figure({labels[n]: per_arm[n]["band"] for n in labels},
                         out_dir / "passk_all_arms.png", title="pass@k of every arm (95% CI)")
     plots.curves_figure({("base" if n == "base" else f"RL {n.split('@')[1]} steps" if "@" in n
                           else f"RL {cfg.rl_steps} steps"): per_arm[n]["band"]
