@@ -8,7 +8,7 @@ from neurips25.deep_crl.claims import check_ablation, check_depth, check_topolog
 from neurips25.study import NOT_REPRODUCED, PARTLY, REPRODUCED, VERDICTS
 
 TOY = Config(layout="u", depths=(4, 8), plain_depth=8, width=8, num_envs=8, episode_length=16,
-             iterations=2, sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1)
+             iterations=2, sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1, n_seeds=1)
 
 
 @pytest.mark.slow

@@ -81,7 +81,7 @@ def test_init_law_and_zero_bias():
     w = net.layers[0].weight
     assert w.abs().max() <= 1 / math.sqrt(64) + 1e-7
     assert net.inp.weight.abs().max() <= 1 / math.sqrt(100) + 1e-7
-    assert all(float(m.bias.abs().max()) == 0 for m in [net.inp, net.head, *net.layers])
+    assert all(bool((m.bias == 0).all()) for m in [net.inp, net.head, *net.layers])
 
 
 def test_hundreds_of_layers_train_finite():

@@ -1,8 +1,8 @@
 """The paper's headline claims as code, checked against the depth experiment's metrics.
 
-Thresholds are fixed before looking at results: a success-rate gap of 0.2 between deep
-and shallow is "reproduced", 0.05 is "partly" (within single-seed noise of a 24-goal
-evaluation it is not more); topology gaps are Spearman-rho differences.
+Metrics are means over seeds of each arm's last third of evaluations. "Reproduced" for
+depth needs a far-goal success gap of 0.2 and the deep arm strictly ahead in every seed;
+a gap of 0.05 is "partly". Topology gaps are Spearman-rho differences.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def check_depth(m: Metrics) -> tuple[str, str, str]:
     sh, dp, ds, dd = _arms(m)
     T = m["episode_length"]
     gap = dp["success_far"] - sh["success_far"]
-    per_seed = [d["success_far"] >= s["success_far"] for s, d in zip(sh["seeds"], dp["seeds"], strict=True)]
+    per_seed = [d["success_far"] > s["success_far"] for s, d in zip(sh["seeds"], dp["seeds"], strict=True)]
     tag_sh, tag_dp = sh["time_at_goal_far"], dp["time_at_goal_far"]
     measured = (f"far-goal success d{ds} {sh['success_far']:.2f} -> d{dd} {dp['success_far']:.2f}; "
                 f"time at far goal {tag_sh:.1f} -> {tag_dp:.1f} of {T}; near success "
@@ -31,7 +31,8 @@ def check_depth(m: Metrics) -> tuple[str, str, str]:
     if gap >= 0.2 and all(per_seed):
         return measured, REPRODUCED, f"deeper critic/actor reach more far goals at equal budget ({budget})"
     if gap >= 0.05 or (tag_dp >= 1.5 * tag_sh and tag_dp - tag_sh >= 0.05 * T):
-        return measured, PARTLY, f"deeper is better but by less than 0.2 success or not in every seed ({budget})"
+        wins = f"deep ahead in {sum(per_seed)}/{len(per_seed)} seeds"
+        return measured, PARTLY, f"deeper is better on average but by < 0.2 success or not in every seed ({wins}; {budget})"
     if max(sh["success_far"], dp["success_far"]) < 0.05:
         why = (f"neither depth reaches far goals within {budget}; the paper trains 50-100M env steps "
                "(~10^5+ SGD steps) and planning notes say a depth curve needs 15-30k SGD steps")

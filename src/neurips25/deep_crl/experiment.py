@@ -28,13 +28,14 @@ class Config:
     layout: str = "u"
     depths: tuple[int, ...] = (4, 16)
     plain_depth: int = 16  # depth of the no-residual/no-LayerNorm ablation arm; 0 = none
-    n_seeds: int = 2
+    plain_seeds: int = 1  # the ablation arm runs for the first ``plain_seeds`` seeds only
+    n_seeds: int = 3
     width: int = 64
     obs_dim: int = 2
     episode_length: int = 50
     step_size: float = 0.5
     num_envs: int = 64
-    iterations: int = 30
+    iterations: int = 40
     sgd_steps_per_iter: int = 50
     batch_size: int = 256
     gamma: float = 0.97
@@ -57,7 +58,7 @@ class Config:
     def full(cls) -> Config:
         """U4 maze, depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5-2 h on 2 idle cores (estimated)."""
         return cls(layout="u4", episode_length=100, depths=(4, 8, 16, 32, 64), plain_depth=32,
-                   iterations=300, eval_every=25)
+                   n_seeds=2, iterations=300, eval_every=25)
 
     def arms(self) -> list[Any]:
         """One ``CRLConfig`` per (seed, depth) residual arm plus the plain ablation arm."""
@@ -72,7 +73,8 @@ class Config:
         out = []
         for s in range(self.n_seeds):
             seed = self.seed * 1000 + s
-            specs = [(d, True) for d in self.depths] + ([(self.plain_depth, False)] if self.plain_depth else [])
+            plain = [(self.plain_depth, False)] if self.plain_depth and s < self.plain_seeds else []
+            specs = [(d, True) for d in self.depths] + plain
             for d, res in specs:
                 out.append(CRLConfig(**base, critic_depth=d, actor_depth=d, residual=res, layer_norm=res, seed=seed))
         # longest arms first so the workers finish together
@@ -94,14 +96,20 @@ def _run_all(arms: list[Any], out_dir: Path, workers: int, progress: Progress) -
     return results
 
 
+def late_mean(history: list[dict[str, Any]], key: str) -> float:
+    """Mean of ``key`` over the last third of the evaluations: one evaluation of a few goals is noisy."""
+    tail = history[-max(1, len(history) // 3):]
+    return float(np.mean([row[key] for row in tail]))
+
+
 def summarise(results: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per architecture ('res' / 'plain') and depth: mean and per-seed final metrics."""
+    """Per architecture ('res' / 'plain') and depth: per-seed late-training metrics and their means."""
     keys = ("success_near", "success_far", "time_at_goal_near", "time_at_goal_far", "critic_loss", "accuracy")
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for r in sorted(results, key=lambda r: (r["depth"], r["seed"])):
         kind = "res" if r["residual"] else "plain"
         slot = out.setdefault(kind, {}).setdefault(str(r["depth"]), {"seeds": []})
-        slot["seeds"].append({**{k: r["final"][k] for k in keys}, "topology": r["topology"]["score"],
+        slot["seeds"].append({**{k: late_mean(r["history"], k) for k in keys}, "topology": r["topology"]["score"],
                               "q_flat": bool(r["topology"].get("flat", False)),
                               "seed": r["seed"], "sgd_steps_per_second": r["sgd_steps_per_second"]})
     for kinds in out.values():
@@ -134,6 +142,6 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         "sgd_steps_per_arm": config.iterations * config.sgd_steps_per_iter,
         "env_steps_per_arm": arm.env_steps,
         "episode_length": config.episode_length,
-        "arms": [{k: r[k] for k in ("name", "depth", "residual", "seed", "params", "wall_seconds",
+        "arms": [{k: r.get(k) for k in ("name", "depth", "residual", "seed", "params", "wall_seconds", "cpu_seconds",
                                     "sgd_steps_per_second", "final", "history", "topology")} for r in results],
     }

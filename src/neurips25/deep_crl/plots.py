@@ -30,7 +30,7 @@ def plot_depth(summary: dict[str, Any], episode_length: int, path: Path) -> Path
         if key.startswith("success"):
             ax.set_ylim(-0.05, 1.05)
     axes[0].legend(loc="best")
-    fig.suptitle("CRL point maze: deeper networks at equal env-step and SGD budget")
+    fig.suptitle("CRL point maze at equal env-step and SGD budget (mean of the last third of evaluations; dots: seeds)")
     return save_figure(fig, path)
 
 

@@ -182,7 +182,7 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     start, history = 0, []
     if checkpoint is not None and Path(checkpoint).is_file():
         start, history = _restore(Path(checkpoint), cfg, agent, opts, buffer, gens)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     sgd_time = 0.0
     last: dict[str, float] = {}
     explore = lambda o, g: agent.actor.act(o, g, generator=gens["env"])  # noqa: E731
@@ -205,6 +205,7 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     done = cfg.iterations - start
     metrics = {"final": history[-1] if history else {}, "history": history,
                "wall_seconds": time.perf_counter() - t0,
+               "cpu_seconds": time.process_time() - c0,  # ~ idle-machine wall time with one thread
                "sgd_steps_per_second": done * cfg.sgd_steps_per_iter / sgd_time if sgd_time > 0 else None,
                "params": {"critic": sum(p.numel() for p in agent.critic.parameters()),
                           "actor": sum(p.numel() for p in agent.actor.parameters())}}
