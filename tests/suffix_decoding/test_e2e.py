@@ -35,7 +35,7 @@ def test_tiny_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setenv("NEURIPS25_CACHE", str(tmp_path / "cache"))
     cfg = dataclasses.replace(E2EConfig.quick(), train_steps=12, train_requests=300,
                               history_requests=3, eval_requests=2, max_new_tokens=24,
-                              cost_sizes=(0, 2, 8), cost_repeats=2)
+                              cost_sizes=(0, 2, 8), cost_repeats=2, ref_hidden=64)
     m = run_end_to_end(cfg, tmp_path / "out", NullProgress())
     for name in ("e2e_throughput.png", "e2e_cost_curve.png", "e2e_training_loss.png"):
         assert (tmp_path / "out" / name).stat().st_size > 1000
@@ -46,6 +46,8 @@ def test_tiny_end_to_end(tmp_path, monkeypatch):
         assert m["agentic"][meth]["tokens_per_step"] >= 1.0
     assert m["agentic"]["greedy"]["tokens_per_step"] == 1.0
     assert len(m["cost_curve"]["forward_cpu_ms"]) == 3
+    assert set(m["reference_cost_curve"]["predicted_speedup_vs_greedy"]) == {
+        "prompt-lookup", "suffix", "suffix-tree"}
     verdicts = {c.id: c.evaluate(m) for c in E2E_CLAIMS}
     assert verdicts["e2e-lossless"]["verdict"] == REPRODUCED
     assert all(v["verdict"] in VERDICTS and "check failed" not in v["reason"]

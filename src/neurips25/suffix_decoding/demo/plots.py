@@ -24,24 +24,30 @@ def plot_all(metrics: dict[str, Any], loss_curve: list[float], out_dir: Path) ->
         axes[0].bar(xs, thr, width, label=m, color=METHOD_COLORS[m])
         tps = [metrics["per_kind"][k][m].get("tokens_per_step", float("nan")) for k in kinds]
         axes[1].bar(xs, tps, width, label=m, color=METHOD_COLORS[m])
-    for ax, title in ((axes[0], "tokens per CPU-second (1 thread)"),
+    for ax, title in ((axes[0], "tokens per CPU-second (1 thread)\n\n"),
                       (axes[1], "tokens per model call (verification step)")):
         ax.set_xticks(range(len(kinds)), [f"{k}\n({'agentic' if k != 'chat' else 'control'})"
                                           for k in kinds])
         ax.set_title(title)
-    axes[0].legend(ncol=2)
+    axes[0].legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.08))
     fig.suptitle("Demo Llama, held-out requests: same greedy output, different proposers")
     paths.append(save_figure(fig, out_dir / "e2e_throughput.png"))
 
-    cc = metrics["cost_curve"]
-    fig, ax = plt.subplots(figsize=(5.2, 3.6))
-    ax.plot(cc["draft_tokens"], cc["forward_cpu_ms"], "o-", color="#2b7bd9")
+    cc, ref = metrics["cost_curve"], metrics.get("reference_cost_curve")
+    fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    curves = [(cc, f"demo model ({metrics['demo_model']['params'] / 1e6:.1f}M params)", "#2b7bd9")]
+    if ref:
+        curves.append((ref, f"random Llama ({ref['params'] / 1e6:.0f}M params)", "#b03a2e"))
+    for c, label, color in curves:
+        base = c["forward_cpu_ms"][0]
+        ax.plot(c["draft_tokens"], [v / base for v in c["forward_cpu_ms"]], "o-", color=color,
+                label=f"{label}: plain step {base:.1f} ms")
     ax.set_xscale("symlog", base=2, linthresh=1)
+    ax.set_xticks(cc["draft_tokens"], [str(q) for q in cc["draft_tokens"]])
     ax.set_xlabel("draft tokens verified in one forward (0 = plain decode step)")
-    ax.set_ylabel("CPU ms per verification step")
+    ax.set_ylabel("CPU time / plain decode step")
+    ax.axhline(1.0, color="#888888", lw=0.8, ls="--")
     ax.set_ylim(bottom=0)
-    base = cc["forward_cpu_ms"][0]
-    ax.axhline(base, color="#888888", lw=0.8, ls="--", label=f"plain step {base:.1f} ms")
     ax.set_title("CPU verification cost grows with draft size")
     ax.legend()
     paths.append(save_figure(fig, out_dir / "e2e_cost_curve.png"))
