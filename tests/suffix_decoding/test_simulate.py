@@ -57,3 +57,23 @@ def test_accounting_and_isolation():
 def test_unknown_method_kind():
     with pytest.raises(ValueError, match="unknown method kind"):
         Method("x", kind="eagle")
+
+
+def test_shared_cache_equals_a_fresh_cache_per_request():
+    """Evicting each evaluation response leaves no trace that changes later drafts."""
+    from neurips25.suffix_decoding.simulate import Stats, simulate_request
+    from neurips25.suffix_decoding.workloads import build_workloads
+
+    wls, _ = build_workloads(seed=5, n_history=30, n_eval=4, sql_history=30, max_output_tokens=150)
+    m = Method("s", alpha=2.0)
+    for name in ("code_edit", "sql_tools"):
+        wl = wls[name]
+        cache = SuffixCache(24, None)
+        warm_cache(cache, wl.history)
+        shared = simulate(wl.evaluation, m, cache)
+        fresh = Stats()
+        for j, req in enumerate(wl.evaluation):
+            c = SuffixCache(24, None)
+            warm_cache(c, wl.history)
+            fresh.add(simulate_request(req, m, c, ("e", j)))
+        assert shared["steps"] == fresh.summary()["steps"], name
