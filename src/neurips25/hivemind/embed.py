@@ -170,3 +170,12 @@ def make_embedder(kind: str = "minilm", cached: bool = True) -> Embedder:
     else:
         raise UserError(f"unknown embedder {kind!r}; choose from {', '.join(EMBEDDERS)}")
     return CachedEmbedder(inner) if cached else inner
+
+
+def embedder_for(kind: str, shared: Embedder | None, reference: Sequence[str]) -> Embedder:
+    """The embedder for one analysis stage: a shared MiniLM (its cache stays valid across
+    stages), or a TF-IDF fitted on ``reference`` texts (fitting it on the pool under study
+    would down-weight exactly the words a hivemind repeats)."""
+    if kind == "tfidf":
+        return CachedEmbedder(TfidfEmbedder().fit(reference))
+    return shared if shared is not None else make_embedder(kind)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from neurips25.common.progress import Progress
-from neurips25.hivemind.embed import CachedEmbedder, Embedder, TfidfEmbedder, make_embedder
+from neurips25.hivemind.embed import Embedder, embedder_for, make_embedder
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,6 @@ class Config:
                    synthetic_prompts=4, synthetic_levels=(0.0, 0.5, 1.0))
 
 
-def _embedder(kind: str, shared: Embedder | None, texts: list[str]) -> Embedder:
-    """MiniLM is shared (its cache stays valid); TF-IDF is fitted on reference ``texts``."""
-    if kind == "tfidf":
-        return CachedEmbedder(TfidfEmbedder().fit(texts))
-    return shared if shared is not None else make_embedder(kind)
-
-
 # metric -> (sweep it must follow, expected sign of its change)
 EXPECTED = {
     "intra_similarity": ("repetition", 1),
@@ -113,7 +106,7 @@ def validate_metrics(cfg: Config, shared: Embedder | None, progress: Progress) -
               per_model=cfg.synthetic_per_model, seed=cfg.seed)
     # TF-IDF learns its IDF from the unstructured pool: fitting on a hive would
     # down-weight exactly the words the hive repeats
-    emb = _embedder(cfg.embedder, shared, [r["response"] for r in planted_pool(0.0, 0.0, **kw)])
+    emb = embedder_for(cfg.embedder, shared, [r["response"] for r in planted_pool(0.0, 0.0, **kw)])
     sweeps: dict[str, dict[str, list[float]]] = {}
     for knob in ("repetition", "sharing"):
         series: dict[str, list[float]] = {}

@@ -37,7 +37,7 @@ def homogenization_experiment(cfg: Any, shared: Embedder | None, out_dir: Path, 
 
     from neurips25.hivemind.analyze import analyze
     from neurips25.hivemind.cluster import plot_response_map
-    from neurips25.hivemind.experiment import _embedder
+    from neurips25.hivemind.embed import embedder_for
     from neurips25.hivemind.figures import plot_inter_matrix, plot_intra_histogram
     from neurips25.hivemind.lm import LMSpec, WordTokenizer, reward_tune, sample_responses, train_lm
     from neurips25.hivemind.metrics import group_indices, vendi_score_embeddings
@@ -77,7 +77,7 @@ def homogenization_experiment(cfg: Any, shared: Embedder | None, out_dir: Path, 
                      for s in c.sample(pid, topic, cfg.samples, rng)]
 
     # TF-IDF (if used) learns its IDF from the training corpora, not from the samples
-    emb_model = _embedder(cfg.embedder, shared, [r for k in pairs for _p, r in pairs[k]])
+    emb_model = embedder_for(cfg.embedder, shared, [r for k in pairs for _p, r in pairs[k]])
     progress.log(f"embedding {len(rows)} responses")
     report, emb = analyze(rows, emb_model, cfg.threshold, cfg.neighbours, cfg.seed)
     groups = group_indices([r["model"] for r in rows], [r["prompt_id"] for r in rows])
