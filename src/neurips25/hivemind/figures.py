@@ -44,7 +44,7 @@ def plot_inter_matrix(report: dict[str, Any], path: str | Path) -> Path:
     mat = np.asarray(report["inter_model"]["matrix"], dtype=float)
     n = len(names)
     fig, ax = plt.subplots(figsize=(1.2 + 0.75 * n, 1.0 + 0.65 * n))
-    vmin = float(np.nanmin(mat)) if n else 0.0
+    vmin = float(np.nanmin(mat)) if np.isfinite(mat).any() else 0.0
     im = ax.imshow(mat, cmap="viridis", vmin=vmin, vmax=1.0)
     ax.set_xticks(range(n), names, rotation=45, ha="right", fontsize=7)
     ax.set_yticks(range(n), names, fontsize=7)
