@@ -37,9 +37,9 @@ class DemoModelConfig:
     max_positions: int = 256
     train_requests: int = 6000
     mix: tuple[float, float, float] = (0.45, 0.35, 0.20)  # tool, edit, chat
-    steps: int = 1200
-    batch: int = 24
-    lr: float = 3e-3
+    steps: int = 1500
+    batch: int = 12
+    lr: float = 2e-3
     warmup: int = 60
 
     def key(self) -> str:

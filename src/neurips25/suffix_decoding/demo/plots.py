@@ -24,12 +24,14 @@ def plot_all(metrics: dict[str, Any], loss_curve: list[float], out_dir: Path) ->
         axes[0].bar(xs, thr, width, label=m, color=METHOD_COLORS[m])
         tps = [metrics["per_kind"][k][m].get("tokens_per_step", float("nan")) for k in kinds]
         axes[1].bar(xs, tps, width, label=m, color=METHOD_COLORS[m])
-    for ax, title in ((axes[0], "tokens per CPU-second (1 thread)\n\n"),
+    for ax, title in ((axes[0], "tokens per CPU-second (1 thread)"),
                       (axes[1], "tokens per model call (verification step)")):
         ax.set_xticks(range(len(kinds)), [f"{k}\n({'agentic' if k != 'chat' else 'control'})"
                                           for k in kinds])
         ax.set_title(title)
-    axes[0].legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.08))
+    for ax in axes:  # headroom for the legend above the bars
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
+    axes[0].legend(ncol=3, loc="upper left")
     fig.suptitle("Demo Llama, held-out requests: same greedy output, different proposers")
     paths.append(save_figure(fig, out_dir / "e2e_throughput.png"))
 
