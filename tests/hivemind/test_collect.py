@@ -62,7 +62,7 @@ def test_resume_repairs_a_cut_line_and_asks_only_for_what_is_missing(tmp_path):
 def test_a_killed_run_resumes_without_duplicates(tmp_path):
     out, prompts = tmp_path / "r.jsonl", tmp_path / "prompts.jsonl"
     prompts.write_text("".join(json.dumps({"prompt_id": p, "prompt": t}) + "\n" for p, t in PROMPTS))
-    with FakeServer(delay=0.3) as srv:
+    with FakeServer(delay=0.8) as srv:  # slow enough to kill it mid-run, even on a loaded machine
         cmd = [sys.executable, "-m", "neurips25", "hivemind", "collect", "--out", str(out),
                "--base-url", srv.url, "--model", "alpha", "--model", "beta", "--n", "3",
                "--prompts", str(prompts), "--retries", "0"]
