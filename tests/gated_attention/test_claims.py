@@ -51,6 +51,9 @@ def test_other_verdicts() -> None:
     assert check_ordering(_metrics())[1] == REPRODUCED
     assert check_ordering(_metrics(hs=0.06))[1] == PARTLY
     assert check_ordering(_metrics(hs=0.06, ii=0.06))[1] == NOT_REPRODUCED
+    m = _metrics(hs=0.06, ii=0.06)
+    m["h2"] = _metrics()  # the 2-head part, when present, decides
+    assert check_ordering(m)[1] == REPRODUCED
     assert check_loss(_metrics())[1] == REPRODUCED
     assert check_loss(_metrics(loss=(3.0, 3.1)))[1] == NOT_REPRODUCED
     assert check_text_sink(_metrics())[1] == NOT_MEASURABLE

@@ -75,3 +75,24 @@ def test_checkpoint_roundtrip(tmp_path) -> None:
     (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(UserError, match="bad.pt"):
         load_checkpoint(tmp_path / "bad.pt")
+
+
+def test_text_arm_trains_on_stdlib_bytes() -> None:
+    from neurips25.gated_attention.text import STDLIB, VOCAB_SIZE, encode, load_bytes
+    from neurips25.gated_attention.train import ArmSpec, train_arm
+
+    data = load_bytes(STDLIB)
+    assert data.dtype == np.uint8 and len(data) > 100_000
+    assert encode("ab") == [0, ord("a") + 1, ord("b") + 1]
+    cfg = TinyLMConfig(vocab_size=VOCAB_SIZE, max_len=16, n_layer=1, d_model=16, n_head=2)
+    res = train_arm(ArmSpec("t", cfg, None, steps=3, batch=2, lr=1e-3, seed=0, eval_batch=2,
+                            warmup=1, text_source=STDLIB))
+    assert res["final"]["loss"] < np.log(VOCAB_SIZE) + 0.5 and "copy_accuracy" not in res["final"]
+    assert len(res["heatmaps"]) == 1 and res["heatmaps"][0].shape == (2, 16, 16)
+
+
+def test_missing_text_file_is_a_user_error(tmp_path) -> None:
+    from neurips25.gated_attention.text import load_bytes
+
+    with pytest.raises(UserError, match="no such file"):
+        load_bytes(str(tmp_path / "none.txt"))

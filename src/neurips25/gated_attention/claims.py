@@ -66,7 +66,9 @@ def check_sparse(m: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def check_ordering(m: dict[str, Any]) -> tuple[str, str, str]:
-    arms, u = m["arms"], m["uniform_share"]
+    """On the 2-head part (head-shared equals head-specific with one head)."""
+    block = m.get("h2", m)
+    arms, u = block["arms"], block["uniform_share"]
     needed = ("g1_elementwise", "head_shared", "input_independent")
     if any(a not in arms for a in needed):
         return "n/a", NOT_MEASURABLE, "this preset did not train the head-shared / input-independent arms"

@@ -29,27 +29,32 @@ ARMS: dict[str, GateConfig | None] = {
 }
 ACT_ARMS = {"act_baseline": None, "act_g1": GateConfig()}
 TEXT_ARMS = {"text_baseline": None, "text_g1": GateConfig()}
+H2 = "h2_"  # name prefix of the 2-head arms
 SAVED_ARMS = ("baseline", "g1_elementwise", "act_baseline", "act_g1")  # for `neurips25 diagnose`
 
 
 @dataclass(frozen=True)
 class Config:
-    """Three parts, all on the same seed:
-    sink: attention-only 1-layer TinyLMs on Bigram-Backcopy, one arm per gate variant;
-    act:  2-layer TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
-    text: 2-layer TinyLMs on byte-level Python stdlib source (0 steps: skipped)."""
+    """Four parts, all on the same seed and data:
+    sink: attention-only 1-layer, 1-head TinyLMs on Bigram-Backcopy, one arm per gate;
+    h2:   the same with 2 heads, where head-shared differs from head-specific (Table 4);
+    act:  2-layer, 2-head TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
+    text: act-shaped TinyLMs on byte-level Python stdlib source (0 steps: skipped)."""
 
     seed: int = 0
     lr: float = 3e-3
+    min_lr_frac: float = 1.0  # 1.0: constant lr after warmup (sinks form sooner)
     batch: int = 32
     seq_len: int = 64
     d_model: int = 64
-    n_head: int = 2
+    n_head: int = 1  # the sink part
     sink_steps: int = 1000
     sink_weight_decay: float = 0.0
-    arms: tuple[str, ...] = ("baseline", "g1_elementwise", "g1_headwise", "head_shared",
-                             "input_independent", "g2_value")
-    act_steps: int = 1500
+    arms: tuple[str, ...] = ("baseline", "g1_elementwise", "g1_headwise", "input_independent",
+                             "g2_value")
+    h2_arms: tuple[str, ...] = ("baseline", "g1_elementwise", "head_shared", "input_independent")
+    h2_heads: int = 2
+    act_steps: int = 1000
     act_layers: int = 2
     act_weight_decay: float = 0.1
     text_steps: int = 0
@@ -63,22 +68,27 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(sink_steps=3000, arms=tuple(ARMS), act_steps=4000, text_steps=3000,
-                   eval_every=500)
+        return cls(sink_steps=3000, arms=tuple(a for a in ARMS if a != "head_shared"),
+                   h2_arms=tuple(ARMS), act_steps=4000, text_steps=3000, eval_every=500)
 
 
 def arm_specs(cfg: Config) -> list[ArmSpec]:
-    unknown = [a for a in cfg.arms if a not in ARMS]
+    unknown = [a for a in (*cfg.arms, *cfg.h2_arms) if a not in ARMS]
     if unknown:
         raise ValueError(f"unknown arm(s) {unknown}; choose from {list(ARMS)}")
     task = BackcopyTask(seq_len=cfg.seq_len, seed=cfg.seed)
-    common = dict(batch=cfg.batch, lr=cfg.lr, seed=cfg.seed, eval_every=cfg.eval_every)
+    common = dict(batch=cfg.batch, lr=cfg.lr, seed=cfg.seed, eval_every=cfg.eval_every,
+                  min_lr_frac=cfg.min_lr_frac)
     sink = TinyLMConfig(vocab_size=task.vocab_size, max_len=cfg.seq_len, n_layer=1,
                         d_model=cfg.d_model, n_head=cfg.n_head, ffn=False, tie_embeddings=False)
     specs = [ArmSpec(name, equal_param_config(sink, ARMS[name]), task, cfg.sink_steps,
                      weight_decay=cfg.sink_weight_decay, keep_weights=name in SAVED_ARMS, **common)
              for name in cfg.arms]
-    act = dataclasses.replace(sink, n_layer=cfg.act_layers, ffn=True)
+    h2 = dataclasses.replace(sink, n_head=cfg.h2_heads)
+    specs += [ArmSpec(H2 + name, equal_param_config(h2, ARMS[name]), task, cfg.sink_steps,
+                      weight_decay=cfg.sink_weight_decay, **common)
+              for name in cfg.h2_arms]
+    act = dataclasses.replace(h2, n_layer=cfg.act_layers, ffn=True)
     if cfg.act_steps:
         specs += [ArmSpec(name, equal_param_config(act, gate), task, cfg.act_steps,
                           weight_decay=cfg.act_weight_decay, keep_weights=name in SAVED_ARMS,
@@ -150,9 +160,12 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     specs = arm_specs(config)
     progress.log(f"training {len(specs)} arms in {max(1, config.workers)} process(es)")
     results = run_arms(specs, config.workers, progress)
-    parts: dict[str, dict[str, dict[str, Any]]] = {"sink": {}, "act": {}, "text": {}}
+    parts: dict[str, dict[str, dict[str, Any]]] = {"sink": {}, "h2": {}, "act": {}, "text": {}}
     for name, res in results.items():
-        parts["act" if name in ACT_ARMS else "text" if name in TEXT_ARMS else "sink"][name] = res
+        if name.startswith(H2):
+            parts["h2"][name.removeprefix(H2)] = res
+        else:
+            parts["act" if name in ACT_ARMS else "text" if name in TEXT_ARMS else "sink"][name] = res
 
     rng = np.random.default_rng(config.seed + 1)
     for spec in specs:
@@ -166,8 +179,8 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     sink = parts["sink"]
     uniform = next(iter(sink.values()))["final"]["uniform_share"]
     figures.heatmaps(sink, ["baseline", "g1_elementwise"], out_dir / "attention_heatmaps.png")
-    figures.per_layer(sink, "first_token_share", "first-token attention share",
-                      out_dir / "first_token_share.png", uniform=uniform)
+    figures.arm_bars(sink, "first_token_share", "first-token attention share (1-layer, Backcopy)",
+                     out_dir / "first_token_share.png", uniform, f"uniform {uniform:.3f}")
     if any(r.get("gate_histogram") for r in sink.values()):
         figures.gate_histograms(sink, out_dir / "gate_histogram.png")
     figures.share_over_training(sink, uniform, out_dir / "first_token_share_training.png")
@@ -176,12 +189,22 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         "uniform_share": uniform,
         "arms": {n: _arm_metrics(r) for n, r in sink.items()},
     }
-    for part in ("act", "text"):
+    for part in ("h2", "act", "text"):
         if parts[part]:
             arms = parts[part]
             metrics[part] = {"uniform_share": next(iter(arms.values()))["final"]["uniform_share"],
                              "arms": {n: _arm_metrics(r) for n, r in arms.items()}}
+    if parts["h2"]:
+        u2 = metrics["h2"]["uniform_share"]
+        figures.arm_bars(parts["h2"], "first_token_share", "first-token share (1-layer, 2 heads)",
+                         out_dir / "h2_first_token_share.png", u2, f"uniform {u2:.3f}")
+        if {"baseline", "g1_elementwise"} <= set(parts["h2"]):
+            figures.heatmaps(parts["h2"], ["baseline", "g1_elementwise"],
+                             out_dir / "h2_attention_heatmaps.png")
     if parts["act"]:
         figures.per_layer(parts["act"], "max_activation", "max |hidden| per layer (log)",
                           out_dir / "max_activation.png", log=True)
+        figures.per_layer(parts["act"], "first_token_share", "first-token attention share",
+                          out_dir / "act_first_token_share.png",
+                          uniform=metrics["act"]["uniform_share"])
     return metrics

@@ -14,8 +14,8 @@ def heatmaps(arms: dict[str, dict[str, Any]], names: list[str], path: Path, max_
     """One row per arm, one panel per (layer, head): attention of one eval sequence."""
     names = [n for n in names if n in arms]
     panels = [(li, hi) for li, layer in enumerate(arms[names[0]]["heatmaps"]) for hi in range(len(layer))]
-    fig, axes = plt.subplots(len(names), len(panels), figsize=(2.3 * len(panels), 2.4 * len(names)),
-                             squeeze=False)
+    fig, axes = plt.subplots(len(names), len(panels), squeeze=False,
+                             figsize=(max(4.5, 2.6 * len(panels)), 2.6 * len(names)))
     for r, name in enumerate(names):
         for c, (li, hi) in enumerate(panels):
             ax = axes[r][c]
@@ -26,7 +26,8 @@ def heatmaps(arms: dict[str, dict[str, Any]], names: list[str], path: Path, max_
             ax.set_xlabel("key")
             ax.set_ylabel("query")
             ax.grid(False)
-    fig.suptitle("Attention maps (first 32 positions; key 0 = BOS): baseline column 0 is the sink")
+    fig.suptitle("Attention of one sequence (first 32 positions).\nColumn 0 (BOS) lit = sink",
+                 fontsize=8)
     return save_figure(fig, path)
 
 
@@ -50,6 +51,26 @@ def per_layer(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path
     if log:
         ax.set_yscale("log")
     ax.legend(ncol=2)
+    return save_figure(fig, path)
+
+
+def arm_bars(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path,
+             reference: float | None = None, ref_label: str = "", log: bool = False) -> Path:
+    """One bar per arm (final value of ``key``), labelled, with an optional reference line."""
+    names = list(arms)
+    vals = [float(arms[n]["final"][key]) for n in names]
+    fig, ax = plt.subplots(figsize=(1.5 + 1.0 * len(names), 3.6))
+    bars = ax.bar(range(len(names)), vals, color=[f"C{i}" for i in range(len(names))])
+    for bar, v in zip(bars, vals, strict=True):
+        ax.annotate(f"{v:.3g}", (bar.get_x() + bar.get_width() / 2, v), ha="center",
+                    va="bottom", fontsize=7)
+    if reference is not None:
+        ax.axhline(reference, color="k", ls="--", lw=1, label=ref_label)
+        ax.legend()
+    ax.set_xticks(range(len(names)), [n.replace("_", "\n") for n in names], fontsize=7)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_yscale("log")
     return save_figure(fig, path)
 
 

@@ -99,9 +99,17 @@ def load_gated(path: str | Path, **kwargs: Any) -> nn.Module:
     """``AutoModelForCausalLM.from_pretrained`` that also restores output gates."""
     from safetensors import safe_open
     from transformers import AutoModelForCausalLM
+    from transformers.utils import logging as hf_logging
 
     path = Path(path)
-    model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    gated = (path / "config.json").is_file() and CONFIG_KEY in (path / "config.json").read_text()
+    verbosity = hf_logging.get_verbosity()
+    if gated:  # the gate weights are "unexpected" to the plain class: we load them below
+        hf_logging.set_verbosity_error()
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    finally:
+        hf_logging.set_verbosity(verbosity)
     spec = getattr(model.config, CONFIG_KEY, None)
     if not spec:
         return model

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from neurips25.gated_attention.data import BackcopyTask
-from neurips25.gated_attention.diagnostics import diagnose_tinylm
+from neurips25.gated_attention.diagnostics import Diagnosis, diagnose_tinylm
 from neurips25.gated_attention.model import TinyLM, TinyLMConfig, n_params
 
 
@@ -59,7 +59,9 @@ def _lr_at(step: int, spec: ArmSpec) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: TinyLM, tokens: torch.Tensor, task: BackcopyTask | None) -> dict[str, Any]:
+def evaluate(model: TinyLM, tokens: torch.Tensor,
+             task: BackcopyTask | None) -> tuple[dict[str, Any], Diagnosis]:
+    """Loss (and back-copy accuracy on task data) plus the sink diagnosis on ``tokens``."""
     model.eval()
     logits = model(tokens[:, :-1])
     tgt = tokens[:, 1:]
