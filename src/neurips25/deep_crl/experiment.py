@@ -56,7 +56,7 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        """U4 maze, depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5-2 h on 2 idle cores (estimated)."""
+        """U4 maze, depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5 h on 2 idle cores (estimated, not run)."""
         return cls(layout="u4", episode_length=100, depths=(4, 8, 16, 32, 64), plain_depth=32,
                    n_seeds=2, iterations=300, eval_every=25)
 

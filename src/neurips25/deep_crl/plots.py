@@ -74,11 +74,15 @@ def plot_q_maps(results: list[dict[str, Any]], config: Any, path: Path) -> Path:
         ax.plot(start[1], start[0], "wo", ms=7, mec="k", label="start")
         kind = "residual" if r["residual"] else "plain"
         t = r["topology"]
-        ax.set_title(f"{kind} depth {r['depth']}: topology {t['score']:+.2f}\n"
-                     f"rho(Q,-geo) {t['rho_geodesic']:.2f}  rho(Q,-eucl) {t['rho_euclidean']:.2f}", fontsize=8)
+        if t.get("flat"):
+            title = f"{kind} depth {r['depth']}: Q flat\n(spread {t.get('spread', 0):.2f} over the maze: not ranked)"
+        else:
+            title = (f"{kind} depth {r['depth']}: topology {t['score']:+.2f}\n"
+                     f"rho(Q,-geo) {t['rho_geodesic']:.2f}  rho(Q,-eucl) {t['rho_euclidean']:.2f}")
+        ax.set_title(title, fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
         fig.colorbar(im, ax=ax, fraction=0.046)
     np.atleast_1d(axes)[0].legend(loc="lower right", fontsize=7)
-    fig.suptitle("max_a Q(s, a, g) for a goal behind the wall (paper Fig. 9 analogue)")
+    fig.suptitle(f"max_a Q(s, a, g) for a goal behind the wall, seed {seed0} (paper Fig. 9 analogue)")
     return save_figure(fig, path)
