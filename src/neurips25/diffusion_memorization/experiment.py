@@ -1,0 +1,174 @@
+"""Two arms, one finding (arXiv 2505.17638): tau_gen is flat in n, tau_mem grows ~ n.
+
+(1) Random features at one diffusion time, in closed form (Sec. 4): train/test loss over
+training time for several psi_n = n/d at psi_p >> psi_n, and the spectrum of U.
+(2) Real data: DDPM on n scikit-learn digits for several n (same model, batch, optimizer),
+f_mem (d1/d2 < 1/3) and a classifier-feature Frechet distance at log-spaced steps.
+"""
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurips25.common.progress import Progress
+from neurips25.diffusion_memorization import timescales as ts
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = 0
+    # (1) random features: d, psi_p = p/d, the psi_n = n/d sweep, diffusion time t
+    rf_d: int = 64
+    rf_psi_p: float = 100.0
+    rf_psi_ns: tuple[float, ...] = (4.0, 6.0, 8.0, 12.0, 16.0)
+    rf_t: float = 0.1
+    rf_gap: float = 0.5  # tau_mem: L_test - L_train reaches this (L(0) = 1)
+    rf_tau_max: float = 1e5
+    # (2) digits
+    ns: tuple[int, ...] = (16, 32, 64, 128)
+    steps: int = 8000
+    batch: int = 64
+    width: int = 256
+    blocks: int = 3
+    lr: float = 1e-3
+    first_check: int = 50
+    n_checks: int = 22
+    n_samples: int = 256
+    ddim_steps: int = 50
+    ema: float = 0.995
+    k: float = 1 / 3
+    f_thr: float = 0.05  # tau_mem: f_mem reaches this share (paper: threshold crossing)
+    workers: int = 2
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls()
+
+    @classmethod
+    def full(cls) -> Config:
+        return cls(rf_psi_p=200.0, rf_psi_ns=(4.0, 8.0, 16.0, 32.0), rf_tau_max=3e5,
+                   ns=(16, 32, 64, 128, 256), steps=20_000, n_checks=30, n_samples=512)
+
+
+def run_random_features(cfg: Config, progress: Progress) -> dict[str, Any]:
+    from neurips25.diffusion_memorization import random_features as rf
+
+    taus = np.logspace(-1, np.log10(cfg.rf_tau_max), 240)
+    out: dict[str, Any] = {"psi_n": [], "tau_gen": [], "tau_mem": [], "pred_tau_gen": [],
+                           "pred_tau_mem": [], "n_at_s2": [], "expected_at_s2": [],
+                           "bulk_median": [], "bulk_range": [], "bulk_edges_pred": [],
+                           "taus": taus[::4].tolist(), "train": [], "test": []}
+    for psi_n in progress.track(cfg.rf_psi_ns, "random features", total=len(cfg.rf_psi_ns)):
+        prob = rf.make_problem(cfg.rf_d, cfg.rf_psi_p, psi_n, cfg.rf_t, seed=cfg.seed)
+        sol = rf.solve_flow(prob)
+        train, test = sol.losses(taus)
+        spec = rf.spectrum(prob, rf.full_spectrum(sol))
+        pg, pm = rf.predicted_timescales(prob.c, psi_n)
+        out["psi_n"].append(psi_n)
+        out["tau_gen"].append(ts.tau_gen_from_curve(taus, test))
+        out["tau_mem"].append(ts.rf_tau_mem(taus, train, test, cfg.rf_gap))
+        out["pred_tau_gen"].append(pg)
+        out["pred_tau_mem"].append(pm)
+        out["n_at_s2"].append(spec.n_at_s2)
+        out["expected_at_s2"].append(prob.p - prob.n - prob.d)
+        out["bulk_median"].append(float(np.median(spec.bulk)))
+        out["bulk_range"].append([float(spec.bulk.min()), float(spec.bulk.max())])
+        out["bulk_edges_pred"].append(list(spec.bulk_edges_pred))
+        out["train"].append(train[::4].tolist())
+        out["test"].append(test[::4].tolist())
+        if psi_n == cfg.rf_psi_ns[len(cfg.rf_psi_ns) // 2]:
+            out["spectrum_example"] = {"psi_n": psi_n, "evals": sol.evals.tolist(),
+                                       "s2": prob.c.s2, "p": prob.p,
+                                       "edges_pred": list(spec.bulk_edges_pred)}
+    c = rf.ge_constants(cfg.rf_t)
+    out["constants"] = {"mu0": c.mu0, "mu1": c.mu1, "v2": c.v2, "s2": c.s2,
+                        "sigma_r2": c.sigma_r2, "delta": c.delta}
+    out["tau_gen_ratio"] = _ratio(out["tau_gen"])
+    out["tau_mem_loglog_slope"] = ts.loglog_slope(out["psi_n"], out["tau_mem"])
+    out["tau_mem_over_psi_n"] = [m / p for m, p in zip(out["tau_mem"], out["psi_n"], strict=True)]
+    return out
+
+
+def _ratio(values: list[float]) -> float:
+    v = [x for x in values if math.isfinite(x)]
+    return max(v) / min(v) if v and min(v) > 0 else math.nan
+
+
+def _groups(ns: tuple[int, ...], workers: int) -> list[tuple[int, ...]]:
+    """Round-robin over sorted n so every worker gets the same number of members."""
+    order = sorted(ns)
+    k = max(1, min(workers, len(order)))
+    return [tuple(order[i::k]) for i in range(k)]
+
+
+def run_digits(cfg: Config, progress: Progress) -> dict[str, Any]:
+    from neurips25.diffusion_memorization.train_digits import DigitsArm, train_group
+
+    arms = [DigitsArm(ns=g, steps=cfg.steps, batch=cfg.batch, width=cfg.width, blocks=cfg.blocks,
+                      lr=cfg.lr, first_check=cfg.first_check, n_checks=cfg.n_checks,
+                      n_samples=cfg.n_samples, ddim_steps=cfg.ddim_steps, k=cfg.k, ema=cfg.ema,
+                      seed=cfg.seed)
+            for g in _groups(cfg.ns, cfg.workers)]
+    progress.log(f"digits: {len(arms)} worker(s), n = {list(cfg.ns)}, {cfg.steps} steps each")
+    if len(arms) == 1:
+        results = [train_group(arms[0])]
+    else:
+        with ProcessPoolExecutor(len(arms), mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(train_group, a) for a in arms]
+            results = [f.result() for f in progress.track(futures, "digits DDPM", total=len(futures))]
+    out = summarize_digits({int(n): r for res in results for n, r in res["runs"].items()}, cfg)
+    out["cpu_seconds_workers"] = sum(r["cpu_seconds"] for r in results)
+    out["classifier_accuracy"] = results[0]["classifier_accuracy"]
+    return out
+
+
+def summarize_digits(runs: dict[int, dict[str, Any]], cfg: Config) -> dict[str, Any]:
+    """Timescales, the linear fit and the collapse from the per-n monitor records."""
+    ns = sorted(runs)
+    out: dict[str, Any] = {"ns": ns, "runs": {str(n): runs[n] for n in ns},
+                           "steps": cfg.steps, "f_thr": cfg.f_thr}
+    # tau_gen: when the FD on classifier features first reaches a quality bar that every n
+    # reaches (common bar); the per-run "90% of its own best" times are reported beside it
+    common, level = ts.tau_at_common_level({n: (runs[n]["steps"], runs[n]["quality"]) for n in ns})
+    tau_gen = [common[n] for n in ns]
+    out["fd_bar"] = level
+    out["tau_gen_own_fd"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["quality"]) for n in ns]
+    out["tau_gen_own_loss"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["test_loss"])
+                               for n in ns]
+    tau_mem = [ts.crossing_time(runs[n]["steps"], runs[n]["f_mem"], cfg.f_thr, "up") for n in ns]
+    out["tau_gen"], out["tau_mem"] = tau_gen, tau_mem
+    out["tau_gen_own_ratio"] = _ratio(out["tau_gen_own_fd"])
+    out["monitor_tau_mem"] = [runs[n]["tau_mem"] for n in ns]
+    out["heldout_baseline"] = [runs[n]["baseline"] for n in ns]
+    out["final_f_mem"] = [runs[n]["f_mem"][-1] for n in ns]
+    out["reached"] = [math.isfinite(t) for t in tau_mem]
+    try:
+        fit = ts.fit_linear(ns, tau_mem)
+        out["fit"] = {"tau0": fit.tau0, "c": fit.c, "c_stderr": fit.c_stderr, "r2": fit.r2,
+                      "n_points": fit.n_points}
+    except ValueError:
+        out["fit"] = None
+    out["tau_mem_loglog_slope"] = ts.loglog_slope(ns, tau_mem)
+    out["tau_gen_ratio"] = _ratio(tau_gen)
+    out["window"] = [m - g for g, m in zip(tau_gen, tau_mem, strict=True)]
+    curves = {n: (runs[n]["steps"], runs[n]["f_mem"]) for n in ns}
+    out["collapse_spread_raw"] = ts.collapse_spread(curves, scale=False)
+    out["collapse_spread_scaled"] = ts.collapse_spread(curves, scale=True)
+    return out
+
+
+def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    import torch
+
+    from neurips25.diffusion_memorization.plots import plot_all
+
+    torch.set_num_threads(1)
+    metrics = {"rf": run_random_features(config, progress), "digits": run_digits(config, progress)}
+    plot_all(metrics, Path(out_dir))
+    return metrics
