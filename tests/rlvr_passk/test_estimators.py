@@ -120,3 +120,22 @@ def test_majority_at_k():
     assert majority_at_k(["a", "b"], [True, False], 2) == 0.5
     with pytest.raises(ValueError):
         majority_at_k(answers, correct, 6)
+
+
+def test_majority_at_k_matches_subset_enumeration():
+    """Monte Carlo majority@k agrees with the exact average over all k-subsets."""
+    from collections import Counter
+    from itertools import combinations
+
+    answers = ["a", "a", "b", "c", "b", "a", "d"]
+    correct = [a == "b" for a in answers]
+    for k in (2, 3, 4):
+        scores = []
+        for sub in combinations(range(len(answers)), k):
+            cnt = Counter(answers[i] for i in sub)
+            top = max(cnt.values())
+            tied = [a for a, m in cnt.items() if m == top]
+            scores.append(sum(a == "b" for a in tied) / len(tied))
+        exact_value = float(np.mean(scores))
+        mc = majority_at_k(answers, correct, k, np.random.default_rng(k), draws=20_000)
+        assert mc == pytest.approx(exact_value, abs=0.015)

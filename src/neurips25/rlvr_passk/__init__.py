@@ -2,6 +2,15 @@
 
 A pass@k analysis tool for sample files (unbiased estimator, bootstrap CIs, crossover k*,
 coverage) and a toy where RLVR raises pass@1 but narrows pass@k at large k.
+
+    >>> from neurips25.rlvr_passk import pass_at_k
+    >>> round(pass_at_k(10, 3, 2), 4)   # 1 - C(7, 2) / C(10, 2)
+    0.5333
+
+Command line (per-sample JSONL, per-problem counts or human-eval ``*_results.jsonl``)::
+
+    neurips25 passk curves samples.jsonl --k-max 256 --out figs/
+    neurips25 passk compare --base base.jsonl --rl rl.jsonl --out figs/
 """
 from neurips25.rlvr_passk.claims import CLAIMS
 from neurips25.rlvr_passk.estimators import (

@@ -4,7 +4,21 @@ Every check compares paired bootstrap CIs or exact counts; none can pass by cons
 """
 from __future__ import annotations
 
-from neurips25.study import NOT_REPRODUCED, PARTLY, REPRODUCED, Claim, Metrics
+from collections.abc import Callable
+
+from neurips25.study import NOT_MEASURABLE, NOT_REPRODUCED, PARTLY, REPRODUCED, Claim, Metrics
+
+Check = Callable[[Metrics], "tuple[str, str, str]"]
+
+
+def _needs_base(check: Check) -> Check:
+    """A base model still on the pretraining loss plateau knows no addition: nothing to measure."""
+    def guarded(m: Metrics) -> tuple[str, str, str]:
+        if not m.get("pretrain_converged", True):
+            return (f"pretraining loss {m['pretrain_final_loss']:.2f}", NOT_MEASURABLE,
+                    "the base model did not learn the task (loss plateau); raise pretrain_steps")
+        return check(m)
+    return guarded
 
 
 def _ci(v: list[float]) -> str:
@@ -89,13 +103,15 @@ def _longer_rl(m: Metrics) -> tuple[str, str, str]:
     p1, pk = t["pass1"], t["passK"]
     measured = ", ".join(f"{s}: {a:.3f}/{b:.3f}" for s, a, b in zip(t["steps"], p1, pk, strict=True))
     measured = f"RL steps: pass@1/pass@{m['big_k']} = " + measured
-    up = p1[-1] > p1[0]
-    down = pk[-1] < pk[0] and all(x >= y for x, y in zip(pk, pk[1:], strict=False))
+    d1, dk = t["last_minus_first_pass1"], t["last_minus_first_passK"]
+    measured += f"; last - first: pass@1 {_ci(d1)}, pass@{m['big_k']} {_ci(dk)}"
+    up = d1[1] > 0  # paired 95% CI above 0
+    down = dk[2] < 0 and all(x >= y for x, y in zip(pk, pk[1:], strict=False))
     if up and down:
         return measured, REPRODUCED, "later checkpoints have higher pass@1 and lower pass@K"
     if down:
         return measured, PARTLY, ("pass@K falls at every checkpoint, but pass@1 does not rise "
-                                  "from the first checkpoint (already saturated)")
+                                  "beyond noise after the first checkpoint (already saturated)")
     if up:
         return measured, PARTLY, "pass@1 rises but pass@K does not fall steadily"
     return measured, NOT_REPRODUCED, "longer RL does not trade pass@K for pass@1 here"
@@ -117,22 +133,22 @@ def _edge(m: Metrics) -> tuple[str, str, str]:
 
 CLAIMS = (
     Claim("rl_wins_small_k", "RLVR-trained models outperform their base models at small k (k = 1).",
-          "Omni-MATH train pass@1: base 9.9 vs GRPO 26.1 (Table 2)", _rl_wins_at_1),
+          "Omni-MATH train pass@1: base 9.9 vs GRPO 26.1 (Table 2)", _needs_base(_rl_wins_at_1)),
     Claim("base_wins_large_k", "Base models match or beat RL models at large k: the curves cross.",
           "pass@256: base 67.2 vs GRPO 66.3 (Table 2); crossover on every benchmark (Fig. 2)",
-          _crossover),
+          _needs_base(_crossover)),
     Claim("rl_solved_subset", "Problems solved by the RL model are (nearly) a subset of those the "
           "base model solves.", "coverage analysis (Sec. 4.1): RL-only solvable problems ~0",
-          _subset),
+          _needs_base(_subset)),
     Claim("rl_low_perplexity", "RL outputs have low perplexity under the base model: they are "
-          "already in its sampling distribution.", "perplexity analysis (Sec. 4.1)", _perplexity),
+          "already in its sampling distribution.", "perplexity analysis (Sec. 4.1)", _needs_base(_perplexity)),
     Claim("distill_expands", "Distillation from a teacher raises pass@k at every k (new knowledge, "
-          "unlike RL).", "distilled model above base at all k (Sec. 4.2)", _distill),
+          "unlike RL).", "distilled model above base at all k (Sec. 4.2)", _needs_base(_distill)),
     Claim("longer_rl_narrows", "Longer RL raises pass@1 and lowers pass@256.",
           "GRPO steps 150/300/450: pass@1 26.1/33.6/42.5, pass@256 66.3/65.3/64.3 (Table 2)",
-          _longer_rl),
+          _needs_base(_longer_rl)),
     Claim("edge_prompts_boundary", "Counterpoint arm: RL with prompts at the edge of competence "
           "(carry problems) still does not push pass@k above base at large k.",
           "paper: holds across RL algorithms (Sec. 4.3); ProRL-style work argues edge prompts expand it",
-          _edge),
+          _needs_base(_edge)),
 )

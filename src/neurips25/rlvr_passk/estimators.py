@@ -12,7 +12,6 @@ O(n) per (problem, k).
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -123,14 +122,12 @@ def majority_at_k(
     codes = {a: i for i, a in enumerate(dict.fromkeys(answers))}
     idx = np.array([codes[a] for a in answers])
     is_good = np.array([a in good for a in codes])
-
-    def score(subset: np.ndarray) -> float:
-        counts = Counter(subset.tolist())
-        top = max(counts.values())
-        tied = [a for a, m in counts.items() if m == top]
-        return sum(bool(is_good[a]) for a in tied) / len(tied)
-
     if k == n:
-        return score(idx)
-    rng = rng if rng is not None else np.random.default_rng(0)
-    return float(np.mean([score(rng.choice(idx, size=k, replace=False)) for _ in range(draws)]))
+        subsets = idx[None, :]
+    else:
+        rng = rng if rng is not None else np.random.default_rng(0)
+        subsets = idx[np.argsort(rng.random((draws, n)), axis=1)[:, :k]]  # k without replacement
+    counts = np.zeros((len(subsets), len(codes)), dtype=np.int64)
+    np.add.at(counts, (np.arange(len(subsets))[:, None], subsets), 1)
+    tied = counts == counts.max(axis=1, keepdims=True)
+    return float(np.mean((tied & is_good).sum(1) / tied.sum(1)))

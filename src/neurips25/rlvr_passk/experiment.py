@@ -137,7 +137,10 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     base = train.new_model(cfg.n_layer, cfg.n_embd)
     losses = train.pretrain(base, cfg.pretrain_steps, cfg.pretrain_batch, cfg.pretrain_lr,
                             cfg.p_correct, cfg.digit_noise, rng, progress.track)
-    progress.log(f"pretrained: final loss {np.mean(losses[-50:]):.3f}")
+    final_loss = float(np.mean(losses[-50:]))
+    progress.log(f"pretrained: final loss {final_loss:.3f}")
+    if final_loss > 1.0:  # still on the plateau (~1.5): digits not learned, results meaningless
+        progress.log("warning: pretraining did not leave the loss plateau; use more steps")
 
     erng = np.random.default_rng(cfg.seed + 10_000)  # evaluation problems: own stream
     ea, eb = task.random_problems(erng, cfg.n_easy, carry=False)
@@ -210,10 +213,13 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
 
     steps = [*sorted(snaps), cfg.rl_steps]
     traj_names = [*(f"rl@{s}" for s in sorted(snaps)), "rl"]
+    # paired last-vs-first checkpoint: did longer RL move pass@1 / pass@K beyond noise?
+    lvf = compare(n_arr, arms[traj_names[0]]["c"], n_arr, arms["rl"]["c"], k_max, cfg.n_boot, cfg.seed)
     big = min(256, k_max)
     return {
         "k_max": k_max, "big_k": big, "n_problems": len(ids), "n_easy": cfg.n_easy,
-        "n_hard": cfg.n_hard, "pretrain_final_loss": float(np.mean(losses[-50:])),
+        "n_hard": cfg.n_hard, "pretrain_final_loss": final_loss,
+        "pretrain_converged": final_loss <= 1.0,
         "rl_reward_first10": float(np.mean(rl_rewards[:10])),
         "rl_reward_last10": float(np.mean(rl_rewards[-10:])),
         "edge_reward_last10": float(np.mean(edge_rewards[-10:])),
@@ -222,7 +228,11 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         "paired_vs_base": paired,
         "rl_trajectory": {"steps": steps,
                           "pass1": [per_arm[n]["band"].at(1) for n in traj_names],
-                          "passK": [per_arm[n]["band"].at(big) for n in traj_names]},
+                          "passK": [per_arm[n]["band"].at(big) for n in traj_names],
+                          "last_minus_first_pass1": [lvf.diff.at(1), float(lvf.diff.lo[0]),
+                                                     float(lvf.diff.hi[0])],
+                          "last_minus_first_passK": [lvf.diff.at(big), float(lvf.diff.lo[big - 1]),
+                                                     float(lvf.diff.hi[big - 1])]},
         "perplexity_under_base_median": {n: float(np.median(v)) for n, v in ppl.items()},
         "perplexity_rl_under_rl_median": float(np.median(ppl_rl_self)),
         "perplexity_base_q90": float(np.quantile(ppl["base"], 0.9)),
