@@ -22,11 +22,11 @@ REGIMES = {"strong": -1.0, "weak": 1.0}
 @dataclass(frozen=True)
 class Config:
     n: int = 1024
-    widths: tuple[int, ...] = (4, 8, 16, 32)
+    widths: tuple[int, ...] = (8, 12, 20, 32)
     profiles: tuple[str, ...] = ("power", "exponential", "linear")
     alpha: float = 1.2
-    steps: int = 1500
-    batch: int = 1024
+    steps: int = 1200
+    batch: int = 512
     lr: float = 1e-2
     workers: int = 2
     seed: int = 0
@@ -37,7 +37,7 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(n=2048, widths=(8, 12, 16, 24, 32, 48, 64), steps=5000)
+        return cls(n=2048, widths=(8, 12, 16, 24, 32, 48, 64), steps=5000, batch=1024)
 
     def __post_init__(self) -> None:
         if min(self.widths) < 1 or max(self.widths) > self.n:
