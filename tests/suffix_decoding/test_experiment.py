@@ -12,7 +12,7 @@ from neurips25.suffix_decoding.experiment import run
 @pytest.mark.slow
 def test_small_run_shows_the_findings(tmp_path):
     cfg = Config(n_history=40, n_eval=5, cached_sweep=(0, 10, 60), max_output_tokens=200,
-                 alphas=(1.0, 4.0), taus=(0.1,), alpha_workloads=("code_edit",))
+                 alphas=(1.0, 4.0), taus=(0.1,), alpha_workloads=("code_edit",), e2e=None)
     m = run(cfg, tmp_path, NullProgress())
     main = m["main"]
     tps = {w: {k: v["tokens_per_step"] for k, v in r.items()} for w, r in main.items()}

@@ -8,6 +8,7 @@ from neurips25.study import Study
 from neurips25.suffix_decoding.baselines import PromptLookup, prompt_lookup
 from neurips25.suffix_decoding.cache import SuffixCache
 from neurips25.suffix_decoding.claims import CLAIMS
+from neurips25.suffix_decoding.e2e import E2E_CLAIMS
 from neurips25.suffix_decoding.experiment import Config, run
 from neurips25.suffix_decoding.tree import Draft, SuffixTree
 
@@ -19,8 +20,8 @@ STUDY = Study(
             "continuations: several tokens per step on agentic work, little on open-ended text.",
     config_cls=Config,
     run=run,
-    claims=CLAIMS,
-    quick_runtime="~1 min",
+    claims=CLAIMS + E2E_CLAIMS,
+    quick_runtime="~1 min (+3 min to train the demo model once)",
 )
 
 __all__ = ["STUDY", "Config", "Draft", "PromptLookup", "SuffixCache", "SuffixTree", "prompt_lookup", "run"]

@@ -8,12 +8,14 @@ and history and evaluation never share a source file or a seed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from neurips25.common.progress import Progress
 from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.e2e import E2EConfig, run_end_to_end
 from neurips25.suffix_decoding.simulate import Method, simulate, warm_cache
 from neurips25.suffix_decoding.workloads import WORKLOADS, build_workloads
 
@@ -38,6 +40,8 @@ class Config:
     pld_ks: tuple[int, ...] = (4, 8)
     workloads: tuple[str, ...] = WORKLOADS
     vocab_size: int = 4096
+    # part 2: the demo model end to end (None skips it); its seed follows ``seed``
+    e2e: E2EConfig | None = field(default_factory=E2EConfig.quick)
 
     def __post_init__(self) -> None:
         unknown = set(self.workloads) - set(WORKLOADS)
@@ -51,7 +55,8 @@ class Config:
     @classmethod
     def full(cls) -> Config:
         return cls(n_history=600, n_eval=60, cached_sweep=(0, 10, 30, 100, 300, 1000, 3000),
-                   cache_sweep_workloads=("sql_tools", "self_refine"), max_output_tokens=800)
+                   cache_sweep_workloads=("sql_tools", "self_refine"), max_output_tokens=800,
+                   e2e=E2EConfig.full())
 
 
 def methods(cfg: Config) -> list[Method]:
@@ -108,4 +113,8 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     metrics["figures"] = save_figures(metrics, out_dir)
     metrics["config_note"] = (f"alpha={cfg.alpha}, tau={cfg.tau}, depth={cfg.max_depth}; "
                               "tokens/step = (accepted + bonus) per verification step")
+    if cfg.e2e is not None:
+        progress.log("end to end: demo Llama model, greedy vs prompt lookup vs suffix decoding")
+        e2e_cfg = dataclasses.replace(cfg.e2e, seed=cfg.seed)
+        metrics["e2e"] = run_end_to_end(e2e_cfg, out_dir, progress)
     return metrics
