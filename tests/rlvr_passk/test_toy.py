@@ -59,6 +59,22 @@ def test_advantages():
         train.advantages(r, "ppo")
 
 
+def test_rlvr_options_run_and_leave_base_untouched():
+    torch.manual_seed(0)
+    base = train.new_model(n_layer=1, n_embd=16, n_head=2)
+    before = [p.clone() for p in base.parameters()]
+    cfg = train.RLConfig(steps=2, prompts_per_step=4, group_size=4, advantage="rloo",
+                         kl_coef=0.1, carry_fraction=0.5)
+    policy, snaps, rewards = train.rlvr(base, cfg, np.random.default_rng(0),
+                                        torch.Generator().manual_seed(0), checkpoints=(1,))
+    assert len(rewards) == 2 and set(snaps) == {1}
+    assert all(torch.equal(a, b) for a, b in zip(before, base.parameters(), strict=True))
+    assert policy is not base and snaps[1] is not policy
+    # an untrained model earns no reward: zero advantages and KL(pi || pi) = 0 give no update
+    assert rewards == [0.0, 0.0]
+    assert all(torch.equal(a, b) for a, b in zip(before, policy.parameters(), strict=True))
+
+
 @pytest.mark.slow
 def test_small_run_shows_the_crossover(tmp_path):
     """Seeded small run: RL raises pass@1, lowers pass@K, and solves nothing base cannot."""
