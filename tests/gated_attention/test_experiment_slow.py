@@ -36,3 +36,20 @@ def test_presets_and_equal_parameters() -> None:
     assert abs(gated - base) <= 3 * quick.d_model * quick.act_layers  # FFN shrunk to match
     with pytest.raises(ValueError, match="unknown arm"):
         arm_specs(Config(arms=("baseline", "g9")))
+
+
+def test_every_part_runs_end_to_end(tmp_path) -> None:
+    """A few steps of every part (sink, 2-head, FFN, text): files, metrics, claims."""
+    cfg = Config(d_model=16, seq_len=16, text_seq_len=16, batch=4, sink_steps=3, act_steps=3,
+                 text_steps=3, eval_every=2, workers=1,
+                 arms=("baseline", "g1_elementwise", "g2_value"))
+    m = run(cfg, tmp_path, NullProgress())
+    assert set(m) >= {"arms", "h2", "act", "text", "uniform_share"}
+    assert set(m["h2"]["arms"]) == set(cfg.h2_arms)
+    assert len(m["arms"]["baseline"]["history"]) == 2  # step 2 and the final step 3
+    for png in ("attention_heatmaps", "first_token_share", "gate_histogram", "max_activation",
+                "h2_first_token_share", "first_token_share_training"):
+        assert (tmp_path / f"{png}.png").stat().st_size > 1000
+    rows = STUDY.check_claims(m)
+    assert not any("check failed" in r["reason"] for r in rows)
+    assert {r["id"]: r for r in rows}["text_sink_free"]["verdict"] != "not measurable here"

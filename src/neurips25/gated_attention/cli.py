@@ -117,8 +117,15 @@ def _heatmap(diag, title: str, out: Path) -> None:
     from neurips25.common.plotting import plt, save_figure
 
     mat = np.array(diag.share_matrix())
-    fig, ax = plt.subplots(figsize=(1.5 + 0.45 * mat.shape[1], 1.2 + 0.35 * mat.shape[0]))
+    fig, ax = plt.subplots(figsize=(max(3.6, 1.5 + 0.45 * mat.shape[1]),
+                                    max(2.8, 1.2 + 0.35 * mat.shape[0])))
     im = ax.imshow(mat, cmap="magma", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(mat.shape[1]))
+    ax.set_yticks(range(mat.shape[0]))
+    if mat.size <= 64:
+        for (r, c), v in np.ndenumerate(mat):
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=7,
+                    color="white" if v < 0.5 else "black")
     ax.set_xlabel("head")
     ax.set_ylabel("layer")
     ax.grid(False)
@@ -128,29 +135,32 @@ def _heatmap(diag, title: str, out: Path) -> None:
 
 
 def _cmd_diagnose(args: argparse.Namespace) -> int:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from neurips25.common.io import atomic_write_json
 
     diag, desc = load_and_diagnose(args.model, args.text, args.max_tokens, args.threshold)
-    table = Table(title=f"{desc}: {diag.seq_len} tokens, uniform first-token share {diag.uniform:.3f}")
-    for col in ("layer", "first-token", "x uniform", f"heads > {args.threshold:g}", "max |h|",
-                "top-3 |h|", "max/median", "|v| first/rest", "gate mean", "gate < 0.1"):
+    table = Table(box=box.SIMPLE_HEAD, title=f"{desc}: {diag.seq_len} tokens, uniform first-token share {diag.uniform:.3f}")
+    for col in ("layer", "first", "x unif", f">{args.threshold:g}", "max|h|", "top-3 |h|",
+                "max/med", "|v0|/|v|", "gate", "gate<.1"):
         table.add_column(col, justify="right")
     for layer in diag.layers:
         n_sink = sum(s > args.threshold for s in layer.first_token_share)
-        vn = (f"{layer.value_norm_first:.2f}/{layer.value_norm_rest:.2f}"
-              if layer.value_norm_first is not None and layer.value_norm_rest is not None else "-")
+        vn = (f"{layer.value_norm_first / layer.value_norm_rest:.2f}"
+              if layer.value_norm_first is not None and layer.value_norm_rest else "-")
         table.add_row(
             str(layer.layer), f"{layer.mean_share:.3f}", f"{layer.mean_share / diag.uniform:.1f}",
             f"{n_sink}/{len(layer.first_token_share)}", f"{layer.max_activation:.2f}",
-            ", ".join(f"{v:.1f}" for v in layer.top3_activation),
+            ",".join(f"{v:.3g}" for v in layer.top3_activation),
             f"{layer.max_activation / max(layer.median_activation, 1e-12):.0f}", vn,
             "-" if layer.gate_mean is None else f"{layer.gate_mean:.3f}",
             "-" if layer.gate_sparsity is None else f"{100 * layer.gate_sparsity:.0f}%",
         )
-    console = Console()
+    import sys
+
+    console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(table)
     s = diag.summary()
     console.print(f"first-token share {s['first_token_share']:.3f} ({s['share_over_uniform']:.1f}x "
