@@ -87,3 +87,20 @@ def test_diagnosis_matches_the_attention_maps() -> None:
 def test_diagnosis_needs_eager_attention() -> None:
     with pytest.raises(ValueError, match="eager"):
         diagnose_hf(_llama("sdpa"), torch.randint(0, 50, (1, 5)))
+
+
+def test_diagnose_any_decoder_gpt2() -> None:
+    """A non-Llama decoder (fused c_attn, no v_proj): maps and activations, no value norms."""
+    torch.manual_seed(2)
+    cfg = transformers.GPT2Config(vocab_size=40, n_positions=32, n_embd=16, n_layer=3, n_head=2,
+                                  bos_token_id=0, eos_token_id=0, attn_implementation="eager")
+    model = transformers.GPT2LMHeadModel(cfg).eval()  # eval: no dropout in the reference maps
+    ids = torch.randint(0, 40, (1, 10))
+    d = diagnose_hf(model, ids)
+    assert len(d.layers) == 3 and len(d.layers[0].first_token_share) == 2
+    assert d.layers[0].value_norm_first is None and d.gate_mean is None
+    with torch.no_grad():
+        att = model(ids, output_attentions=True).attentions
+    assert d.layers[2].first_token_share == pytest.approx(att[2][0, :, 1:, 0].mean(-1).tolist(), abs=1e-6)
+    with pytest.raises(ValueError, match="q_proj"):
+        add_output_gate(model)
