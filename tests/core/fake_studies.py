@@ -16,11 +16,11 @@ class FakeConfig:
     seed: int = 0
 
     @classmethod
-    def quick(cls) -> "FakeConfig":
+    def quick(cls) -> FakeConfig:
         return cls()
 
     @classmethod
-    def full(cls) -> "FakeConfig":
+    def full(cls) -> FakeConfig:
         return cls(size=5)
 
 

@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 import torch
 
-from neurips25.superposition import ToyModel, decay_step, feature_probs, sample_features, summed_loss
+from neurips25.superposition import (
+    ToyModel,
+    decay_step,
+    feature_probs,
+    sample_features,
+    summed_loss,
+)
 
 
 @pytest.mark.parametrize("gamma", [-1.0, -0.3])

@@ -25,7 +25,7 @@ plt.rcParams.update(
 )
 
 
-def save_figure(fig: "plt.Figure", path: str | Path) -> Path:
+def save_figure(fig: plt.Figure, path: str | Path) -> Path:
     """Save ``fig`` as PNG atomically and close it."""
     fig.tight_layout()
     out = atomic_write(path, lambda tmp: fig.savefig(tmp, format="png"))
