@@ -9,8 +9,10 @@ from typing import Any
 from neurips25.common.errors import UserError
 
 
-def iter_jsonl(path: str | Path, required: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-    """Yield one dict per non-blank line; raise UserError naming ``file:line`` on bad input."""
+def iter_jsonl_numbered(
+    path: str | Path, required: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, dict)`` per non-blank line; UserError naming ``file:line``."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
@@ -27,7 +29,13 @@ def iter_jsonl(path: str | Path, required: tuple[str, ...] = ()) -> Iterator[dic
             missing = [k for k in required if k not in row]
             if missing:
                 raise UserError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-            yield row
+            yield lineno, row
+
+
+def iter_jsonl(path: str | Path, required: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """Yield one dict per non-blank line; raise UserError naming ``file:line`` on bad input."""
+    for _, row in iter_jsonl_numbered(path, required):
+        yield row
 
 
 def read_jsonl(path: str | Path, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:

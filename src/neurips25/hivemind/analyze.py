@@ -6,7 +6,6 @@ experiment runs on samples of the models it trains.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from neurips25.common.errors import UserError
+from neurips25.common.jsonl import iter_jsonl_numbered
 from neurips25.hivemind import metrics as M
 from neurips25.hivemind.embed import Embedder
 
@@ -22,28 +22,13 @@ FIELDS = ("prompt_id", "prompt", "model", "response")
 
 def read_responses(path: str | Path) -> list[dict[str, str]]:
     """Rows of a responses JSONL; a malformed line is a ``file:line: ...`` UserError."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"{path}:{lineno}: malformed JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise UserError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
-            missing = [k for k in FIELDS if k not in row]
-            if missing:
-                raise UserError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}")
-            for k in FIELDS:
-                if isinstance(row[k], bool) or not isinstance(row[k], str | int):
-                    raise UserError(f"{path}:{lineno}: field {k!r} must be a string")
-                row[k] = str(row[k])
-            rows.append(row)
+    for lineno, row in iter_jsonl_numbered(path, required=FIELDS):
+        for k in FIELDS:
+            if isinstance(row[k], bool) or not isinstance(row[k], str | int):
+                raise UserError(f"{path}:{lineno}: field {k!r} must be a string")
+            row[k] = str(row[k])
+        rows.append(row)
     if not rows:
         raise UserError(f"{path}: no responses")
     return rows
