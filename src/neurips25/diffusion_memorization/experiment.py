@@ -107,25 +107,49 @@ def _groups(ns: tuple[int, ...], workers: int) -> list[tuple[int, ...]]:
     return [tuple(order[i::k]) for i in range(k)]
 
 
-def run_digits(cfg: Config, progress: Progress) -> dict[str, Any]:
-    from neurips25.diffusion_memorization.train_digits import DigitsArm, train_group
+def _arms(cfg: Config) -> list[Any]:
+    from neurips25.diffusion_memorization.train_digits import DigitsArm
 
-    arms = [DigitsArm(ns=g, steps=cfg.steps, batch=cfg.batch, width=cfg.width, blocks=cfg.blocks,
+    return [DigitsArm(ns=g, steps=cfg.steps, batch=cfg.batch, width=cfg.width, blocks=cfg.blocks,
                       lr=cfg.lr, first_check=cfg.first_check, n_checks=cfg.n_checks,
                       n_samples=cfg.n_samples, ddim_steps=cfg.ddim_steps, k=cfg.k, ema=cfg.ema,
                       seed=cfg.seed)
             for g in _groups(cfg.ns, cfg.workers)]
-    progress.log(f"digits: {len(arms)} worker(s), n = {list(cfg.ns)}, {cfg.steps} steps each")
-    if len(arms) == 1:
-        results = [train_group(arms[0])]
-    else:
-        with ProcessPoolExecutor(len(arms), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(train_group, a) for a in arms]
-            results = [f.result() for f in progress.track(futures, "digits DDPM", total=len(futures))]
+
+
+def _collect(results: list[dict[str, Any]], cfg: Config) -> dict[str, Any]:
     out = summarize_digits({int(n): r for res in results for n, r in res["runs"].items()}, cfg)
     out["cpu_seconds_workers"] = sum(r["cpu_seconds"] for r in results)
     out["classifier_accuracy"] = results[0]["classifier_accuracy"]
     return out
+
+
+def run_both(cfg: Config, progress: Progress) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Digits in worker processes (one per group of n) while the main process solves the
+    random-features sweep; with one worker everything runs in this process."""
+    from neurips25.diffusion_memorization.train_digits import train_group
+
+    arms = _arms(cfg)
+    progress.log(f"digits: {len(arms)} worker(s), n = {list(cfg.ns)}, {cfg.steps} steps each")
+    if len(arms) == 1:
+        rf = run_random_features(cfg, progress)
+        return rf, _collect([train_group(arms[0])], cfg)
+    with ProcessPoolExecutor(len(arms), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(train_group, a) for a in arms]
+        rf = run_random_features(cfg, progress)
+        results = [f.result() for f in progress.track(futures, "digits DDPM", total=len(futures))]
+    return rf, _collect(results, cfg)
+
+
+def run_digits(cfg: Config, progress: Progress) -> dict[str, Any]:
+    """The digits arm alone (one process per group of n when cfg.workers > 1)."""
+    from neurips25.diffusion_memorization.train_digits import train_group
+
+    arms = _arms(cfg)
+    if len(arms) == 1:
+        return _collect([train_group(arms[0])], cfg)
+    with ProcessPoolExecutor(len(arms), mp_context=get_context("spawn")) as pool:
+        return _collect(list(pool.map(train_group, arms)), cfg)
 
 
 def summarize_digits(runs: dict[int, dict[str, Any]], cfg: Config) -> dict[str, Any]:
@@ -169,6 +193,7 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     from neurips25.diffusion_memorization.plots import plot_all
 
     torch.set_num_threads(1)
-    metrics = {"rf": run_random_features(config, progress), "digits": run_digits(config, progress)}
+    rf, digits = run_both(config, progress)
+    metrics = {"rf": rf, "digits": digits}
     plot_all(metrics, Path(out_dir))
     return metrics
