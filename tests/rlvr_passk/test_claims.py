@@ -42,3 +42,12 @@ def test_unconverged_base_is_not_measurable():
     m = {"pretrain_converged": False, "pretrain_final_loss": 1.5}
     rows = [c.evaluate(m) for c in claims.CLAIMS]
     assert all(r["verdict"] == NOT_MEASURABLE and "plateau" in r["reason"] for r in rows)
+
+
+def test_perplexity_verdicts():
+    def m(base, rl, share):
+        return {"perplexity_under_base_median": {"base": base, "rl": rl, "distill": 1.7},
+                "perplexity_rl_share_below_base_q90": share}
+    assert claims._perplexity(m(1.08, 1.05, 0.95))[1] == REPRODUCED
+    assert claims._perplexity(m(1.0814, 1.0815, 0.8))[1] == PARTLY  # equal medians, fat tail
+    assert claims._perplexity(m(1.08, 1.7, 0.2))[1] == NOT_REPRODUCED

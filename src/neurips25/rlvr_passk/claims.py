@@ -70,9 +70,10 @@ def _perplexity(m: Metrics) -> tuple[str, str, str]:
     measured = (f"median PPL under base: base samples {med['base']:.2f}, RL samples {med['rl']:.2f}, "
                 f"distilled {med['distill']:.2f}; {1 - share:.0%} of RL samples above base's "
                 "90th percentile (base itself: 10%)")
-    if med["rl"] <= med["base"] and share >= 0.9:
+    as_likely = med["rl"] <= 1.05 * med["base"]  # equal medians must not flip on float noise
+    if as_likely and share >= 0.9:
         return measured, REPRODUCED, "RL outputs sit in the base model's high-likelihood region"
-    if med["rl"] <= med["base"]:
+    if as_likely:
         return measured, PARTLY, ("RL outputs are as likely under base as base's own samples, "
                                   "but not concentrated in its low-perplexity part")
     return measured, NOT_REPRODUCED, "RL outputs are less likely under base than base's own samples"
