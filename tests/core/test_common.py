@@ -24,6 +24,13 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
     assert os.listdir(tmp_path) == ["r.json"]
 
 
+def test_atomic_write_gives_ordinary_permissions(tmp_path):
+    path = atomic_write_json(tmp_path / "r.json", {})
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_json_encoding_of_numpy_and_nan(tmp_path):
     atomic_write_json(tmp_path / "x.json", {"a": np.float32(1.5), "b": np.arange(3), "c": float("nan")})
     assert json.loads((tmp_path / "x.json").read_text()) == {"a": 1.5, "b": [0, 1, 2], "c": None}

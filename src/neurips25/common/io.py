@@ -34,6 +34,13 @@ def _to_jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+def _default_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give (mkstemp's own is 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temp file onto ``path``."""
     path = Path(path)
@@ -42,6 +49,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
