@@ -57,6 +57,7 @@ class Config:
     act_steps: int = 1000
     act_layers: int = 2
     act_weight_decay: float = 0.1
+    act_lr: float = 1e-2  # at 3e-3 the baseline's max |h| stays small (6.6): nothing to remove
     text_steps: int = 0
     text_seq_len: int = 128
     eval_every: int = 250
@@ -92,7 +93,7 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     if cfg.act_steps:
         specs += [ArmSpec(name, equal_param_config(act, gate), task, cfg.act_steps,
                           weight_decay=cfg.act_weight_decay, keep_weights=name in SAVED_ARMS,
-                          **common)
+                          **{**common, "lr": cfg.act_lr})
                   for name, gate in ACT_ARMS.items()]
     if cfg.text_steps:
         from neurips25.gated_attention.text import STDLIB, VOCAB_SIZE
@@ -106,7 +107,11 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
 
 
 def run_arms(specs: list[ArmSpec], workers: int, progress: Progress) -> dict[str, dict[str, Any]]:
-    """Train every arm, in ``workers`` spawned single-thread processes when workers > 1."""
+    """Train every arm, in ``workers`` spawned single-thread processes when workers > 1.
+
+    Spawned workers re-import the caller's main module: scripts that call ``run`` with
+    workers > 1 need the usual ``if __name__ == "__main__":`` guard.
+    """
     if workers <= 1:
         return {s.name: train_arm(s) for s in progress.track(specs, "arms", total=len(specs))}
     import multiprocessing as mp
