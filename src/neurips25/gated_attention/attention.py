@@ -3,7 +3,7 @@
 Two paths compute the same function: the fast path calls
 ``torch.nn.functional.scaled_dot_product_attention``; the explicit path builds the
 softmax probabilities itself and returns them together with the gate scores and the
-values, which is what the sink diagnostics need (Sec. 4.3 of arXiv 2505.06708).
+values, which is what the sink diagnostics need (the attention-sink analysis of arXiv 2505.06708).
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bigram-Backcopy (Guo et al. 2024, arXiv 2410.13835, Sec. 2): a task on which a
+"""Bigram-Backcopy (Guo et al. 2024, arXiv 2410.13835): a task on which a
 dormant attention head — and with it an attention sink on the BOS token — forms fast.
 
 Each sequence is BOS followed by a Markov chain over symbols and a few *trigger*

@@ -50,7 +50,8 @@ def per_layer(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path
     ax.set_ylabel(ylabel)
     if log:
         ax.set_yscale("log")
-    ax.legend(ncol=2)
+        ax.set_ylim(bottom=0.5 * min(b.get_height() for b in ax.patches))
+    ax.legend(ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return save_figure(fig, path)
 
 
@@ -85,7 +86,7 @@ def gate_histograms(arms: dict[str, dict[str, Any]], path: Path) -> Path:
                 label=f"{name} (mean {arm['final']['gate_mean']:.3f})")
     ax.set_xlabel("gate score")
     ax.set_ylabel("share of scores")
-    ax.set_title("Gate scores (Fig. 3 of the paper: G1 scores pile up near 0)")
+    ax.set_title("Gate scores (the paper: G1 scores pile up near 0)")
     ax.legend()
     return save_figure(fig, path)
 

@@ -1,4 +1,4 @@
-"""The gate of Gated Attention (Qiu et al. 2025, arXiv 2505.06708), Sec. 2.2.
+"""The gate of Gated Attention (Qiu et al. 2025, arXiv 2505.06708), Section 2.
 
 A gate modulates a target tensor Y inside attention with scores computed from the
 pre-norm hidden state X of the *query* token:  Y' = Y ⊙ act(X W_θ)  (the paper's
@@ -28,7 +28,7 @@ ACTIVATIONS = ("sigmoid", "silu", "ns_sigmoid")
 @dataclass(frozen=True)
 class GateConfig:
     """One gate variant. The default is the paper's best: G1, elementwise, head-specific,
-    multiplicative sigmoid, query-dependent (Table 1 row 2 / Table 4 "G1 elementwise")."""
+    multiplicative sigmoid, query-dependent (Table 1 "SDPA elementwise" / Table 4 "G1 elementwise")."""
 
     position: str = "g1"
     granularity: str = "elementwise"
