@@ -147,7 +147,10 @@ def load_results(root: str | Path) -> list[dict[str, Any]]:
         results.append(data)
     if not results:
         raise UserError(f"{root}: no result.json found (run `neurips25 run STUDY --out {root}/STUDY`)")
-    return results
+    from neurips25.registry import STUDY_NAMES
+
+    order = {name: i for i, name in enumerate(STUDY_NAMES)}
+    return sorted(results, key=lambda r: order.get(r["study"], len(order)))
 
 
 def clean_dir(out_dir: Path) -> None:
