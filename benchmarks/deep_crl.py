@@ -6,25 +6,16 @@ runs its arms). The paper's Brax mazes are compared only when ``brax`` is instal
 from __future__ import annotations
 
 import importlib.util
-import statistics
-import time
+from functools import partial
 
 import torch
 
+from neurips25.common.timing import median_seconds
 from neurips25.deep_crl.buffer import EpisodeBuffer
 from neurips25.deep_crl.envs.maze import MazeSpec, PointMaze
 from neurips25.deep_crl.train import CRLConfig, make_agent, rollout, sgd_step
 
-
-def median_time(fn, repeats: int = 5) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
+median_time = partial(median_seconds, warmup=1)
 
 def env_benchmark() -> None:
     env = PointMaze(MazeSpec(layout="large"))

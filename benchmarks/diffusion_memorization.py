@@ -7,26 +7,19 @@
 """
 from __future__ import annotations
 
-import statistics
 import time
+from functools import partial
 
 import numpy as np
 import torch
 
+from neurips25.common.timing import median_seconds
 from neurips25.diffusion_memorization import random_features as rf
 from neurips25.diffusion_memorization.diffusion import Schedule, ddpm_loss
 from neurips25.diffusion_memorization.metrics import nn_distance_ratios
 from neurips25.diffusion_memorization.models import ResidualMLP
 
-
-def cpu_median(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return statistics.median(times)
-
+cpu_median = partial(median_seconds, repeats=3, clock=time.process_time)
 
 def train_steps(models: list[ResidualMLP], K: int, steps: int = 30) -> None:
     sched = Schedule.linear()

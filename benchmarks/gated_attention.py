@@ -4,25 +4,15 @@ Prints medians of repeated timings and ratios measured in the same run (single t
 """
 from __future__ import annotations
 
-import statistics
-import time
-
 import torch
 
+from neurips25.common.timing import median_seconds
 from neurips25.gated_attention.attention import GatedSelfAttention
 from neurips25.gated_attention.gates import GateConfig
 
 
-def _median_ms(fn, repeats: int = 15, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
-
+def _median_ms(fn) -> float:
+    return 1e3 * median_seconds(fn, repeats=15, warmup=3)
 
 def main() -> None:
     torch.set_num_threads(1)

@@ -8,24 +8,16 @@ Prints medians of repeats and ratios (> 1: ours faster).
 """
 from __future__ import annotations
 
-import statistics
-import time
+from functools import partial
 
 import numpy as np
 
+from neurips25.common.timing import median_seconds
 from neurips25.hivemind import metrics as M
 from neurips25.hivemind.embed import CachedEmbedder, TfidfEmbedder
 from neurips25.hivemind.synthetic import planted_pool
 
-
-def _median_time(fn, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
+_median_time = partial(median_seconds, repeats=3)
 
 def _brute_unique(emb, models, n):
     out = []

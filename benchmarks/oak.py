@@ -8,11 +8,11 @@ Prints ratios measured in this run (medians of repeats):
 """
 from __future__ import annotations
 
-import statistics
-import time
+from functools import partial
 
 import numpy as np
 
+from neurips25.common.timing import median_seconds
 from neurips25.oak import (
     exact_models,
     four_rooms,
@@ -24,15 +24,7 @@ from neurips25.oak import (
 )
 from neurips25.oak.planning import sweeps_to_reach
 
-
-def median_time(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
+median_time = partial(median_seconds, repeats=5)
 
 def monte_carlo_model(env, option, s0: int, n: int, rng) -> float:
     s = np.full(n, s0)

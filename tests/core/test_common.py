@@ -76,3 +76,14 @@ def test_tiny_gpt_shapes_and_sampling():
     assert torch.equal(model(full)[:, 4:7].argmax(-1), full[:, 5:8])
     with pytest.raises(ValueError, match="block_size"):
         model(torch.zeros(1, 9, dtype=torch.long))
+
+
+def test_median_seconds_counts_calls_and_rejects_zero_repeats():
+    from neurips25.common.timing import median_seconds
+
+    calls = []
+    ticks = iter(range(100))
+    t = median_seconds(lambda: calls.append(1), repeats=3, warmup=2, clock=lambda: next(ticks))
+    assert len(calls) == 5 and t == 1
+    with pytest.raises(ValueError):
+        median_seconds(lambda: None, repeats=0)
