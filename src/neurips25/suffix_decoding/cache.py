@@ -133,9 +133,12 @@ class SuffixCache:
             raise ValueError(f"max_spec_tokens must be >= 0, got {max_spec_tokens}")
         ctx = check_token_ids(context[-self.max_depth:], "context ids", self.vocab_size)
         args = (max_spec_tokens, max_spec_factor, max_spec_offset, min_token_prob, use_tree)
-        best = tree.speculate(ctx, *args)
+        best = tree.speculate(ctx, *args, live_seq=0)
         if self.global_tree.num_tokens:
-            other = self.global_tree.speculate(ctx, *args)
+            # the local draft wins ties, so the global tree only needs to look for a
+            # strictly better score: that lets it skip most match lengths
+            other = self.global_tree.speculate(ctx, *args, beat=best.score,
+                                               live_seq=self._seq_of.get(req_id))
             if other.score > best.score:
                 best = other
         return best

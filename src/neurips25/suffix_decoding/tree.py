@@ -19,6 +19,7 @@ removal a tie may still favour a continuation last seen in the removed sequence.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from dataclasses import dataclass, field
@@ -81,9 +82,42 @@ def _drop_endpoint(node: _Node, seq_id: int) -> None:
             node.endpoints = None
 
 
+def _grow_leaves(active: list[_Node], seq_id: int, end: int) -> int:
+    """Append to the leaves at the front of ``active`` that only their own suffix reaches.
+
+    Such a leaf (count 1) just grows its run by the new token: the general case in
+    ``SuffixTree._append`` does the same after a child lookup. Longer suffixes occur no
+    more often than shorter ones, so these leaves come first; in a long unique context
+    (a prompt) they are most of the window. Returns how many were handled.
+    """
+    i, n = 0, len(active) - 1  # active[-1] is the root: the new, still empty suffix
+    while i < n:
+        node = active[i]
+        if node.count != 1 or node.children is not None:
+            break
+        node.length += 1
+        node.ref_seq = seq_id
+        node.ref_idx = end - node.length
+        node.endpoints[seq_id] = end  # type: ignore[index]
+        i += 1
+    return i
+
+
 def _budget(p: int, max_spec_tokens: int, alpha: float, offset: float) -> int:
     """Draft size for a match of length p: min(max_spec_tokens, floor(alpha·p + offset))."""
     return max(0, min(max_spec_tokens, int(alpha * p + offset + 1e-6)))
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(depth: int, n: int, max_spec_tokens: int, alpha: float,
+          offset: float) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """Budgets by match length p = 1..n and the p in decreasing order of score bound.
+
+    Both depend on the settings only, not on the tree, so each decode step reuses them.
+    """
+    budgets = (0,) + tuple(_budget(p, max_spec_tokens, alpha, offset) for p in range(1, n + 1))
+    order = sorted(((min(budgets[p], depth - p), p) for p in range(1, n + 1)), reverse=True)
+    return budgets, tuple(order)
 
 
 class SuffixTree:
@@ -203,7 +237,7 @@ class SuffixTree:
             del starts[0]
         seq.append(tok)
         seqs = self._seqs
-        for i in range(len(active)):
+        for i in range(_grow_leaves(active, seq_id, end), len(active)):
             node = active[i]
             kids = node.children
             ch = kids.get(tok) if kids is not None else None
@@ -383,7 +417,8 @@ class SuffixTree:
 
     def speculate(self, context: list[int], max_spec_tokens: int, max_spec_factor: float = 1.0,
                   max_spec_offset: float = 0.0, min_token_prob: float = 0.1,
-                  use_tree: bool = False) -> Draft:
+                  use_tree: bool = False, beat: float = -1.0,
+                  live_seq: int | None = None) -> Draft:
         """Best draft over all matched context suffixes (paper Sec. 3.2).
 
         For every p such that context[-p:] occurs: draft up to
@@ -392,10 +427,24 @@ class SuffixTree:
         but faster: the longest match L is found by bisection (matches are nested), and
         p is tried in decreasing order of its score bound min(budget(p), depth - p),
         stopping once no remaining p can beat the best score.
+
+        ``beat``: the caller only wants a draft scoring strictly above it (a
+        ``SuffixCache`` asks the global tree to beat the local tree's draft); p whose
+        bound cannot exceed it are skipped, and an empty Draft is returned if none does.
+
+        ``live_seq``: a stored sequence the context may end with (the request being
+        decoded); the matches of the suffixes they share are then read off that
+        sequence's active nodes instead of walked from the root (same nodes).
         """
         context = list(context[-self.max_depth:])
-        lo, hi = 0, len(context)
+        depth = self.max_depth
+        budgets, order = _plan(depth, len(context), max_spec_tokens, max_spec_factor,
+                               max_spec_offset)
+        if not order or order[0][0] <= beat:
+            return Draft()  # skip even the matching: no p could beat ``beat``
+        live, k = self._live_window(live_seq, context)  # match of context[-p:], p <= k: live[-p]
         found: dict[int, tuple[_Node, int]] = {}
+        lo, hi = k, len(context)  # matches are nested: every p <= k occurs
         while lo < hi:  # the longest p whose suffix context[-p:] occurs
             mid = (lo + hi + 1) // 2
             m = self._match(context[-mid:])
@@ -404,25 +453,47 @@ class SuffixTree:
             else:
                 found[mid] = m
                 lo = mid
-        depth = self.max_depth
-        budgets = [0] + [_budget(p, max_spec_tokens, max_spec_factor, max_spec_offset)
-                         for p in range(1, lo + 1)]
-        order = sorted(((min(budgets[p], depth - p), p) for p in range(1, lo + 1)), reverse=True)
         best = Draft()
-        best_score, best_p = -1.0, 0
+        best_score, best_p = beat, depth + 1  # a draft must beat ``beat``; ties with it lose
         draft_fn = self._draft_tree if use_tree else self._draft_path
         for bound, p in order:
+            if p > lo:
+                continue  # context[-p:] does not occur
             if bound < best_score:
                 break  # no remaining p can reach the best score
             if bound == best_score and p < best_p:
                 continue  # could at most tie, and ties go to the longer match
-            m = found.get(p) or self._match(context[-p:])
-            node, idx = m  # type: ignore[misc]
+            if p <= k:
+                node = live[-p]
+                idx = node.length
+            else:
+                node, idx = found.get(p) or self._match(context[-p:])  # type: ignore[misc]
+            if node.children is None and node.length - idx < bound:
+                bound = node.length - idx  # a leaf: at most its remaining run, each D <= 1
+                if bound < best_score or (bound == best_score and p < best_p):
+                    continue
             draft = draft_fn(node, idx, budgets[p], min_token_prob)
             if draft.score > best_score or (draft.score == best_score and p > best_p):
                 best, best_score, best_p = draft, draft.score, p
                 best.match_len = p
         return best
+
+    def _live_window(self, seq_id: int | None, context: list[int]) -> tuple[list[_Node], int]:
+        """Active nodes of ``seq_id`` and how many trailing tokens ``context`` shares with it.
+
+        The active nodes of a stored sequence are where its last min(n, depth) suffixes
+        end, each at the end of its node's run (``active[-p]`` ends the length-p one); so
+        while the context ends with that sequence, the match of context[-p:] for p up to
+        the shared length is read off instead of walked from the root (same node).
+        """
+        seq = self._seqs.get(seq_id) if seq_id is not None else None
+        if seq is None:
+            return [], 0
+        active = self._active[seq_id]  # type: ignore[index]
+        k = min(len(context), len(active))
+        if k == 0 or seq[-k:] != context[-k:]:
+            return [], 0
+        return active, k
 
     def _draft_path(self, node: _Node, idx: int, budget: int, tau: float) -> Draft:
         """Follow the most frequent child while D >= tau (paper Sec. 3.2, path mode)."""
