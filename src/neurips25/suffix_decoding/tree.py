@@ -82,27 +82,6 @@ def _drop_endpoint(node: _Node, seq_id: int) -> None:
             node.endpoints = None
 
 
-def _grow_leaves(active: list[_Node], seq_id: int, end: int) -> int:
-    """Append to the leaves at the front of ``active`` that only their own suffix reaches.
-
-    Such a leaf (count 1) just grows its run by the new token: the general case in
-    ``SuffixTree._append`` does the same after a child lookup. Longer suffixes occur no
-    more often than shorter ones, so these leaves come first; in a long unique context
-    (a prompt) they are most of the window. Returns how many were handled.
-    """
-    i, n = 0, len(active) - 1  # active[-1] is the root: the new, still empty suffix
-    while i < n:
-        node = active[i]
-        if node.count != 1 or node.children is not None:
-            break
-        node.length += 1
-        node.ref_seq = seq_id
-        node.ref_idx = end - node.length
-        node.endpoints[seq_id] = end  # type: ignore[index]
-        i += 1
-    return i
-
-
 def _budget(p: int, max_spec_tokens: int, alpha: float, offset: float) -> int:
     """Draft size for a match of length p: min(max_spec_tokens, floor(alpha·p + offset))."""
     return max(0, min(max_spec_tokens, int(alpha * p + offset + 1e-6)))
@@ -237,7 +216,7 @@ class SuffixTree:
             del starts[0]
         seq.append(tok)
         seqs = self._seqs
-        for i in range(_grow_leaves(active, seq_id, end), len(active)):
+        for i in range(len(active)):
             node = active[i]
             kids = node.children
             ch = kids.get(tok) if kids is not None else None
