@@ -9,9 +9,7 @@ that ``import neurips25.deep_crl`` (and the CLI) stays fast.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from neurips25.common.lazy import lazy_exports
 from neurips25.deep_crl.claims import CLAIMS
 from neurips25.deep_crl.experiment import Config, run
 from neurips25.study import Study
@@ -27,10 +25,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"neurips25.deep_crl.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'neurips25.deep_crl' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 STUDY = Study(

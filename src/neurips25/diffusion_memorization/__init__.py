@@ -10,9 +10,7 @@ your own loop, timescale extraction, and the closed-form random-features theory
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from neurips25.common.lazy import lazy_exports
 from neurips25.diffusion_memorization.claims import CLAIMS
 from neurips25.diffusion_memorization.experiment import Config, run
 from neurips25.study import Study
@@ -27,10 +25,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 STUDY = Study(

@@ -14,37 +14,32 @@ Public API (imported lazily, so ``import neurips25.hivemind`` stays light)::
     report, emb = analyze(read_responses("responses.jsonl"), make_embedder("minilm"))
 """
 
-from typing import Any
 
+from neurips25.common.lazy import lazy_exports
 from neurips25.hivemind.claims import CLAIMS
 from neurips25.hivemind.experiment import Config, run
 from neurips25.study import Study
 
 _LAZY = {
-    "analyze": "neurips25.hivemind.analyze",
-    "read_responses": "neurips25.hivemind.analyze",
-    "make_embedder": "neurips25.hivemind.embed",
-    "MiniLMEmbedder": "neurips25.hivemind.embed",
-    "TfidfEmbedder": "neurips25.hivemind.embed",
-    "CachedEmbedder": "neurips25.hivemind.embed",
-    "Embedder": "neurips25.hivemind.embed",
-    "vendi_score": "neurips25.hivemind.metrics",
-    "vendi_score_embeddings": "neurips25.hivemind.metrics",
-    "unique_models_at_n": "neurips25.hivemind.metrics",
-    "inter_model_matrix": "neurips25.hivemind.metrics",
-    "intra_model_similarity": "neurips25.hivemind.metrics",
-    "distinct_n": "neurips25.hivemind.metrics",
-    "compression_ratio": "neurips25.hivemind.metrics",
-    "collect": "neurips25.hivemind.collect",
+    "analyze": "analyze",
+    "read_responses": "analyze",
+    "make_embedder": "embed",
+    "MiniLMEmbedder": "embed",
+    "TfidfEmbedder": "embed",
+    "CachedEmbedder": "embed",
+    "Embedder": "embed",
+    "vendi_score": "metrics",
+    "vendi_score_embeddings": "metrics",
+    "unique_models_at_n": "metrics",
+    "inter_model_matrix": "metrics",
+    "intra_model_similarity": "metrics",
+    "distinct_n": "metrics",
+    "compression_ratio": "metrics",
+    "collect": "collect",
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'neurips25.hivemind' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 STUDY = Study(
