@@ -12,6 +12,16 @@ from neurips25.study import NOT_MEASURABLE, NOT_REPRODUCED, PARTLY, REPRODUCED, 
 ALPHA = 0.05
 
 
+def _sign_test_verdict(stats: Metrics, measured: str, yes: str, weak: str, no: str) -> tuple[str, str, str]:
+    """Reproduced when the effect is positive and the per-prompt sign test significant;
+    partly when only positive; else not reproduced."""
+    if stats["mean_diff"] > 0 and stats["p_sign"] < ALPHA:
+        return measured, REPRODUCED, yes
+    if stats["mean_diff"] > 0:
+        return measured, PARTLY, weak
+    return measured, NOT_REPRODUCED, no
+
+
 def _metrics_validated(m: Metrics) -> tuple[str, str, str]:
     mono = m["validation"]["monotone"]
     ok = [k for k, v in mono.items() if v]
@@ -46,11 +56,10 @@ def _shared_data(m: Metrics) -> tuple[str, str, str]:
     s = m["same_vs_different_data"]
     measured = (f"same data {s['same_data']:.2f} vs different {s['different_data']:.2f}; "
                 f"{s['share_positive']:.0%} of {s['n']} prompts, sign test p={s['p_sign']:.3g}")
-    if s["mean_diff"] > 0 and s["p_sign"] < ALPHA:
-        return measured, REPRODUCED, "models trained on one corpus answer alike across seeds and sizes"
-    if s["mean_diff"] > 0:
-        return measured, PARTLY, "same-data pairs are closer, but not on significantly many prompts"
-    return measured, NOT_REPRODUCED, "same-data pairs are not closer than different-data pairs"
+    return _sign_test_verdict(
+        s, measured, "models trained on one corpus answer alike across seeds and sizes",
+        "same-data pairs are closer, but not on significantly many prompts",
+        "same-data pairs are not closer than different-data pairs")
 
 
 def _reward_narrows(m: Metrics) -> tuple[str, str, str]:
@@ -75,21 +84,19 @@ def _reward_narrows(m: Metrics) -> tuple[str, str, str]:
 def _reward_cross(m: Metrics) -> tuple[str, str, str]:
     c = m["reward_tuning_cross_model"]
     measured = f"A vs B: {c['base']:.2f} base -> {c['tuned']:.2f} both tuned (p={c['p_sign']:.3g})"
-    if c["mean_diff"] > 0 and c["p_sign"] < ALPHA:
-        return measured, REPRODUCED, "one reward model pulls models trained on different data together"
-    if c["mean_diff"] > 0:
-        return measured, PARTLY, "closer after tuning, but not on significantly many prompts"
-    return measured, NOT_REPRODUCED, "reward tuning did not bring different-data models together"
+    return _sign_test_verdict(
+        c, measured, "one reward model pulls models trained on different data together",
+        "closer after tuning, but not on significantly many prompts",
+        "reward tuning did not bring different-data models together")
 
 
 def _small_diverse(m: Metrics) -> tuple[str, str, str]:
     s = m["size"]
     measured = f"intra: small {s['intra_small']:.2f} vs larger {s['intra_larger']:.2f} (p={s['p_sign']:.3g})"
-    if s["mean_diff"] > 0 and s["p_sign"] < ALPHA:
-        return measured, REPRODUCED, "the smallest model repeats itself least"
-    if s["mean_diff"] > 0:
-        return measured, PARTLY, "the smallest model is more diverse, not on significantly many prompts"
-    return measured, NOT_REPRODUCED, "the smallest model is not more diverse here"
+    return _sign_test_verdict(
+        s, measured, "the smallest model repeats itself least",
+        "the smallest model is more diverse, not on significantly many prompts",
+        "the smallest model is not more diverse here")
 
 
 def _judges(_m: Metrics) -> tuple[str, str, str]:
