@@ -256,6 +256,8 @@ def _cap(draft: Proposal, max_tokens: int, max_depth: int) -> Proposal:
         return EMPTY
     if len(draft.tokens) > max_tokens:  # parents precede children: a prefix stays a tree
         draft = Proposal(list(draft.tokens[:max_tokens]), list(draft.parents[:max_tokens]))
+    if len(draft.tokens) <= max_depth:  # no node can be deeper than the tree's size
+        return draft
     return prune_depth(draft, max_depth)
 
 

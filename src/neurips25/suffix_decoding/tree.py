@@ -9,7 +9,12 @@ branches or where its count drops, so the shape is canonical (insertion order do
 change it).
 
 Appending a token to a live sequence extends its <= ``max_depth`` "active" suffixes,
-O(depth) per token. Removing a sequence walks its suffixes, decrements counts, prunes
+O(depth) per token, except for the oldest ones that already end in a leaf of their own:
+such a suffix occurs only once, so it can only grow its leaf, and so can every older
+one (a longer string occurs at most as often). Those *open* leaves (a prefix of the
+active window) are grown lazily, all by the same amount, when something reads or
+reshapes them: a query, another sequence's append, or a newer suffix walking into one
+(the leaves of Ukkonen's algorithm grow the same way). Removing a sequence walks its suffixes, decrements counts, prunes
 empty nodes, re-merges nodes and repoints references that named the removed sequence.
 
 Ties among equally frequent children go to the most recently used: every node keeps
@@ -110,6 +115,9 @@ class SuffixTree:
         self._seqs: dict[int, list[int]] = {}
         self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
         self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
+        self._open: dict[int, int] = {}  # per sequence, how many oldest active suffixes own a leaf
+        self._lazy_seq: int | None = None  # the sequence whose open leaves may lag behind it
+        self._lazy_len = 0  # that sequence's length when its open leaves were last exact
         self._clock = 0
 
     # ------------------------------------------------------------------ queries
@@ -129,6 +137,7 @@ class SuffixTree:
 
     def count(self, pattern: list[int]) -> int:
         """How many stored suffixes start with ``pattern`` (0 if longer than max_depth)."""
+        self._flush()
         found = self._match(list(pattern))
         if found is None:
             return 0
@@ -145,6 +154,7 @@ class SuffixTree:
 
     def ngram_counts(self) -> dict[tuple[int, ...], tuple[int, int]]:
         """Every stored n-gram -> (count, stamp), expanded from the compressed nodes (tests)."""
+        self._flush()
         out: dict[tuple[int, ...], tuple[int, int]] = {}
         stack: list[tuple[_Node, tuple[int, ...]]] = [(self._root, ())]
         while stack:
@@ -160,6 +170,7 @@ class SuffixTree:
 
     def check_integrity(self) -> None:
         """Raise AssertionError if a structural invariant is broken (tests, debugging)."""
+        self._flush()
         stack = [self._root]
         while stack:
             node = stack.pop()
@@ -185,6 +196,10 @@ class SuffixTree:
         for seq_id, active in self._active.items():
             n = len(self._seqs[seq_id])
             assert len(active) == min(n, self.max_depth), "active window size"
+            for node in active[:self._open[seq_id]]:  # (a later repeat elsewhere may end it)
+                if node.count == 1:
+                    assert node.children is None, "open suffix not in its own leaf"
+                    assert node.ref_seq == seq_id and node.ref_idx + node.length == n, "open leaf lags"
 
     # ---------------------------------------------------------------- mutation
     def extend(self, seq_id: int, tokens: list[int]) -> None:
@@ -196,14 +211,51 @@ class SuffixTree:
     def append(self, seq_id: int, token: int) -> None:
         self._append(seq_id, token)
 
-    def _append(self, seq_id: int, tok: int) -> None:
+    def _flush(self) -> None:
+        """Bring the lazily grown open leaves up to date (before anything reads the tree)."""
+        seq_id = self._lazy_seq
+        if seq_id is not None:
+            self._sync(seq_id, self._open[seq_id])
+            self._lazy_seq = None
+
+    def _sync(self, seq_id: int, n_open: int) -> None:
+        """Grow the first ``n_open`` active suffixes' leaves to the end of ``seq_id``.
+
+        Until then each stores ``length`` short by the same lag (it may even be <= 0),
+        so ``ref_idx + length`` equals ``_lazy_len`` for all of them.
+        """
+        end = len(self._seqs[seq_id])
+        grow = end - self._lazy_len
+        if grow:
+            for node in self._active[seq_id][:n_open]:
+                node.length += grow
+                node.endpoints[seq_id] = end  # type: ignore[index]
+            self._lazy_len = end
+
+    def _start_lazy(self, seq_id: int) -> None:
+        """Make ``seq_id`` the sequence whose open leaves may lag (after a flush)."""
         seq = self._seqs.get(seq_id)
         if seq is None:
-            seq = self._seqs[seq_id] = []
+            self._seqs[seq_id] = []
             self._active[seq_id] = []
             self._starts[seq_id] = []
+            self._open[seq_id] = 0
+        else:  # another sequence may since have repeated an open suffix: it is no longer alone
+            active, n_open = self._active[seq_id], self._open[seq_id]
+            while n_open and active[n_open - 1].count != 1:
+                n_open -= 1
+            self._open[seq_id] = n_open
+        self._lazy_seq = seq_id
+        self._lazy_len = len(self._seqs[seq_id])
+
+    def _append(self, seq_id: int, tok: int) -> None:
+        if seq_id != self._lazy_seq:
+            self._flush()
+            self._start_lazy(seq_id)
+        seq = self._seqs[seq_id]
         active = self._active[seq_id]
         starts = self._starts[seq_id]
+        n_open = self._open[seq_id]
         root = self._root
         pos = len(seq)
         end = pos + 1
@@ -212,11 +264,16 @@ class SuffixTree:
         self._clock += 1
         root.count += 1
         if len(active) > self.max_depth:  # the oldest suffix reached max_depth: freeze it
+            if n_open:  # its leaf stops growing: give it its final length
+                oldest = active[0]
+                oldest.length += pos - self._lazy_len
+                oldest.endpoints[seq_id] = pos  # type: ignore[index]
+                n_open -= 1
             del active[0]
             del starts[0]
         seq.append(tok)
         seqs = self._seqs
-        for i in range(len(active)):
+        for i in range(n_open, len(active)):
             node = active[i]
             kids = node.children
             ch = kids.get(tok) if kids is not None else None
@@ -227,6 +284,9 @@ class SuffixTree:
                     node.ref_seq = seq_id
                     node.ref_idx = end - node.length
                     node.endpoints[seq_id] = end  # type: ignore[index]
+                    if i == n_open:  # from now on it grows lazily with the older open leaves,
+                        node.length -= end - self._lazy_len  # so it lags as far as they do
+                        n_open += 1
                 else:
                     new = _Node(tok, 1, node, seq_id, pos, 1, starts[i])
                     new.endpoints = {seq_id: end}
@@ -238,7 +298,11 @@ class SuffixTree:
                     if node is not root:
                         _drop_endpoint(node, seq_id)
                     active[i] = new
-            elif node is not root and node.count == ch.count + 1:
+                continue
+            if (ch.count == 1 and self._lazy_len != end and ch.ref_seq == seq_id
+                    and ch.children is None and ch.ref_idx + ch.length == self._lazy_len):
+                self._sync(seq_id, n_open)  # ch may be an open leaf: reshape it at its true length
+            if node is not root and node.count == ch.count + 1:
                 # this suffix ends here and every other one goes on into ch: after the
                 # append, node and the first token of ch carry equal counts -> merge them
                 if ch.length == 1:
@@ -300,12 +364,14 @@ class SuffixTree:
                     else:
                         _promote(node, new)
                     active[i] = new
+        self._open[seq_id] = n_open
 
     def remove(self, seq_id: int) -> None:
         """Remove a whole sequence; afterwards the tree equals one built without it."""
         seq = self._seqs.get(seq_id)
         if seq is None:
             raise KeyError(seq_id)
+        self._flush()
         root, depth, n = self._root, self.max_depth, len(seq)
         for start in range(n):
             stop = min(n, start + depth)
@@ -335,6 +401,7 @@ class SuffixTree:
         del self._seqs[seq_id]
         del self._active[seq_id]
         del self._starts[seq_id]
+        del self._open[seq_id]
 
     def _merge_down(self, node: _Node, path: list[_Node]) -> None:
         """Fuse ``node`` into its only child when their counts became equal."""
@@ -415,6 +482,7 @@ class SuffixTree:
         decoded); the matches of the suffixes they share are then read off that
         sequence's active nodes instead of walked from the root (same nodes).
         """
+        self._flush()
         context = list(context[-self.max_depth:])
         depth = self.max_depth
         budgets, order = _plan(depth, len(context), max_spec_tokens, max_spec_factor,
@@ -432,7 +500,7 @@ class SuffixTree:
             else:
                 found[mid] = m
                 lo = mid
-        best = Draft()
+        best: Draft | None = Draft()
         best_score, best_p = beat, depth + 1  # a draft must beat ``beat``; ties with it lose
         draft_fn = self._draft_tree if use_tree else self._draft_path
         for bound, p in order:
@@ -451,11 +519,17 @@ class SuffixTree:
                 bound = node.length - idx  # a leaf: at most its remaining run, each D <= 1
                 if bound < best_score or (bound == best_score and p < best_p):
                     continue
-            draft = draft_fn(node, idx, budgets[p], min_token_prob)
+                if bound == 0:  # nothing follows: an empty draft, and it wins (score 0)
+                    best, best_score, best_p = None, 0.0, p
+                    continue
+            # a draft that provably ends below the best (by more than rounding) is dropped
+            draft = draft_fn(node, idx, budgets[p], min_token_prob, best_score - 1e-9)
+            if draft is None:
+                continue
             if draft.score > best_score or (draft.score == best_score and p > best_p):
                 best, best_score, best_p = draft, draft.score, p
                 best.match_len = p
-        return best
+        return Draft(match_len=best_p) if best is None else best
 
     def _live_window(self, seq_id: int | None, context: list[int]) -> tuple[list[_Node], int]:
         """Active nodes of ``seq_id`` and how many trailing tokens ``context`` shares with it.
@@ -474,18 +548,24 @@ class SuffixTree:
             return [], 0
         return active, k
 
-    def _draft_path(self, node: _Node, idx: int, budget: int, tau: float) -> Draft:
-        """Follow the most frequent child while D >= tau (paper Sec. 3.2, path mode)."""
+    def _draft_path(self, node: _Node, idx: int, budget: int, tau: float,
+                    floor: float = -1.0) -> Draft | None:
+        """Follow the most frequent child while D >= tau (paper Sec. 3.2, path mode).
+
+        None once the score cannot exceed ``floor``: D never grows along a path, so
+        the tokens so far plus D for every slot left bound the final score.
+        """
         seqs = self._seqs
         tokens: list[int] = []
         probs: list[float] = []
-        prob = 1.0
+        prob, total = 1.0, 0.0
         while len(tokens) < budget and prob >= tau:
             if idx < node.length:
                 take = min(node.length - idx, budget - len(tokens))
                 r = node.ref_idx + idx
                 tokens.extend(seqs[node.ref_seq][r:r + take])
                 probs.extend([prob] * take)
+                total += prob * take
                 idx += take
             else:
                 kids = node.children
@@ -495,28 +575,49 @@ class SuffixTree:
                 if ch is None:
                     ch = node.best = max(kids.values(), key=_rank)
                 prob *= ch.count / node.count
+                if total + prob * (budget - len(tokens)) < floor:
+                    return None
                 node, idx = ch, 0
+        if total < floor:
+            return None
         return Draft(tokens, list(range(-1, len(tokens) - 1)), probs, math.fsum(probs), 0)
 
-    def _draft_tree(self, node: _Node, idx: int, budget: int, tau: float) -> Draft:
-        """Best-first expansion by D: the top-``budget`` continuations (tree mode)."""
+    def _draft_tree(self, node: _Node, idx: int, budget: int, tau: float,
+                    floor: float = -1.0) -> Draft | None:
+        """Best-first expansion by D: the top-``budget`` continuations (tree mode).
+
+        None once the score cannot exceed ``floor`` (D pops in non-increasing order).
+        """
         seqs = self._seqs
         draft = Draft()
-        tick = 0
+        tick, total = 0, 0.0
         heap: list[tuple[float, int, _Node, int, int]] = [(-1.0, 0, node, idx, -1)]
         while heap and len(draft.token_ids) < budget:
+            if total - heap[0][0] * (budget - len(draft.token_ids)) < floor:
+                return None
             neg, _, node, idx, parent = heapq.heappop(heap)
             if idx < node.length:
-                draft.token_ids.append(seqs[node.ref_seq][node.ref_idx + idx])
-                draft.parents.append(parent)
-                draft.probs.append(-neg)
+                # emit the run while nothing else on the heap is as likely (a pushed-back
+                # continuation would pop next anyway): same order, fewer heap operations
+                seq, r = seqs[node.ref_seq], node.ref_idx
+                n = len(draft.token_ids)
+                stop = min(node.length, idx + budget - n)
+                if heap and heap[0][0] <= neg:
+                    stop = idx + 1
+                draft.token_ids.extend(seq[r + idx:r + stop])
+                draft.parents.extend(range(n - 1, n + stop - idx - 1))
+                draft.parents[n] = parent
+                draft.probs.extend([-neg] * (stop - idx))
+                total -= neg * (stop - idx)
                 tick += 1
-                heapq.heappush(heap, (neg, tick, node, idx + 1, len(draft.token_ids) - 1))
+                heapq.heappush(heap, (neg, tick, node, stop, len(draft.token_ids) - 1))
             elif node.children:
                 for ch in sorted(node.children.values(), key=_rank, reverse=True):
                     prob = -neg * (ch.count / node.count)
                     if prob >= tau:
                         tick += 1
                         heapq.heappush(heap, (-prob, tick, ch, 0, parent))
+        if total < floor:
+            return None
         draft.score = math.fsum(draft.probs)
         return draft
