@@ -9,6 +9,7 @@ tree token by token while it is generated, so later requests can use it at once.
 from __future__ import annotations
 
 import operator
+from array import array
 from collections.abc import Hashable, Iterable, Sequence
 
 from neurips25.suffix_decoding.tree import MAX_TOKEN_ID, Draft, SuffixTree
@@ -18,12 +19,19 @@ __all__ = ["Draft", "SuffixCache", "check_token_ids"]
 
 def check_token_ids(ids: Iterable[int], what: str = "token ids",
                     vocab_size: int | None = None) -> list[int]:
-    """``ids`` as a list of ints, or ValueError naming the first bad one."""
+    """``ids`` as a list of ints, or ValueError naming the first bad one.
+
+    The conversion runs in C (``array('q')`` takes ints and anything with
+    ``__index__``, nothing else): it sits on the per-step decoding path.
+    """
     try:
-        out = [operator.index(t) for t in ids]
-    except TypeError:
-        bad = next(t for t in ids if not hasattr(t, "__index__"))
-        raise ValueError(f"{what} must be integers, got {type(bad).__name__} {bad!r}") from None
+        out = array("q", ids).tolist()
+    except (TypeError, OverflowError):
+        ids = list(ids)
+        for bad in ids:
+            if not hasattr(bad, "__index__"):
+                raise ValueError(f"{what} must be integers, got {type(bad).__name__} {bad!r}") from None
+        out = [operator.index(t) for t in ids]  # beyond 64 bits: the range check names it
     if out:
         limit = MAX_TOKEN_ID if vocab_size is None else vocab_size - 1
         lo, hi = min(out), max(out)

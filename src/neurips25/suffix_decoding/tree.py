@@ -8,14 +8,11 @@ token instead of O(depth). Node boundaries sit exactly where the equivalent coun
 branches or where its count drops, so the shape is canonical (insertion order does not
 change it).
 
-Appending a token to a live sequence extends its <= ``max_depth`` "active" suffixes,
-O(depth) per token, except for the oldest ones that already end in a leaf of their own:
-such a suffix occurs only once, so it can only grow its leaf, and so can every older
-one (a longer string occurs at most as often). Those *open* leaves (a prefix of the
-active window) are grown lazily, all by the same amount, when something reads or
-reshapes them: a query, another sequence's append, or a newer suffix walking into one
-(the leaves of Ukkonen's algorithm grow the same way). Removing a sequence walks its suffixes, decrements counts, prunes
-empty nodes, re-merges nodes and repoints references that named the removed sequence.
+Appending tokens to a live sequence extends its <= ``max_depth`` "active" suffixes:
+O(depth) per call for suffixes that own their leaf, and per node walked (not per
+token) for the others, since all of a call's tokens are taken suffix by suffix.
+Removing a sequence walks its suffixes, decrements counts, prunes empty nodes,
+re-merges nodes and repoints references that named the removed sequence.
 
 Ties among equally frequent children go to the most recently used: every node keeps
 ``stamp`` = the largest start clock of the suffixes through it (one clock tick per
@@ -115,9 +112,6 @@ class SuffixTree:
         self._seqs: dict[int, list[int]] = {}
         self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
         self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
-        self._open: dict[int, int] = {}  # per sequence, how many oldest active suffixes own a leaf
-        self._lazy_seq: int | None = None  # the sequence whose open leaves may lag behind it
-        self._lazy_len = 0  # that sequence's length when its open leaves were last exact
         self._clock = 0
 
     # ------------------------------------------------------------------ queries
@@ -137,7 +131,6 @@ class SuffixTree:
 
     def count(self, pattern: list[int]) -> int:
         """How many stored suffixes start with ``pattern`` (0 if longer than max_depth)."""
-        self._flush()
         found = self._match(list(pattern))
         if found is None:
             return 0
@@ -154,7 +147,6 @@ class SuffixTree:
 
     def ngram_counts(self) -> dict[tuple[int, ...], tuple[int, int]]:
         """Every stored n-gram -> (count, stamp), expanded from the compressed nodes (tests)."""
-        self._flush()
         out: dict[tuple[int, ...], tuple[int, int]] = {}
         stack: list[tuple[_Node, tuple[int, ...]]] = [(self._root, ())]
         while stack:
@@ -170,7 +162,6 @@ class SuffixTree:
 
     def check_integrity(self) -> None:
         """Raise AssertionError if a structural invariant is broken (tests, debugging)."""
-        self._flush()
         stack = [self._root]
         while stack:
             node = stack.pop()
@@ -196,117 +187,95 @@ class SuffixTree:
         for seq_id, active in self._active.items():
             n = len(self._seqs[seq_id])
             assert len(active) == min(n, self.max_depth), "active window size"
-            for node in active[:self._open[seq_id]]:  # (a later repeat elsewhere may end it)
-                if node.count == 1:
-                    assert node.children is None, "open suffix not in its own leaf"
-                    assert node.ref_seq == seq_id and node.ref_idx + node.length == n, "open leaf lags"
 
     # ---------------------------------------------------------------- mutation
     def extend(self, seq_id: int, tokens: list[int]) -> None:
-        """Append ``tokens`` to sequence ``seq_id`` (created if new); O(depth) per token."""
-        append = self._append
-        for tok in tokens:
-            append(seq_id, tok)
+        """Append ``tokens`` to sequence ``seq_id`` (created if new).
 
-    def append(self, seq_id: int, token: int) -> None:
-        self._append(seq_id, token)
-
-    def _flush(self) -> None:
-        """Bring the lazily grown open leaves up to date (before anything reads the tree)."""
-        seq_id = self._lazy_seq
-        if seq_id is not None:
-            self._sync(seq_id, self._open[seq_id])
-            self._lazy_seq = None
-
-    def _sync(self, seq_id: int, n_open: int) -> None:
-        """Grow the first ``n_open`` active suffixes' leaves to the end of ``seq_id``.
-
-        Until then each stores ``length`` short by the same lag (it may even be <= 0),
-        so ``ref_idx + length`` equals ``_lazy_len`` for all of them.
+        Suffix-major: each live suffix takes all the tokens it can in one walk (a later
+        suffix sees the tree after the earlier ones, which is a valid order since the
+        tree is a multiset of strings). A suffix alone in its leaf grows it in O(1), and
+        a walk along an existing run shifts all matching tokens at once.
         """
-        end = len(self._seqs[seq_id])
-        grow = end - self._lazy_len
-        if grow:
-            for node in self._active[seq_id][:n_open]:
-                node.length += grow
-                node.endpoints[seq_id] = end  # type: ignore[index]
-            self._lazy_len = end
-
-    def _start_lazy(self, seq_id: int) -> None:
-        """Make ``seq_id`` the sequence whose open leaves may lag (after a flush)."""
+        m = len(tokens)
+        if m == 0:
+            return
         seq = self._seqs.get(seq_id)
         if seq is None:
-            self._seqs[seq_id] = []
+            seq = self._seqs[seq_id] = []
             self._active[seq_id] = []
             self._starts[seq_id] = []
-            self._open[seq_id] = 0
-        else:  # another sequence may since have repeated an open suffix: it is no longer alone
-            active, n_open = self._active[seq_id], self._open[seq_id]
-            while n_open and active[n_open - 1].count != 1:
-                n_open -= 1
-            self._open[seq_id] = n_open
-        self._lazy_seq = seq_id
-        self._lazy_len = len(self._seqs[seq_id])
-
-    def _append(self, seq_id: int, tok: int) -> None:
-        if seq_id != self._lazy_seq:
-            self._flush()
-            self._start_lazy(seq_id)
-        seq = self._seqs[seq_id]
-        active = self._active[seq_id]
-        starts = self._starts[seq_id]
-        n_open = self._open[seq_id]
-        root = self._root
-        pos = len(seq)
-        end = pos + 1
-        active.append(root)
-        starts.append(self._clock)
-        self._clock += 1
-        root.count += 1
-        if len(active) > self.max_depth:  # the oldest suffix reached max_depth: freeze it
-            if n_open:  # its leaf stops growing: give it its final length
-                oldest = active[0]
-                oldest.length += pos - self._lazy_len
-                oldest.endpoints[seq_id] = pos  # type: ignore[index]
-                n_open -= 1
-            del active[0]
-            del starts[0]
-        seq.append(tok)
-        seqs = self._seqs
-        for i in range(n_open, len(active)):
+        active, starts = self._active[seq_id], self._starts[seq_id]
+        depth, pos, n_act = self.max_depth, len(seq), len(active)
+        seq.extend(tokens)
+        grow = self._grow
+        # live suffix i holds seq[pos - n_act + i : pos]; the first n_freeze reach depth
+        # during this call (and leave the window), the others take all m tokens
+        n_freeze = max(0, n_act + m - depth)
+        for i in range(n_act):
             node = active[i]
+            take = m if i >= n_freeze else depth - n_act + i
+            if take <= 0:
+                continue
+            if node.count == 1:  # alone in its leaf (it ends there): grow it in place
+                node.length += take
+                node.ref_seq = seq_id
+                node.ref_idx = pos + take - node.length
+                node.endpoints[seq_id] = pos + take  # type: ignore[index]
+            else:
+                active[i] = grow(node, starts[i], seq_id, seq, pos, take)
+        del active[:n_freeze]
+        del starts[:n_freeze]
+        root, clock = self._root, self._clock
+        root.count += m
+        self._clock += m
+        for q in range(m):  # the new suffixes, one per token; the first m - depth freeze
+            node = grow(root, clock + q, seq_id, seq, pos + q, min(m - q, depth))
+            if m - q <= depth:
+                active.append(node)
+                starts.append(clock + q)
+
+    def append(self, seq_id: int, token: int) -> None:
+        self.extend(seq_id, [token])
+
+    def _grow(self, node: _Node, start: int, seq_id: int, seq: list[int], j: int,
+              take: int) -> _Node:
+        """Extend the suffix that ends at ``node`` (at seq[j]) by seq[j : j + take].
+
+        Returns the node where it ends afterwards. Every step keeps the invariants:
+        node boundaries where counts drop or the trie branches, ``best`` caches, stamps.
+        """
+        root, seqs = self._root, self._seqs
+        stop = j + take
+        while j < stop:
+            tok = seq[j]
             kids = node.children
             ch = kids.get(tok) if kids is not None else None
             if ch is None:
                 if node.count == 1 and node is not root:
-                    # only this suffix reaches this leaf: grow the leaf's run in place
-                    node.length += 1
+                    # only this suffix reaches this leaf: it takes every token left
+                    node.length += stop - j
                     node.ref_seq = seq_id
-                    node.ref_idx = end - node.length
-                    node.endpoints[seq_id] = end  # type: ignore[index]
-                    if i == n_open:  # from now on it grows lazily with the older open leaves,
-                        node.length -= end - self._lazy_len  # so it lags as far as they do
-                        n_open += 1
+                    node.ref_idx = stop - node.length
+                    node.endpoints[seq_id] = stop  # type: ignore[index]
+                    return node
+                new = _Node(tok, 1, node, seq_id, j, 1, start)
+                new.endpoints = {seq_id: j + 1}
+                if kids is None:
+                    node.children = {tok: new}
                 else:
-                    new = _Node(tok, 1, node, seq_id, pos, 1, starts[i])
-                    new.endpoints = {seq_id: end}
-                    if kids is None:
-                        node.children = {tok: new}
-                    else:
-                        kids[tok] = new
-                        _promote(node, new)
-                    if node is not root:
-                        _drop_endpoint(node, seq_id)
-                    active[i] = new
-                continue
-            if (ch.count == 1 and self._lazy_len != end and ch.ref_seq == seq_id
-                    and ch.children is None and ch.ref_idx + ch.length == self._lazy_len):
-                self._sync(seq_id, n_open)  # ch may be an open leaf: reshape it at its true length
-            if node is not root and node.count == ch.count + 1:
+                    kids[tok] = new
+                    _promote(node, new)
+                if node is not root:
+                    _drop_endpoint(node, seq_id)
+                node = new
+                j += 1
+            elif node is not root and node.count == ch.count + 1:
                 # this suffix ends here and every other one goes on into ch: after the
                 # append, node and the first token of ch carry equal counts -> merge them
                 if ch.length == 1:
                     parent = node.parent
+                    end = j + 1
                     ch.token = node.token
                     ch.count += 1
                     ch.length = node.length + 1
@@ -321,15 +290,21 @@ class SuffixTree:
                     parent.children[ch.token] = ch  # type: ignore[index]
                     if parent.best is node:  # same suffixes, same rank
                         parent.best = ch
-                    active[i] = ch
-                else:
-                    node.length += 1
+                    node = ch
+                    j = end
+                else:  # shift every matching token but ch's last from ch into node
+                    run, r = seqs[ch.ref_seq], ch.ref_idx
+                    k, most = 1, min(ch.length - 1, stop - j)
+                    while k < most and run[r + k] == seq[j + k]:
+                        k += 1
+                    j += k
+                    node.length += k
                     node.ref_seq = seq_id
-                    node.ref_idx = end - node.length
-                    node.endpoints[seq_id] = end  # type: ignore[index]
-                    ch.length -= 1
-                    ch.ref_idx += 1
-                    first = seqs[ch.ref_seq][ch.ref_idx]
+                    node.ref_idx = j - node.length
+                    node.endpoints[seq_id] = j  # type: ignore[index]
+                    ch.length -= k
+                    ch.ref_idx = r + k
+                    first = run[r + k]
                     if first != tok:
                         del kids[tok]  # type: ignore[union-attr]
                         kids[first] = ch  # type: ignore[index]
@@ -339,19 +314,21 @@ class SuffixTree:
                     _drop_endpoint(node, seq_id)
                 if ch.length == 1:
                     ch.count += 1
-                    if starts[i] > ch.stamp:
-                        ch.stamp = starts[i]
+                    if start > ch.stamp:
+                        ch.stamp = start
                     _promote(node, ch)
                     ch.ref_seq = seq_id
-                    ch.ref_idx = pos
+                    ch.ref_idx = j
+                    j += 1
                     if ch.endpoints is None:
-                        ch.endpoints = {seq_id: end}
+                        ch.endpoints = {seq_id: j}
                     else:
-                        ch.endpoints[seq_id] = end
-                    active[i] = ch
+                        ch.endpoints[seq_id] = j
+                    node = ch
                 else:  # split ch after its first token
-                    new = _Node(tok, ch.count + 1, node, seq_id, pos, 1, max(ch.stamp, starts[i]))
-                    new.endpoints = {seq_id: end}
+                    new = _Node(tok, ch.count + 1, node, seq_id, j, 1, max(ch.stamp, start))
+                    j += 1
+                    new.endpoints = {seq_id: j}
                     ch.length -= 1
                     ch.ref_idx += 1
                     ch.token = seqs[ch.ref_seq][ch.ref_idx]
@@ -363,15 +340,14 @@ class SuffixTree:
                         node.best = new
                     else:
                         _promote(node, new)
-                    active[i] = new
-        self._open[seq_id] = n_open
+                    node = new
+        return node
 
     def remove(self, seq_id: int) -> None:
         """Remove a whole sequence; afterwards the tree equals one built without it."""
         seq = self._seqs.get(seq_id)
         if seq is None:
             raise KeyError(seq_id)
-        self._flush()
         root, depth, n = self._root, self.max_depth, len(seq)
         for start in range(n):
             stop = min(n, start + depth)
@@ -401,7 +377,6 @@ class SuffixTree:
         del self._seqs[seq_id]
         del self._active[seq_id]
         del self._starts[seq_id]
-        del self._open[seq_id]
 
     def _merge_down(self, node: _Node, path: list[_Node]) -> None:
         """Fuse ``node`` into its only child when their counts became equal."""
@@ -482,7 +457,6 @@ class SuffixTree:
         decoded); the matches of the suffixes they share are then read off that
         sequence's active nodes instead of walked from the root (same nodes).
         """
-        self._flush()
         context = list(context[-self.max_depth:])
         depth = self.max_depth
         budgets, order = _plan(depth, len(context), max_spec_tokens, max_spec_factor,
@@ -612,11 +586,13 @@ class SuffixTree:
                 tick += 1
                 heapq.heappush(heap, (neg, tick, node, stop, len(draft.token_ids) - 1))
             elif node.children:
-                for ch in sorted(node.children.values(), key=_rank, reverse=True):
+                kids = node.children.values()
+                for ch in (kids if len(kids) == 1 else sorted(kids, key=_rank, reverse=True)):
                     prob = -neg * (ch.count / node.count)
-                    if prob >= tau:
-                        tick += 1
-                        heapq.heappush(heap, (-prob, tick, ch, 0, parent))
+                    if prob < tau:
+                        break  # the rest are no more frequent
+                    tick += 1
+                    heapq.heappush(heap, (-prob, tick, ch, 0, parent))
         if total < floor:
             return None
         draft.score = math.fsum(draft.probs)
