@@ -242,3 +242,31 @@ def test_cached_best_child_never_goes_stale(depth, ops, ctx):
     a = queried.speculate(ctx, 8, 2.0, 0.0, 0.0)
     b = fresh.speculate(ctx, 8, 2.0, 0.0, 0.0)
     assert (a.token_ids, a.probs, a.match_len) == (b.token_ids, b.probs, b.match_len)
+
+
+@settings(max_examples=100, deadline=None)
+@given(depth=st.integers(1, 6), ops=ops_st, data=st.data())
+def test_chunked_extend_equals_token_by_token(depth, ops, data):
+    """Suffix-major extend (a whole step's tokens per call) builds the very same tree."""
+    chunked, single = SuffixTree(depth), SuffixTree(depth)
+    for o in ops:
+        if o[0] == "add":
+            toks = o[2]
+            cut = sorted(data.draw(st.sets(st.integers(1, max(1, len(toks) - 1)), max_size=3)))
+            for a, b in zip([0, *cut], [*cut, len(toks)], strict=True):
+                chunked.extend(o[1], toks[a:b])
+            for t in toks:
+                single.append(o[1], t)
+        elif o[1] in single:
+            chunked.remove(o[1])
+            single.remove(o[1])
+        chunked.check_integrity()
+    assert chunked.ngram_counts() == single.ngram_counts()  # counts and recency stamps
+    assert chunked.num_nodes() == single.num_nodes()
+    for sid in single.seq_ids():
+        ctx = single.sequence(sid)
+        for use_tree in (False, True):
+            a = chunked.speculate(ctx, 8, 2.0, 0.0, 0.0, use_tree, live_seq=sid)
+            b = single.speculate(ctx, 8, 2.0, 0.0, 0.0, use_tree, live_seq=sid)
+            assert (a.token_ids, a.parents, a.probs, a.match_len) == (
+                b.token_ids, b.parents, b.probs, b.match_len)

@@ -112,6 +112,8 @@ class SuffixTree:
         self._seqs: dict[int, list[int]] = {}
         self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
         self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
+        self._unique: dict[int, tuple[int, int]] = {}  # how many occur once, as of _version
+        self._version = 0  # bumped by every change to the tree
         self._clock = 0
 
     # ------------------------------------------------------------------ queries
@@ -234,6 +236,13 @@ class SuffixTree:
             if m - q <= depth:
                 active.append(node)
                 starts.append(clock + q)
+        # the oldest live suffixes that occur once (a prefix: a longer string occurs at most
+        # as often) own a leaf that ends the sequence; speculate can skip them untouched
+        unique = 0
+        while unique < len(active) and active[unique].count == 1:
+            unique += 1
+        self._version += 1
+        self._unique[seq_id] = (unique, self._version)
 
     def append(self, seq_id: int, token: int) -> None:
         self.extend(seq_id, [token])
@@ -348,6 +357,7 @@ class SuffixTree:
         seq = self._seqs.get(seq_id)
         if seq is None:
             raise KeyError(seq_id)
+        self._version += 1
         root, depth, n = self._root, self.max_depth, len(seq)
         for start in range(n):
             stop = min(n, start + depth)
@@ -377,6 +387,7 @@ class SuffixTree:
         del self._seqs[seq_id]
         del self._active[seq_id]
         del self._starts[seq_id]
+        self._unique.pop(seq_id, None)
 
     def _merge_down(self, node: _Node, path: list[_Node]) -> None:
         """Fuse ``node`` into its only child when their counts became equal."""
@@ -464,6 +475,13 @@ class SuffixTree:
         if not order or order[0][0] <= beat:
             return Draft()  # skip even the matching: no p could beat ``beat``
         live, k = self._live_window(live_seq, context)  # match of context[-p:], p <= k: live[-p]
+        # p in [once, k): context[-p:] occurs only at the end of live_seq, so nothing
+        # follows it: an empty draft, and p = k's equally empty one wins the tie
+        once = k + 1
+        if k:
+            unique, version = self._unique.get(live_seq, (0, -1))  # type: ignore[arg-type]
+            if version == self._version and unique:
+                once = len(live) - unique + 1
         found: dict[int, tuple[_Node, int]] = {}
         lo, hi = k, len(context)  # matches are nested: every p <= k occurs
         while lo < hi:  # the longest p whose suffix context[-p:] occurs
@@ -485,6 +503,8 @@ class SuffixTree:
             if bound == best_score and p < best_p:
                 continue  # could at most tie, and ties go to the longer match
             if p <= k:
+                if once <= p < k:
+                    continue
                 node = live[-p]
                 idx = node.length
             else:
