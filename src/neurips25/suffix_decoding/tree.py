@@ -237,8 +237,11 @@ class SuffixTree:
                 active.append(node)
                 starts.append(clock + q)
         # the oldest live suffixes that occur once (a prefix: a longer string occurs at most
-        # as often) own a leaf that ends the sequence; speculate can skip them untouched
-        unique = 0
+        # as often) own a leaf that ends the sequence; speculate can skip them untouched.
+        # One that occurred once still does after growing: resume the count if nothing
+        # else changed the tree since this sequence's last call.
+        unique, version = self._unique.get(seq_id, (0, -1))
+        unique = max(0, unique - n_freeze) if version == self._version else 0
         while unique < len(active) and active[unique].count == 1:
             unique += 1
         self._version += 1
