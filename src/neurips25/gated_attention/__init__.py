@@ -4,30 +4,33 @@ A head-specific, query-dependent sigmoid gate on the attention output (G1) remov
 attention sinks and massive activations. This package has the gate (``GateConfig``,
 ``added_parameters``), ``GatedSelfAttention`` and ``TinyLM``, sink / massive-activation
 diagnostics for TinyLM and Hugging Face decoders, ``hf.add_output_gate`` for Llama/Qwen
-models, and the CPU-scale experiment. Importing it loads torch but not transformers.
+models, and the CPU-scale experiment. Torch-backed names load on first use, so that
+``import neurips25.gated_attention`` (and the CLI) stays free of torch; transformers
+is never imported at package import.
 """
-from neurips25.gated_attention.attention import AttentionInternals, GatedSelfAttention, rope
+from __future__ import annotations
+
+from neurips25.common.lazy import lazy_exports
 from neurips25.gated_attention.claims import CLAIMS
-from neurips25.gated_attention.data import BackcopyTask
-from neurips25.gated_attention.diagnostics import (
-    Diagnosis,
-    LayerReport,
-    diagnose,
-    diagnose_tinylm,
-    first_token_share,
-    uniform_first_token_share,
-)
 from neurips25.gated_attention.experiment import Config, run
-from neurips25.gated_attention.gates import MOE_15A2B, Gate, GateConfig, ModelDims, added_parameters
-from neurips25.gated_attention.model import (
-    TinyLM,
-    TinyLMConfig,
-    equal_param_config,
-    load_checkpoint,
-    n_params,
-    save_checkpoint,
-)
 from neurips25.study import Study
+
+_LAZY = {
+    "AttentionInternals": "attention", "GatedSelfAttention": "attention", "rope": "attention",
+    "BackcopyTask": "data",
+    "Diagnosis": "diagnostics", "LayerReport": "diagnostics", "diagnose": "diagnostics",
+    "diagnose_tinylm": "diagnostics", "first_token_share": "diagnostics",
+    "uniform_first_token_share": "diagnostics",
+    "Gate": "gates",
+    "MOE_15A2B": "gate_config", "GateConfig": "gate_config", "ModelDims": "gate_config",
+    "added_parameters": "gate_config",
+    "TinyLM": "model", "TinyLMConfig": "model", "equal_param_config": "model",
+    "load_checkpoint": "model", "n_params": "model", "save_checkpoint": "model",
+}
+
+
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 
 STUDY = Study(
     name="gated_attention",
@@ -43,10 +46,4 @@ STUDY = Study(
                  "gate_histogram.png, first_token_share_training.png",
 )
 
-__all__ = [
-    "MOE_15A2B", "STUDY", "AttentionInternals", "BackcopyTask", "Config", "Diagnosis", "Gate",
-    "GateConfig", "GatedSelfAttention", "LayerReport", "ModelDims", "TinyLM", "TinyLMConfig",
-    "added_parameters", "diagnose", "diagnose_tinylm", "equal_param_config",
-    "first_token_share", "load_checkpoint", "n_params", "rope", "save_checkpoint",
-    "uniform_first_token_share",
-]
+__all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

@@ -10,13 +10,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neurips25.common.progress import Progress
-from neurips25.gated_attention.data import BackcopyTask
-from neurips25.gated_attention.gates import GateConfig
-from neurips25.gated_attention.model import TinyLMConfig, equal_param_config
-from neurips25.gated_attention.train import ArmSpec, train_arm
+from neurips25.gated_attention.gate_config import GateConfig
+
+if TYPE_CHECKING:
+    from neurips25.gated_attention.train import ArmSpec
+
+# torch-backed modules (data, model, train) load inside the functions that use them, so
+# that importing this module (``neurips25 list``) stays free of torch
 
 ARMS: dict[str, GateConfig | None] = {
     "baseline": None,
@@ -74,6 +77,10 @@ class Config:
 
 
 def arm_specs(cfg: Config) -> list[ArmSpec]:
+    from neurips25.gated_attention.data import BackcopyTask
+    from neurips25.gated_attention.model import TinyLMConfig, equal_param_config
+    from neurips25.gated_attention.train import ArmSpec
+
     unknown = [a for a in (*cfg.arms, *cfg.h2_arms) if a not in ARMS]
     if unknown:
         raise ValueError(f"unknown arm(s) {unknown}; choose from {list(ARMS)}")
@@ -112,6 +119,8 @@ def run_arms(specs: list[ArmSpec], workers: int, progress: Progress) -> dict[str
     Spawned workers re-import the caller's main module: scripts that call ``run`` with
     workers > 1 need the usual ``if __name__ == "__main__":`` guard.
     """
+    from neurips25.gated_attention.train import train_arm
+
     if workers <= 1:
         return {s.name: train_arm(s) for s in progress.track(specs, "arms", total=len(specs))}
     import multiprocessing as mp

@@ -5,59 +5,24 @@ pre-norm hidden state X of the *query* token:  Y' = Y ⊙ act(X W_θ)  (the pape
 gating equation). ``GateConfig`` spans the design axes the paper ablates (Tables 1 and 4):
 where the gate sits (G1..G5), its granularity, head-specific or head-shared,
 multiplicative or additive, the activation, and whether it depends on the input at all.
+``GateConfig``, ``ModelDims``, ``MOE_15A2B`` and ``added_parameters`` live in the torch-free
+``gate_config`` module and are re-exported here.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 
-POSITIONS = {
-    "g1": "after SDPA output (per head, before heads are merged)",
-    "g2": "after the value projection",
-    "g3": "after the key projection",
-    "g4": "after the query projection",
-    "g5": "after the dense output projection",
-}
-GRANULARITIES = ("elementwise", "headwise")
-MODES = ("multiplicative", "additive")
-ACTIVATIONS = ("sigmoid", "silu", "ns_sigmoid")
-
-
-@dataclass(frozen=True)
-class GateConfig:
-    """One gate variant. The default is the paper's best: G1, elementwise, head-specific,
-    multiplicative sigmoid, query-dependent (Table 1 "SDPA elementwise" / Table 4 "G1 elementwise")."""
-
-    position: str = "g1"
-    granularity: str = "elementwise"
-    head_specific: bool = True
-    mode: str = "multiplicative"
-    activation: str = "sigmoid"  # ns_sigmoid = 0.5 + 0.5*sigmoid (non-sparse, Table 4)
-    input_dependent: bool = True
-
-    def __post_init__(self) -> None:
-        for name, value, allowed in (
-            ("position", self.position, tuple(POSITIONS)),
-            ("granularity", self.granularity, GRANULARITIES),
-            ("mode", self.mode, MODES),
-            ("activation", self.activation, ACTIVATIONS),
-        ):
-            if value not in allowed:
-                raise ValueError(f"GateConfig.{name} must be one of {allowed}, got {value!r}")
-        if self.position == "g5" and (self.granularity != "elementwise" or not self.head_specific):
-            raise ValueError("a G5 gate (after the output projection) has no heads: "
-                             "use granularity='elementwise', head_specific=True")
-
-    def gate_shape(self, n_heads: int, head_dim: int) -> tuple[int, int]:
-        """(heads, width) of the score tensor for a target of n_heads x head_dim.
-
-        Head-shared gates use one head; headwise gates one scalar per head.
-        """
-        heads = n_heads if self.head_specific else 1
-        width = head_dim if self.granularity == "elementwise" else 1
-        return heads, width
+from neurips25.gated_attention.gate_config import (  # noqa: F401  (re-exported)
+    ACTIVATIONS,
+    GRANULARITIES,
+    MODES,
+    MOE_15A2B,
+    POSITIONS,
+    GateConfig,
+    ModelDims,
+    added_parameters,
+)
 
 
 def activate(logits: torch.Tensor, activation: str) -> torch.Tensor:
@@ -103,35 +68,3 @@ class Gate(nn.Module):
         if self.cfg.mode == "multiplicative":
             return target * scores
         return target + scores
-
-
-@dataclass(frozen=True)
-class ModelDims:
-    """What added-parameter counts depend on."""
-
-    n_layers: int
-    d_model: int
-    n_q_heads: int
-    n_kv_heads: int
-    head_dim: int
-
-
-# Table 1's 15A2B MoE: 24 layers, hidden 2048, 32 query heads, 4 KV heads, head dim 128.
-MOE_15A2B = ModelDims(n_layers=24, d_model=2048, n_q_heads=32, n_kv_heads=4, head_dim=128)
-
-
-def added_parameters(cfg: GateConfig, dims: ModelDims) -> int:
-    """Parameters a gate adds to the whole model (Table 1, "Added Param" column).
-
-    W_θ maps the hidden state (d_model) to one logit per gated unit, per layer; an
-    input-independent gate is just one learned logit per unit. With MOE_15A2B this gives
-    201M for G1 elementwise and 1.6M for G1 headwise, as the paper lists.
-    """
-    if cfg.position == "g5":
-        units = dims.d_model
-    else:
-        heads = dims.n_kv_heads if cfg.position in ("g2", "g3") else dims.n_q_heads
-        h, w = cfg.gate_shape(heads, dims.head_dim)
-        units = h * w
-    per_layer = units * dims.d_model if cfg.input_dependent else units
-    return per_layer * dims.n_layers

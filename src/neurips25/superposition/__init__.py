@@ -3,20 +3,27 @@
 Library: feature sampler, toy model y = ReLU(W W^T x + b), the paper's signed decoupled
 weight decay, overlap / Welch-bound metrics (also for any LLM's unembedding), power-law
 fits. Experiment: loss vs width in the strong and weak regimes.
+
+Torch-backed names load on first use, so that ``import neurips25.superposition`` (and the
+CLI) stays free of torch.
 """
+from __future__ import annotations
+
+from neurips25.common.lazy import lazy_exports
 from neurips25.study import Study
 from neurips25.superposition.claims import CLAIMS
 from neurips25.superposition.experiment import Config, run
-from neurips25.superposition.features import feature_probs, sample_features
-from neurips25.superposition.metrics import (
-    PowerLawFit,
-    fit_power_law,
-    represented_fraction,
-    unembedding_overlap,
-    unlearned_loss,
-    welch_bound,
-)
-from neurips25.superposition.model import ToyModel, decay_step, summed_loss
+
+_LAZY = {
+    "feature_probs": "features", "sample_features": "features",
+    "PowerLawFit": "metrics", "fit_power_law": "metrics", "represented_fraction": "metrics",
+    "unembedding_overlap": "metrics", "unlearned_loss": "metrics", "welch_bound": "metrics",
+    "ToyModel": "model", "decay_step": "model", "summed_loss": "model",
+}
+
+
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 
 STUDY = Study(
     name="superposition",
@@ -29,19 +36,4 @@ STUDY = Study(
     quick_runtime="~3 min",
 )
 
-__all__ = [
-    "STUDY",
-    "Config",
-    "PowerLawFit",
-    "ToyModel",
-    "decay_step",
-    "feature_probs",
-    "fit_power_law",
-    "represented_fraction",
-    "run",
-    "sample_features",
-    "summed_loss",
-    "unembedding_overlap",
-    "unlearned_loss",
-    "welch_bound",
-]
+__all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

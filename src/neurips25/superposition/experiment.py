@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from neurips25.common.progress import NullProgress, Progress
-from neurips25.superposition.metrics import fit_power_law
-from neurips25.superposition.train import RunSpec, as_array, run_specs
+
+if TYPE_CHECKING:
+    from neurips25.superposition.train import RunSpec
+
+# metrics and train import torch: they load inside the functions that use them, so that
+# importing this module (``neurips25 list``) stays free of torch
 
 REGIMES = {"strong": -1.0, "weak": 1.0}
 
@@ -46,6 +50,8 @@ class Config:
             raise ValueError("keep n/m >= 32 so that every width is in the superposition regime")
 
     def specs(self) -> list[RunSpec]:
+        from neurips25.superposition.train import RunSpec
+
         return [
             RunSpec(n=self.n, m=m, gamma=gamma, profile=profile, alpha=self.alpha,
                     steps=self.steps, batch=self.batch, lr=self.lr, seed=self.seed)
@@ -61,6 +67,9 @@ def _regime(gamma: float) -> str:
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Power-law fits of loss, unlearned loss and overlap vs m for every (regime, profile)."""
+    from neurips25.superposition.metrics import fit_power_law
+    from neurips25.superposition.train import as_array
+
     fits: dict[str, Any] = {}
     for regime in REGIMES:
         for profile in sorted({r["profile"] for r in runs}):
@@ -87,6 +96,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(config: Config, out_dir: Path, progress: Progress | None = None) -> dict[str, Any]:
+    from neurips25.superposition.train import run_specs
+
     progress = progress or NullProgress()
     specs = config.specs()
     runs = list(progress.track(run_specs(specs, config.workers), "toy models", total=len(specs)))
