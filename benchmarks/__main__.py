@@ -12,8 +12,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def main(names: list[str]) -> int:
-    scripts = sorted(p for p in HERE.glob("*.py") if not p.name.startswith("_"))
+def main(names: list[str], folder: Path = HERE) -> int:
+    """Run the named benchmarks (all by default) in turn; 1 if any of them failed."""
+    scripts = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
     if names:
         wanted = {n.removesuffix(".py") for n in names}
         scripts = [s for s in scripts if s.stem in wanted]
@@ -24,9 +25,21 @@ def main(names: list[str]) -> int:
     if not scripts:
         print("benchmarks: no benchmarks found", file=sys.stderr)
         return 2
+    failed = []
+    saved_argv = sys.argv
     for script in scripts:
         print(f"== {script.stem} ==", flush=True)
-        runpy.run_path(str(script), run_name="__main__")
+        sys.argv = [str(script)]  # each benchmark parses its own options: the defaults
+        try:
+            runpy.run_path(str(script), run_name="__main__")
+        except SystemExit as exc:  # a benchmark's own sys.exit must not end the others
+            if exc.code not in (None, 0):
+                failed.append(script.stem)
+        finally:
+            sys.argv = saved_argv
+    if failed:
+        print(f"benchmarks: failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
