@@ -21,7 +21,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS + E2E_CLAIMS,
-    quick_runtime="~1 min (+3 min to train the demo model once)",
+    quick_runtime="~1 min (+4 min to train the demo model once)",
 )
 
 __all__ = ["STUDY", "Config", "Draft", "PromptLookup", "SuffixCache", "SuffixTree", "prompt_lookup", "run"]

@@ -8,6 +8,7 @@ written atomically (temp folder + rename).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -16,6 +17,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,10 +32,12 @@ FORMAT_VERSION = 1  # bump when tasks.py or training changes: it keys the model 
 class DemoModelConfig:
     seed: int = 0
     vocab_size: int = 1024
-    hidden: int = 128
-    layers: int = 4
+    # 2.02M params, the "few M params" issue 4 asks for; trains in ~3.5 min on 2 cores.
+    # (Until 2026-11-29: 128 / 4 layers / 352, 0.94M; speculation was 5.4% of its step time.)
+    hidden: int = 160
+    layers: int = 6
     heads: int = 4
-    intermediate: int = 352
+    intermediate: int = 432
     max_positions: int = 256
     train_requests: int = 6000
     mix: tuple[float, float, float] = (0.45, 0.35, 0.20)  # tool, edit, chat
@@ -139,6 +143,19 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, 
     return model, tok, info
 
 
+@contextlib.contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    """Run torch ops on ``n`` threads inside the block (callers time inference on one)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
     """The cached demo model for ``cfg`` (trained and saved atomically if absent)."""
     from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
@@ -150,7 +167,8 @@ def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tup
     info_file = path / "neurips25_train_info.json"
     if not info_file.is_file():
         progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
-        model, tok, info = train(cfg, progress)
+        with _torch_threads(os.cpu_count() or 1):  # the one long step: every core
+            model, tok, info = train(cfg, progress)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
