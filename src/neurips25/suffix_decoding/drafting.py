@@ -51,16 +51,14 @@ def _plan(depth: int, n: int, max_spec_tokens: int, alpha: float,
 
 
 class DraftingMixin:
-    """``speculate`` for ``SuffixTree``; reads its ``_root``, ``_seqs``, ``_active``,
-    ``_unique``, ``_version`` and ``max_depth`` and never changes the tree (except the
-    cached ``best`` child of a node, a pure function of the tree)."""
+    """``speculate`` for ``SuffixTree``; reads its ``_root``, ``_seqs``, ``_active`` and
+    ``max_depth`` and never changes the tree (except the cached ``best`` child of a node,
+    a pure function of the tree)."""
 
     max_depth: int
     _root: _Node
     _seqs: dict[int, list[int]]
     _active: dict[int, list[_Node]]
-    _unique: dict[int, tuple[int, int]]
-    _version: int
 
     def _match(self, pattern: list[int]) -> tuple[_Node, int] | None:
         """The node where ``pattern`` ends and how many of its run's tokens it covers."""
@@ -108,13 +106,6 @@ class DraftingMixin:
         if not order or order[0][0] <= beat:
             return Draft()  # skip even the matching: no p could beat ``beat``
         live, k = self._live_window(live_seq, context)  # match of context[-p:], p <= k: live[-p]
-        # p in [once, k): context[-p:] occurs only at the end of live_seq, so nothing
-        # follows it: an empty draft, and p = k's equally empty one wins the tie
-        once = k + 1
-        if k:
-            unique, version = self._unique.get(live_seq, (0, -1))  # type: ignore[arg-type]
-            if version == self._version and unique:
-                once = len(live) - unique + 1
         found: dict[int, tuple[_Node, int]] = {}
         lo, hi = k, len(context)  # matches are nested: every p <= k occurs
         while lo < hi:  # the longest p whose suffix context[-p:] occurs
@@ -136,8 +127,6 @@ class DraftingMixin:
             if bound == best_score and p < best_p:
                 continue  # could at most tie, and ties go to the longer match
             if p <= k:
-                if once <= p < k:
-                    continue
                 node = live[-p]
                 idx = node.length
             else:

@@ -43,8 +43,6 @@ class SuffixTree(DraftingMixin):
         self._seqs: dict[int, list[int]] = {}
         self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
         self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
-        self._unique: dict[int, tuple[int, int]] = {}  # how many occur once, as of _version
-        self._version = 0  # bumped by every change to the tree
         self._clock = 0
 
     # ------------------------------------------------------------------ queries
@@ -167,16 +165,6 @@ class SuffixTree(DraftingMixin):
             if m - q <= depth:
                 active.append(node)
                 starts.append(clock + q)
-        # the oldest live suffixes that occur once (a prefix: a longer string occurs at most
-        # as often) own a leaf that ends the sequence; speculate can skip them untouched.
-        # One that occurred once still does after growing: resume the count if nothing
-        # else changed the tree since this sequence's last call.
-        unique, version = self._unique.get(seq_id, (0, -1))
-        unique = max(0, unique - n_freeze) if version == self._version else 0
-        while unique < len(active) and active[unique].count == 1:
-            unique += 1
-        self._version += 1
-        self._unique[seq_id] = (unique, self._version)
 
     def append(self, seq_id: int, token: int) -> None:
         self.extend(seq_id, [token])
@@ -291,7 +279,6 @@ class SuffixTree(DraftingMixin):
         seq = self._seqs.get(seq_id)
         if seq is None:
             raise KeyError(seq_id)
-        self._version += 1
         root, depth, n = self._root, self.max_depth, len(seq)
         for start in range(n):
             stop = min(n, start + depth)
@@ -321,7 +308,6 @@ class SuffixTree(DraftingMixin):
         del self._seqs[seq_id]
         del self._active[seq_id]
         del self._starts[seq_id]
-        self._unique.pop(seq_id, None)
 
     def _merge_down(self, node: _Node, path: list[_Node]) -> None:
         """Fuse ``node`` into its only child when their counts became equal."""
