@@ -56,7 +56,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     study = get_study(args.study)
     out = Path(args.out or f"results/{study.name}")
-    result = run_study(study, out, preset=args.preset, seed=args.seed,
+    result = run_study(study, out, preset=args.preset, seed=args.seed, seeds=args.seeds,
                        progress=RichProgress(f"[{study.name}] "))
     result["_dir"] = str(out)
     print_table([result])
@@ -96,7 +96,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     for i, name in enumerate(names, 1):
         study = get_study(name)
         console.rule(f"[{i}/{len(names)}] {name} — {study.title} ({study.quick_runtime} quick)")
-        result = run_study(study, root / name, preset=args.preset, seed=args.seed,
+        seeds = args.seeds if study.takes_seeds else None  # one-seed studies ignore --seeds
+        result = run_study(study, root / name, preset=args.preset, seed=args.seed, seeds=seeds,
                            progress=RichProgress(f"[{name}] "), reuse=not args.fresh)
         if result.get("reused"):
             console.print(f"{name}: finished result with this config found, reused")
@@ -149,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", choices=PRESETS, default="quick")
     p.add_argument("--out", help="output folder (default results/STUDY)")
     p.add_argument("--seed", type=int, default=None, help="override the preset's seed")
+    p.add_argument("--seeds", type=int, default=None,
+                   help="number of seeds the study's arms run for (default: the preset's)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("reproduce", help="run every study and write one report")
@@ -156,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated study names (default: all)")
     p.add_argument("--out", default="results", help="output folder (default results)")
     p.add_argument("--seed", type=int, default=None, help="override every preset's seed")
+    p.add_argument("--seeds", type=int, default=None,
+                   help="seeds per study that runs several (one-seed studies ignore it)")
     p.add_argument("--fresh", action="store_true", help="rerun studies with a finished result")
     p.set_defaults(func=_cmd_reproduce)
 

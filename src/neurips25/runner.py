@@ -73,6 +73,7 @@ def run_study(
     progress: Progress | None = None,
     config: Any | None = None,
     reuse: bool = False,
+    seeds: int | None = None,
 ) -> dict[str, Any]:
     """Run ``study`` and write ``out_dir/result.json``; returns the result dict.
 
@@ -80,7 +81,7 @@ def run_study(
     KeyboardInterrupt propagates, leaving any previous result untouched.
     """
     out_dir = ensure_writable(Path(out_dir))
-    config = config if config is not None else study.config(preset, seed)
+    config = config if config is not None else study.config(preset, seed, seeds)
     if reuse and (saved := finished_result(out_dir, config, preset)) is not None:
         saved["reused"] = True
         return saved
@@ -114,6 +115,7 @@ def run_study(
         "finding": study.finding,
         "preset": preset,
         "seed": config.seed,
+        "seeds": getattr(config, "seeds", 1),
         "config": config_dict(config),
         "status": status,
         "error": error,

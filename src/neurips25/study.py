@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from neurips25.common.errors import UserError
 from neurips25.common.progress import Progress
 
 REPRODUCED = "reproduced"
@@ -20,6 +21,11 @@ PARTLY = "partly"
 NOT_REPRODUCED = "not reproduced"
 NOT_MEASURABLE = "not measurable here"
 VERDICTS = (REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_MEASURABLE)
+# set by the framework only: a check that raised. Counted apart so a crash never hides
+# among honest "not measurable here" verdicts.
+CHECK_FAILED = "check failed"
+# where a claim's bar comes from; every claim states one (Claim.bar)
+BAR_SOURCES = ("paper", "a priori", "project target", "none")
 PRESETS = ("quick", "full")
 
 Metrics = Mapping[str, Any]
@@ -56,20 +62,25 @@ class Claim:
     ``paper_figure`` is the paper's own number with its source, e.g. "slope -1.005 (Fig. 4)".
     ``check`` gets the metrics dict and returns (measured, verdict, reason); it must be
     able to fail: the verdict comes from the measurement, never from the claim text.
+    ``bar`` says where the pass bar comes from: it starts with one of ``BAR_SOURCES``
+    ("paper: spread 0.12 across profiles, Fig. 4", "a priori: chance is 0.5", ...).
     """
 
     id: str
     sentence: str
     paper_figure: str
     check: CheckFn
+    bar: str = ""
 
     def evaluate(self, metrics: Metrics) -> dict[str, str]:
-        row = {"id": self.id, "sentence": self.sentence, "paper_figure": self.paper_figure}
+        row = {"id": self.id, "sentence": self.sentence, "paper_figure": self.paper_figure,
+               "bar": self.bar}
         try:
             v = Verdict(*self.check(metrics))
-        except Exception as exc:  # a broken check is reported, not hidden
-            v = Verdict("n/a", NOT_MEASURABLE, f"check failed: {type(exc).__name__}: {exc}")
-        row.update(measured=v.measured, verdict=v.verdict, reason=v.reason)
+            row.update(measured=v.measured, verdict=v.verdict, reason=v.reason)
+        except Exception as exc:  # a broken check is reported apart, never hidden
+            row.update(measured="n/a", verdict=CHECK_FAILED,
+                       reason=f"check raised {type(exc).__name__}: {exc}")
         return row
 
 
@@ -91,13 +102,27 @@ class Study:
     figures_note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def config(self, preset: str = "quick", seed: int | None = None) -> Any:
+    def config(self, preset: str = "quick", seed: int | None = None,
+               seeds: int | None = None) -> Any:
+        """The preset's config, with the base ``seed`` and the number of ``seeds`` overridden.
+
+        A study that runs several seeds has a ``seeds: int`` field in its Config (seed
+        ``seed + i`` for i < seeds); ``seeds`` on a study without that field is an error.
+        """
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
         cfg = getattr(self.config_cls, preset)()
         if seed is not None:
             cfg = dataclasses.replace(cfg, seed=seed)
+        if seeds is not None:
+            if "seeds" not in {f.name for f in dataclasses.fields(cfg)}:
+                raise UserError(f"study {self.name} runs one seed; it takes no --seeds")
+            cfg = dataclasses.replace(cfg, seeds=seeds)
         return cfg
+
+    @property
+    def takes_seeds(self) -> bool:
+        return "seeds" in {f.name for f in dataclasses.fields(self.config_cls)}
 
     def check_claims(self, metrics: Metrics) -> list[dict[str, str]]:
         return [c.evaluate(metrics) for c in self.claims]

@@ -16,8 +16,8 @@ def test_result_json_has_schema(tmp_path, fake_registry):
     assert saved["status"] == "ok" and saved["figures"] == ["values.png"]
     assert saved["claims"][0]["verdict"] == "reproduced"
     # a check that raises is reported, not hidden
-    assert saved["claims"][1]["verdict"] == "not measurable here"
-    assert "check failed" in saved["claims"][1]["reason"]
+    assert saved["claims"][1]["verdict"] == "check failed"
+    assert "raised" in saved["claims"][1]["reason"]
     assert result["metrics"] == saved["metrics"]
     assert not list((tmp_path / "ok").glob("*.tmp"))
 
@@ -62,7 +62,7 @@ def test_verdict_must_be_known():
     with pytest.raises(ValueError):
         Verdict("1", "kind of", "no")
     claim = Claim("c", "s", "f", lambda m: ("1", "sort of", "r"))
-    assert claim.evaluate({})["verdict"] == "not measurable here"
+    assert claim.evaluate({})["verdict"] == "check failed"
     assert len(VERDICTS) == 4
 
 

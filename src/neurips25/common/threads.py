@@ -1,0 +1,49 @@
+"""The one thread policy: set torch (and BLAS) threads for a block, restore them after.
+
+Nothing else in the project calls ``torch.set_num_threads``: a library call (a study's
+``run``, ``neurips25 generate``, the decoder) must leave the caller's process as it found
+it. On a busy 2-core machine one thread per process is often several times faster than
+two (threads spin while waiting for a busy core), so workers use ``threads(1)``.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+
+def cpu_count() -> int:
+    """Cores this process may use (affinity-aware where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` torch intra-op threads and ``n`` BLAS threads.
+
+    ``None`` leaves everything as it is. torch is only touched if it is already imported
+    (a block that imports torch itself gets the limit through BLAS and is restored too).
+    """
+    if n is None:
+        yield
+        return
+    if n < 1:
+        raise ValueError(f"thread count must be >= 1, got {n}")
+    with contextlib.ExitStack() as stack:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+            pass
+        else:
+            stack.enter_context(threadpool_limits(limits=n))
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
