@@ -1,0 +1,55 @@
+"""The contract every CLI tool keeps under bad input, as one reusable assertion.
+
+``assert_user_error(capsys, argv, watch=DIR)`` runs ``neurips25 ARGV`` in-process and
+asserts: exit code 2, stderr is exactly one line starting ``neurips25: error:``, no
+traceback, and every file under ``watch`` (the user's files, the output folder) is
+byte-for-byte as before, with nothing added (no half-written or temp files).
+Tool owners put their table-driven cases in ``tests/cli/test_<tool>.py``.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from neurips25.cli import main
+
+
+def snapshot(root: Path | None) -> dict[str, str]:
+    if root is None or not root.exists():
+        return {}
+    return {str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest()
+                                       if p.is_file() else "dir")
+            for p in sorted(root.rglob("*"))}
+
+
+def run_main(capsys, argv: list[str]) -> tuple[int, str, str]:
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse exits; anything else propagates as a failure
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return int(code or 0), out.out, out.err
+
+
+def assert_user_error(capsys, argv: list[str], watch: Path | None = None,
+                      match: str | None = None) -> str:
+    """Run the CLI, check the bad-input contract, return the error line."""
+    before = snapshot(watch)
+    code, _, err = run_main(capsys, argv)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert "Traceback" not in err, err
+    assert code == 2, f"exit {code}, stderr: {err}"
+    assert len(lines) == 1, f"want one line, got: {err!r}"
+    assert lines[0].startswith("neurips25: error:"), lines[0]
+    if match is not None:
+        assert match in lines[0], lines[0]
+    assert snapshot(watch) == before, "a user file was changed, or a file was left behind"
+    return lines[0]
+
+
+@pytest.fixture
+def user_error(capsys):
+    """``user_error(argv, watch=None, match=None)`` with capsys bound."""
+    return lambda argv, watch=None, match=None: assert_user_error(capsys, argv, watch, match)
