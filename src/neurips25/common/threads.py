@@ -47,3 +47,23 @@ def threads(n: int | None) -> Iterator[None]:
             yield
         finally:
             torch.set_num_threads(before)
+
+
+_THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def pin_process_threads(n: int) -> None:
+    """For a worker process the project owns (a pool worker): ``n`` threads for good.
+
+    Sets the environment before torch/numpy load their thread pools (a fresh worker has
+    not imported torch yet, so this costs no torch import), and torch itself if loaded.
+    Never call this in a user's process: use ``threads(n)`` there.
+    """
+    import sys
+
+    if n < 1:
+        raise ValueError(f"thread count must be >= 1, got {n}")
+    for name in _THREAD_ENV:
+        os.environ[name] = str(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)

@@ -1,0 +1,24 @@
+"""Module-level arm functions for the executor tests (arms must be picklable)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def noisy_mean(seed: int, n: int = 2000) -> dict:
+    """A seeded computation whose result depends on the seed only."""
+    import numpy as np
+    import torch
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    return {"seed": seed, "torch": float(torch.randn(n).mean()),
+            "numpy": float(rng.normal(size=n).mean()), "threads": torch.get_num_threads()}
+
+
+def counted(seed: int, log_dir: str, poison: str = "") -> dict:
+    """Log this call (to count runs across processes); seed 2 fails while ``poison`` exists."""
+    Path(log_dir, f"{seed}.{os.getpid()}.{os.urandom(4).hex()}").write_text("")
+    if seed == 2 and poison and Path(poison).exists():
+        raise RuntimeError(f"arm {seed} failed")
+    return {"seed": seed, "square": seed * seed}

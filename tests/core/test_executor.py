@@ -1,0 +1,102 @@
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+from neurips25.common.executor import Arm, default_backend, run_arms, use_executor
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def st(monkeypatch):
+    """The arm functions, importable by name in spawned pool workers and Ray workers too."""
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    import arms_for_tests
+
+    return arms_for_tests
+
+
+def test_serial_and_local_pool_give_identical_results(st):
+    arms = [Arm(f"seed={s}", st.noisy_mean, (s,)) for s in range(4)]
+    serial = run_arms(arms, backend="serial")
+    local = run_arms(arms, backend="local", workers=2)
+    assert list(serial) == [a.key for a in arms] == list(local)
+    assert serial == local
+    assert all(r["threads"] == 1 for r in local.values())  # one torch thread per worker
+    assert serial["seed=0"]["torch"] != serial["seed=1"]["torch"]
+
+
+def test_ray_gives_the_local_results_and_resumes(st, tmp_path):
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(HERE)}})
+    try:
+        arms = [Arm(f"seed={s}", st.noisy_mean, (s,)) for s in range(3)]
+        assert run_arms(arms, backend="ray", cache_dir=tmp_path) == run_arms(arms, backend="serial")
+        log = tmp_path / "log"
+        log.mkdir()
+        counted = [Arm(f"c{s}", st.counted, (s, str(log))) for s in range(3)]
+        first = run_arms(counted, backend="ray", cache_dir=tmp_path / "c")
+        again = run_arms(counted, backend="ray", cache_dir=tmp_path / "c")
+        assert first == again and len(list(log.iterdir())) == 3
+    finally:
+        ray.shutdown()
+
+
+def test_caller_threads_unchanged(st):
+    before = torch.get_num_threads()
+    out = run_arms([Arm("a", st.noisy_mean, (0,))], backend="serial", threads_per_worker=1)
+    assert out["a"]["threads"] == 1
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize("backend", ["serial", "local"])
+def test_interrupted_sweep_resumes_without_rerunning_finished_arms(st, tmp_path, backend):
+    log, cache = tmp_path / "log", tmp_path / "cache"
+    log.mkdir()
+    poison = tmp_path / "poison"
+    poison.write_text("")
+    arms = [Arm(f"s{s}", st.counted, (s, str(log), str(poison))) for s in range(4)]
+    with pytest.raises(RuntimeError, match="arm 2 failed"):
+        run_arms(arms, backend=backend, workers=2, cache_dir=cache)
+    finished_before = {p.stem for p in cache.glob("*.json")}
+    assert finished_before and "s2" not in finished_before
+    ran_before = len(list(log.iterdir()))
+    poison.unlink()  # the cause of the failure is gone; the same arms run again
+    out = run_arms(arms, backend=backend, workers=2, cache_dir=cache)
+    assert [out[f"s{s}"]["square"] for s in range(4)] == [0, 1, 4, 9]
+    assert len(list(log.iterdir())) - ran_before == 4 - len(finished_before)
+
+
+def test_changed_arguments_are_not_reused(st, tmp_path):
+    log = tmp_path / "log"
+    log.mkdir()
+    run_arms([Arm("x", st.counted, (3, str(log)))], backend="serial", cache_dir=tmp_path / "c")
+    run_arms([Arm("x", st.counted, (3, str(log)))], backend="serial", cache_dir=tmp_path / "c")
+    assert len(list(log.iterdir())) == 1
+    out = run_arms([Arm("x", st.counted, (4, str(log)))], backend="serial", cache_dir=tmp_path / "c")
+    assert out["x"]["square"] == 16 and len(list(log.iterdir())) == 2
+
+
+def test_bad_arms_are_refused(st):
+    with pytest.raises(ValueError, match="unique"):
+        run_arms([Arm("a", st.noisy_mean, (0,)), Arm("a", st.noisy_mean, (1,))])
+    with pytest.raises(ValueError, match="key"):
+        Arm("../evil", st.noisy_mean)
+    with pytest.raises(ValueError, match="module-level"):
+        Arm("a", lambda: 1)
+    with pytest.raises(ValueError, match="unknown executor"):
+        run_arms([Arm("a", st.noisy_mean, (0,))], backend="dask")
+
+
+def test_use_executor_sets_the_default(monkeypatch):
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    assert default_backend() == "local"
+    with use_executor("serial"):
+        assert default_backend() == "serial"
+    assert default_backend() == "local"
+    monkeypatch.setenv("RAY_ADDRESS", "auto")
+    assert default_backend() == "ray"
