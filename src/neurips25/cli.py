@@ -1,31 +1,87 @@
 """``neurips25``: list, run and reproduce the studies, and rebuild the report.
 
-Studies may add their own tool commands (``generate``, ``diagnose``, ``passk`` ...) by
-shipping a ``cli`` module with ``register(subparsers)``; missing modules are skipped.
-Bad input is a one-line ``neurips25: error: ...`` on stderr and exit code 2.
+Tool commands (``generate``, ``diagnose``, ``passk`` ...) are plug-ins: every study in
+``registry.STUDY_NAMES`` may ship ``neurips25.<study>.cli`` with ``register(subparsers)``,
+and non-study tools are listed in ``TOOL_COMMAND_MODULES``. A plug-in module that does not
+exist is skipped; one that fails to import is a bug and fails loudly.
+
+Conventions every command follows (tool owners: keep to these):
+
+- ``--out DIR`` is always a **folder**, created if missing (never a file path). A command
+  writes fixed file names inside it and says which in its ``--help``: ``run STUDY --out DIR``
+  and ``reproduce --out DIR`` both write ``DIR/STUDY/`` (default ``results``);
+  ``hivemind collect`` writes ``DIR/responses.jsonl``, ``generate`` ``DIR/generations.jsonl``,
+  and so on. A command without ``--out`` writes no file (it prints). Output paths are
+  checked (``common.io.check_out_dir``) before any expensive work, and files are written
+  atomically (``common.io``) or appended whole-row-at-a-time.
+- Bad input of any kind is one line ``neurips25: error: ...`` on stderr and exit code 2,
+  with no file written or changed: raise ``common.errors.UserError``, or use the checked
+  ``type=`` converters in ``common.args`` (seeds, ranges) so argparse rejects a bad flag.
+- ``--help`` shows every default; library progress bars and warnings stay off stderr
+  unless ``neurips25 -v`` is given.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
+import os
 import sys
-import time
+import warnings
 from pathlib import Path
+from typing import NoReturn
 
+from neurips25.common import args as A
 from neurips25.common.errors import UserError
 from neurips25.study import PRESETS
 
-# tool commands contributed by study packages (module must define register(subparsers))
-STUDY_COMMAND_MODULES = (
-    "neurips25.suffix_decoding.cli",
-    "neurips25.gated_attention.cli",
-    "neurips25.diffusion_memorization.cli",
-    "neurips25.hivemind.cli",
-    "neurips25.rlvr_passk.cli",
-    "neurips25.superposition.cli",
-    "neurips25.deep_crl.cli",
-    "neurips25.oak.cli",
+# non-study tools (study tools are found from the registry: neurips25.<study>.cli)
+TOOL_COMMAND_MODULES: tuple[str, ...] = (
+    "neurips25.serve.cli",
 )
+PRESET_HELP = "quick: minutes on 2 cores; full: the longer sweep (see README for times)"
+
+
+def command_modules() -> list[str]:
+    """Plug-in modules: ``neurips25.<study>.cli`` for every registered study, then tools."""
+    from neurips25.registry import STUDY_NAMES
+
+    return [f"neurips25.{name}.cli" for name in STUDY_NAMES] + list(TOOL_COMMAND_MODULES)
+
+
+def _module_exists(name: str) -> bool:
+    """True when ``name`` can be found; a missing module or package is False."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError as exc:  # the parent package itself is absent
+        if exc.name and name.startswith(exc.name + "."):
+            return False
+        raise
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows ``(default: X)`` after every option that has a default and does not say it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if ("default" in text.lower() or default in (None, False, argparse.SUPPRESS)
+                or not action.option_strings):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (``neurips25: error: ...``, exit 2), also in subcommands."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        where = f"{command}: " if command else ""
+        self.exit(2, f"neurips25: error: {where}{message} (see --help)\n")
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -36,7 +92,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     found = {s.name: s for s in available_studies()}
     table = Table(title="neurips25 studies")
-    for col in ("study", "paper", "finding", "quick run"):
+    for col in ("study", "paper", "finding", "quick run (2 cores)"):
         table.add_column(col, overflow="fold")
     for name in STUDY_NAMES:
         s = found.get(name)
@@ -49,20 +105,23 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from neurips25.common.io import check_out_dir
     from neurips25.common.progress import RichProgress
     from neurips25.registry import get_study
     from neurips25.report import print_table
     from neurips25.runner import run_study
 
     study = get_study(args.study)
-    out = Path(args.out or f"results/{study.name}")
+    out = check_out_dir(Path(args.out)) / study.name
+    study.config(args.preset, args.seed, args.seeds)  # a bad --seeds fails before any work
     result = run_study(study, out, preset=args.preset, seed=args.seed, seeds=args.seeds,
                        progress=RichProgress(f"[{study.name}] "))
     result["_dir"] = str(out)
     print_table([result])
     print(f"result: {out / 'result.json'}  ({result['wall_seconds']} s wall)")
     if result["status"] != "ok":
-        print(f"neurips25: study {study.name} crashed: {result['error']['message']}", file=sys.stderr)
+        print(f"neurips25: study {study.name} crashed: {result['error']['message']}",
+              file=sys.stderr)
         return 1
     return 0
 
@@ -72,7 +131,9 @@ def _parse_only(only: str | None) -> list[str]:
 
     if not only:
         return [s.name for s in available_studies()]
-    names = [n.strip() for n in only.split(",") if n.strip()]
+    names = list(dict.fromkeys(n.strip() for n in only.split(",") if n.strip()))
+    if not names:
+        raise UserError("--only names no study")
     for n in names:
         if n not in STUDY_NAMES:
             raise UserError(f"unknown study {n!r}; choose from {', '.join(STUDY_NAMES)}")
@@ -81,45 +142,18 @@ def _parse_only(only: str | None) -> list[str]:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from rich.console import Console
+    from neurips25.reproduce import reproduce
 
-    from neurips25.common.progress import RichProgress
-    from neurips25.registry import get_study
-    from neurips25.report import build_report
-    from neurips25.runner import ensure_writable, run_study
-
-    names = _parse_only(args.only)
-    root = ensure_writable(Path(args.out))
-    console = Console(stderr=True)
-    crashed = []
-    t0 = time.perf_counter()
-    for i, name in enumerate(names, 1):
-        study = get_study(name)
-        console.rule(f"[{i}/{len(names)}] {name} — {study.title} ({study.quick_runtime} quick)")
-        seeds = args.seeds if study.takes_seeds else None  # one-seed studies ignore --seeds
-        result = run_study(study, root / name, preset=args.preset, seed=args.seed, seeds=seeds,
-                           progress=RichProgress(f"[{name}] "), reuse=not args.fresh)
-        if result.get("reused"):
-            console.print(f"{name}: finished result with this config found, reused")
-        elif result["status"] != "ok":
-            crashed.append(name)
-            console.print(f"[red]{name} crashed: {result['error']['type']}: "
-                          f"{result['error']['message']}[/]")
-        else:
-            console.print(f"{name}: done in {result['wall_seconds']} s")
-    html = build_report(root)
-    print(f"report: {html}  summary: {root / 'summary.md'}  "
-          f"({time.perf_counter() - t0:.0f} s)")
-    if crashed:
-        print(f"neurips25: crashed: {', '.join(crashed)}", file=sys.stderr)
-        return 1
-    return 0
+    return reproduce(_parse_only(args.only), Path(args.out), args.preset, args.seed,
+                     args.seeds, fresh=args.fresh)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from neurips25.common.io import check_out_dir
     from neurips25.report import build_report
 
-    print(f"report: {build_report(Path(args.dir))}")
+    out = check_out_dir(args.out) if args.out else None
+    print(f"report: {build_report(Path(args.dir), out_dir=out)}")
     return 0
 
 
@@ -134,65 +168,96 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="neurips25",
-        description="NeurIPS 2025 award papers as tested code, with CPU-scale reproductions.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version("neurips25")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unknown"
+
+
+def _add_core_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="studies, papers, findings, expected quick runtime")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("run", help="run one study and write its result.json and figures")
-    p.add_argument("study", help="study name, e.g. superposition")
-    p.add_argument("--preset", choices=PRESETS, default="quick")
-    p.add_argument("--out", help="output folder (default results/STUDY)")
-    p.add_argument("--seed", type=int, default=None, help="override the preset's seed")
-    p.add_argument("--seeds", type=int, default=None,
+    p = sub.add_parser("run", help="run one study; writes OUT/STUDY/result.json and figures")
+    p.add_argument("study", help="study name, e.g. superposition (see `neurips25 list`)")
+    p.add_argument("--preset", choices=PRESETS, default="quick", help=PRESET_HELP)
+    p.add_argument("--out", default="results", metavar="DIR",
+                   help="folder; the study writes DIR/STUDY/ (as reproduce does)")
+    p.add_argument("--seed", type=A.seed, default=None,
+                   help="override the preset's seed (0 <= seed < 2**32)")
+    p.add_argument("--seeds", type=A.int_range(1, 100), default=None,
                    help="number of seeds the study's arms run for (default: the preset's)")
-    p.set_defaults(func=_cmd_run)
+    p.set_defaults(func=_cmd_run, resume_hint="rerun the same command to resume")
 
     p = sub.add_parser("reproduce", help="run every study and write one report")
-    p.add_argument("--preset", choices=PRESETS, default="quick")
+    p.add_argument("--preset", choices=PRESETS, default="quick", help=PRESET_HELP)
     p.add_argument("--only", help="comma-separated study names (default: all)")
-    p.add_argument("--out", default="results", help="output folder (default results)")
-    p.add_argument("--seed", type=int, default=None, help="override every preset's seed")
-    p.add_argument("--seeds", type=int, default=None,
+    p.add_argument("--out", default="results", metavar="DIR",
+                   help="folder; writes DIR/STUDY/ per study, DIR/report.html, DIR/summary.md")
+    p.add_argument("--seed", type=A.seed, default=None,
+                   help="override every preset's seed (0 <= seed < 2**32)")
+    p.add_argument("--seeds", type=A.int_range(1, 100), default=None,
                    help="seeds per study that runs several (one-seed studies ignore it)")
     p.add_argument("--fresh", action="store_true", help="rerun studies with a finished result")
-    p.set_defaults(func=_cmd_reproduce)
+    p.set_defaults(func=_cmd_reproduce, resume_hint="rerun the same command to resume")
 
     p = sub.add_parser("report", help="rebuild report.html and summary.md from result folders")
     p.add_argument("dir", help="folder holding STUDY/result.json")
+    p.add_argument("--out", help="folder for report.html and summary.md (default: DIR)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("bench", help="run the speed/memory benchmarks (source checkout)")
     p.add_argument("names", nargs="*", help="benchmark names (default: all)")
     p.set_defaults(func=_cmd_bench)
 
-    for module_name in STUDY_COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # that study has no command (yet)
-            raise
-        module.register(sub)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="neurips25",
+        description="NeurIPS 2025 award papers as tested code, with CPU-scale reproductions.",
+    )
+    parser.add_argument("--version", action="version", version=f"neurips25 {_version()}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show library progress bars and warnings (model loading, fonts)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    _add_core_commands(sub)
+    for module_name in command_modules():
+        if _module_exists(module_name):
+            importlib.import_module(module_name).register(sub)
     return parser
+
+
+def quiet_libraries() -> None:
+    """Keep model-loading progress bars and font warnings off stderr (``-v`` shows them)."""
+    for key, value in (("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TRANSFORMERS_VERBOSITY", "error"),
+                       ("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(key, value)
+    warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
+    warnings.filterwarnings("ignore", message=r".*findfont.*")
+    import logging
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.verbose:
+        quiet_libraries()
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"neurips25: error: {exc}", file=sys.stderr)
+        print(f"neurips25: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("neurips25: interrupted; finished results are kept, rerun to resume", file=sys.stderr)
+        hint = getattr(args, "resume_hint", None)
+        print("neurips25: interrupted" + (f"; finished work is kept, {hint}" if hint else ""),
+              file=sys.stderr)
         return 130
 
 

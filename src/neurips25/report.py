@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from neurips25.common.io import atomic_write_text
+from neurips25.common.io import atomic_write_text, ensure_dir
 from neurips25.runner import load_results
 
 VERDICT_COLOURS = {
@@ -171,12 +171,14 @@ def print_table(results: list[dict[str, Any]]) -> None:
     Console().print(table)
 
 
-def build_report(root: str | Path, quiet: bool = False) -> Path:
-    """Write ``report.html`` and ``summary.md`` into ``root``; return the HTML path."""
+def build_report(root: str | Path, quiet: bool = False, out_dir: str | Path | None = None) -> Path:
+    """Write ``report.html`` and ``summary.md`` into ``out_dir`` (default ``root``); return
+    the HTML path. Every result is read and checked before anything is written."""
     root = Path(root)
     results = load_results(root)
-    atomic_write_text(root / "summary.md", render_markdown(results))
-    out = atomic_write_text(root / "report.html", render_html(results))
+    dest = ensure_dir(out_dir if out_dir is not None else root)
+    atomic_write_text(dest / "summary.md", render_markdown(results))
+    out = atomic_write_text(dest / "report.html", render_html(results))
     if not quiet:
         print_table(results)
     return out

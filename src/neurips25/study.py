@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from neurips25.common.args import SEED_LIMIT
 from neurips25.common.errors import UserError
 from neurips25.common.progress import Progress
 
@@ -27,21 +28,10 @@ CHECK_FAILED = "check failed"
 # where a claim's bar comes from; every claim states one (Claim.bar)
 BAR_SOURCES = ("paper", "a priori", "project target", "none")
 PRESETS = ("quick", "full")
+MAX_SEEDS = 100
 
 Metrics = Mapping[str, Any]
 CheckFn = Callable[[Metrics], "tuple[str, str, str]"]
-
-
-class StudyConfig(Protocol):
-    """A frozen dataclass with a ``seed`` field and ``quick()`` / ``full()`` presets."""
-
-    seed: int
-
-    @classmethod
-    def quick(cls) -> StudyConfig: ...
-
-    @classmethod
-    def full(cls) -> StudyConfig: ...
 
 
 @dataclass(frozen=True)
@@ -84,6 +74,14 @@ class Claim:
         return row
 
 
+def check_seed(seed: int | None, flag: str = "--seed") -> None:
+    """A UserError unless ``seed`` is None or an integer with 0 <= seed < 2**32."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
+        raise UserError(f"{flag} must be an integer in 0..{SEED_LIMIT - 1}, got {seed!r}")
+
+
 def not_measurable(reason: str) -> CheckFn:
     """A check for claims this machine cannot measure (no weights offline, no GPU...)."""
     return lambda _metrics: ("n/a", NOT_MEASURABLE, reason)
@@ -99,8 +97,7 @@ class Study:
     run: Callable[[Any, Path, Progress], dict[str, Any]]
     claims: tuple[Claim, ...]
     quick_runtime: str = "?"  # expected wall time of the quick preset on 2 cores
-    figures_note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    figures_note: str = ""  # the figures a run writes, in words (shown under the study's figures)
 
     def config(self, preset: str = "quick", seed: int | None = None,
                seeds: int | None = None) -> Any:
@@ -111,6 +108,9 @@ class Study:
         """
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+        check_seed(seed)
+        if seeds is not None and (isinstance(seeds, bool) or not 1 <= seeds <= MAX_SEEDS):
+            raise UserError(f"--seeds must be in 1..{MAX_SEEDS}, got {seeds}")
         cfg = getattr(self.config_cls, preset)()
         if seed is not None:
             cfg = dataclasses.replace(cfg, seed=seed)

@@ -22,7 +22,9 @@ def test_bad_preset_exits_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "superposition", "--preset", "medium"])
     assert exc.value.code == 2
-    assert "invalid choice" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("neurips25: error: run: argument --preset: invalid choice")
+    assert err.count("\n") == 1
 
 
 def test_unknown_only_exits_2(capsys, fake_registry, tmp_path):
@@ -74,7 +76,7 @@ def test_reproduce_runs_all_reports_crash_and_resumes(capsys, fake_registry, tmp
 
 
 def test_run_then_report(capsys, fake_registry, tmp_path):
-    code, out, _ = run_cli(capsys, "run", "fake_ok", "--out", str(tmp_path / "fake_ok"), "--seed", "3")
+    code, out, _ = run_cli(capsys, "run", "fake_ok", "--out", str(tmp_path), "--seed", "3")
     assert code == 0 and "reproduced" in out
     assert json.loads((tmp_path / "fake_ok" / "result.json").read_text())["seed"] == 3
     code, out, _ = run_cli(capsys, "report", str(tmp_path))

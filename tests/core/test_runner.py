@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import pytest
@@ -69,3 +70,55 @@ def test_verdict_must_be_known():
 def test_bad_preset(fake_registry):
     with pytest.raises(ValueError, match="unknown preset"):
         fake_registry.OK_STUDY.config("medium")
+
+
+def test_a_run_removes_only_files_it_wrote(tmp_path, fake_registry):
+    out = tmp_path / "ok"
+    out.mkdir()
+    (out / "holiday.png").write_bytes(b"user picture")
+    (out / "notes.txt").write_text("mine")
+    first = run_study(fake_registry.OK_STUDY, out)
+    assert first["figures"] == ["values.png"]  # the user's PNG is not claimed as a figure
+    second = run_study(fake_registry.OK_STUDY, out, seed=1)
+    assert second["figures"] == ["values.png"]
+    assert (out / "holiday.png").read_bytes() == b"user picture"
+    assert (out / "notes.txt").read_text() == "mine"
+    manifest = json.loads((out / ".neurips25-manifest.json").read_text())["files"]
+    assert set(manifest) == {"values.png", "result.json"}
+
+
+def test_removal_follows_the_manifest_and_spares_edited_files(tmp_path, fake_registry):
+    from neurips25.runner import remove_own_outputs
+
+    run_study(fake_registry.OK_STUDY, tmp_path)
+    (tmp_path / "values.png").write_bytes(b"edited by the user")
+    assert remove_own_outputs(tmp_path) == ["result.json"]
+    assert (tmp_path / "values.png").read_bytes() == b"edited by the user"
+
+
+def test_an_interrupted_rerun_leaves_nothing_reusable(tmp_path, fake_registry, monkeypatch):
+    run_study(fake_registry.OK_STUDY, tmp_path)
+
+    def interrupted(config, out_dir, progress):
+        (out_dir / "half.png").write_bytes(b"partial")
+        raise KeyboardInterrupt
+
+    study = dataclasses.replace(fake_registry.OK_STUDY, run=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_study(study, tmp_path)
+    assert not (tmp_path / "result.json").exists()  # the old result went with its figures
+    again = run_study(fake_registry.OK_STUDY, tmp_path, reuse=True)
+    assert not again.get("reused") and not (tmp_path / "half.png").exists()
+
+
+def test_a_result_whose_figures_are_gone_is_not_reused(tmp_path, fake_registry):
+    run_study(fake_registry.OK_STUDY, tmp_path)
+    (tmp_path / "values.png").unlink()
+    assert not run_study(fake_registry.OK_STUDY, tmp_path, reuse=True).get("reused")
+    assert (tmp_path / "values.png").is_file()
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 2**70, True])
+def test_seeds_out_of_range_are_user_errors(fake_registry, seed):
+    with pytest.raises(UserError, match="--seed must be an integer in 0..4294967295"):
+        fake_registry.OK_STUDY.config("quick", seed)

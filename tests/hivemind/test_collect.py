@@ -129,3 +129,12 @@ def test_cli_collect_exit_codes(tmp_path, capsys):
     assert main(["hivemind", "collect", "--out", str(out), "--base-url", "http://127.0.0.1:9/v1",
                  "--model", "m", "--prompts", str(prompts)]) == 2
     assert "duplicate prompt_id" in capsys.readouterr().err
+
+
+def test_a_whole_last_row_without_newline_is_kept(tmp_path):
+    out = tmp_path / "r.jsonl"
+    rows = [{"prompt_id": "p1", "prompt": "x", "model": "alpha", "sample": i, "response": f"r{i}"}
+            for i in range(2)]
+    out.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]))  # no trailing newline
+    assert read_collected(out) == rows
+    assert out.read_text().endswith("\n") and len(_rows(out)) == 2

@@ -140,28 +140,40 @@ def load_prompts(path: str | Path) -> list[tuple[str, str]]:
     return out
 
 
+def _parse_row(line: bytes, where: str) -> dict:
+    from neurips25.common.jsonl import decode_line, parse_line
+
+    row = parse_line(decode_line(line, where), where)
+    if not isinstance(row, dict) or not {"prompt_id", "model", "response"} <= row.keys():
+        raise UserError(f"{where}: not a collected row (needs prompt_id, model, response)")
+    return row
+
+
 def read_collected(path: Path) -> list[dict]:
-    """Rows already collected. A last line without newline (cut off by a kill) is removed
-    from the file; a malformed line elsewhere is a ``file:line`` UserError."""
+    """Rows already collected. A last line without a newline is kept when it is a whole row
+    (the newline is added) and cut when it does not parse (a write torn by a kill); a
+    malformed line elsewhere is a ``file:line`` UserError."""
     if not path.exists():
         return []
     data = path.read_bytes()
     if data and not data.endswith(b"\n"):
         keep = data.rfind(b"\n") + 1
-        with path.open("r+b") as fh:
-            fh.truncate(keep)
-        data = data[:keep]
-    rows = []
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{lineno}: malformed JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not {"prompt_id", "model", "response"} <= row.keys():
-            raise UserError(f"{path}:{lineno}: not a collected row (needs prompt_id, model, response)")
-        rows.append(row)
+            _parse_row(data[keep:], "")
+            torn = False
+        except UserError:
+            torn = True
+        with path.open("r+b") as fh:
+            if torn:
+                fh.truncate(keep)
+            else:
+                fh.seek(0, os.SEEK_END)
+                fh.write(b"\n")
+        data = data[:keep] if torn else data + b"\n"
+    rows = []
+    for lineno, line in enumerate(data.split(b"\n"), start=1):
+        if line.strip():
+            rows.append(_parse_row(line, f"{path}:{lineno}"))
     return rows
 
 

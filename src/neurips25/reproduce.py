@@ -1,0 +1,79 @@
+"""``neurips25 reproduce``: every study in turn into ``OUT/STUDY/``, then one report.
+
+The report is written whatever happens to a study: a crash is recorded in its result, a
+study that rejects its input (UserError) or an interrupt still leaves a report of the
+studies that finished.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from neurips25.common.errors import UserError
+
+
+def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int | None,
+             seeds: int | None, fresh: bool, console) -> str | None:
+    """Run (or reuse) one study; returns an error line when it did not finish."""
+    from neurips25.common.progress import RichProgress
+    from neurips25.registry import get_study
+    from neurips25.runner import run_study
+
+    study = get_study(name)
+    console.rule(f"[{i}/{total}] {name} — {study.title} ({study.quick_runtime} quick)")
+    seeds = seeds if study.takes_seeds else None  # one-seed studies ignore --seeds
+    try:
+        result = run_study(study, root / name, preset=preset, seed=seed, seeds=seeds,
+                           progress=RichProgress(f"[{name}] "), reuse=not fresh)
+    except UserError as exc:
+        console.print(f"[red]{name} did not run: {exc}[/]")
+        return f"{name}: {exc}"
+    if result.get("reused"):
+        console.print(f"{name}: finished result with this config found, reused")
+    elif result["status"] != "ok":
+        console.print(f"[red]{name} crashed: {result['error']['type']}: "
+                      f"{result['error']['message']}[/]")
+        return f"{name} crashed"
+    else:
+        console.print(f"{name}: done in {result['wall_seconds']} s")
+    return None
+
+
+def _write_report(root: Path, t0: float) -> None:
+    from neurips25.report import build_report
+
+    try:
+        html = build_report(root)
+    except UserError as exc:  # nothing finished yet, or a result that cannot be shown
+        print(f"neurips25: no report: {exc}", file=sys.stderr)
+        return
+    print(f"report: {html}  summary: {root / 'summary.md'}  ({time.perf_counter() - t0:.0f} s)")
+
+
+def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
+              seeds: int | None, fresh: bool = False) -> int:
+    """Exit code: 0 when every study finished, 1 when one crashed or did not run."""
+    from rich.console import Console
+
+    from neurips25.registry import get_study
+    from neurips25.runner import ensure_writable
+
+    for name in names:  # every config is checked before the first study starts
+        study = get_study(name)
+        study.config(preset, seed, seeds if study.takes_seeds else None)
+    root = ensure_writable(root)
+    console = Console(stderr=True)
+    failed: list[str] = []
+    t0 = time.perf_counter()
+    try:
+        for i, name in enumerate(names, 1):
+            err = _run_one(name, root, i, len(names), preset, seed, seeds, fresh, console)
+            if err:
+                failed.append(err)
+    finally:  # also on Ctrl-C: the report shows what finished
+        _write_report(root, t0)
+    if failed:
+        print(f"neurips25: did not finish: {'; '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
