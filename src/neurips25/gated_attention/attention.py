@@ -15,6 +15,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from neurips25.gated_attention.gates import Gate, GateConfig
+from neurips25.gated_attention.rope import rope, rotary_dim
+
+__all__ = ["AttentionInternals", "GatedSelfAttention", "UnitOffsetRMSNorm", "rope"]
 
 
 @dataclass
@@ -30,15 +33,22 @@ class AttentionInternals:
     values: torch.Tensor
 
 
-def rope(x: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
-    """Rotary position embedding (Su et al. 2021) on a (B, T, H, D) tensor, rotate-half form."""
-    t, d = x.shape[1], x.shape[-1]
-    inv = base ** (-torch.arange(0, d, 2, device=x.device, dtype=torch.float32) / d)
-    ang = torch.arange(t, device=x.device, dtype=torch.float32)[:, None] * inv[None, :]
-    cos = torch.cat([ang.cos(), ang.cos()], -1)[None, :, None, :].to(x.dtype)
-    sin = torch.cat([ang.sin(), ang.sin()], -1)[None, :, None, :].to(x.dtype)
-    x1, x2 = x[..., : d // 2], x[..., d // 2 :]
-    return x * cos + torch.cat([-x2, x1], -1) * sin
+class UnitOffsetRMSNorm(nn.Module):
+    """RMSNorm whose scale is (1 + w), w initialised to 0: the Qwen3-Next / Gemma convention.
+
+    Stored this way (not as nn.RMSNorm with weight 1 + w) so that converting weights to and
+    from such a model is an exact copy; normalised in float32 as those models do.
+    """
+
+    def __init__(self, dim: int, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.zeros(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        xf = x.float()
+        y = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (y * (1.0 + self.weight.float())).type_as(x)
 
 
 class GatedSelfAttention(nn.Module):
@@ -47,6 +57,9 @@ class GatedSelfAttention(nn.Module):
     n_kv_head < n_head gives grouped-query attention (query head h reads KV head
     h // (n_head // n_kv_head)). The gate reads the block's pre-norm input x, i.e. the
     hidden state of the query token, and multiplies (or adds to) its target (GateConfig).
+    ``partial_rotary_factor`` < 1 rotates only the first part of each head (Qwen3-Next uses
+    0.25); ``qk_norm="unit_offset"`` scales the q/k RMSNorm by (1 + w) as Qwen3-Next does, and
+    ``norm_eps`` is that norm's epsilon. The defaults are the original module.
     """
 
     def __init__(
@@ -55,25 +68,29 @@ class GatedSelfAttention(nn.Module):
         n_head: int,
         n_kv_head: int | None = None,
         head_dim: int | None = None,
-        qk_norm: bool = False,
+        qk_norm: bool | str = False,
         gate: GateConfig | None = None,
         rope_base: float = 10000.0,
+        partial_rotary_factor: float = 1.0,
+        norm_eps: float = 1e-6,
     ) -> None:
         super().__init__()
         n_kv_head = n_kv_head or n_head
         head_dim = head_dim or d_model // n_head
         if n_head % n_kv_head:
             raise ValueError(f"n_head={n_head} must be a multiple of n_kv_head={n_kv_head}")
-        if head_dim % 2:
-            raise ValueError(f"head_dim={head_dim} must be even for RoPE")
+        if qk_norm not in (False, True, "unit_offset"):
+            raise ValueError(f"qk_norm must be False, True or 'unit_offset', got {qk_norm!r}")
+        self.rot_dim = rotary_dim(head_dim, partial_rotary_factor)
         self.n_head, self.n_kv_head, self.head_dim = n_head, n_kv_head, head_dim
-        self.rope_base = rope_base
+        self.rope_base, self.partial_rotary_factor = rope_base, partial_rotary_factor
         self.q_proj = nn.Linear(d_model, n_head * head_dim, bias=False)
         self.k_proj = nn.Linear(d_model, n_kv_head * head_dim, bias=False)
         self.v_proj = nn.Linear(d_model, n_kv_head * head_dim, bias=False)
         self.o_proj = nn.Linear(n_head * head_dim, d_model, bias=False)
-        self.q_norm = nn.RMSNorm(head_dim, eps=1e-6) if qk_norm else None
-        self.k_norm = nn.RMSNorm(head_dim, eps=1e-6) if qk_norm else None
+        norm = UnitOffsetRMSNorm if qk_norm == "unit_offset" else nn.RMSNorm
+        self.q_norm = norm(head_dim, eps=norm_eps) if qk_norm else None
+        self.k_norm = norm(head_dim, eps=norm_eps) if qk_norm else None
         self.gate_cfg = gate
         self.gate: Gate | None = None
         if gate is not None:
@@ -104,7 +121,7 @@ class GatedSelfAttention(nn.Module):
         v = self._gated("g2", self.v_proj(x).view(b, t, hk, d), g)
         if self.q_norm is not None and self.k_norm is not None:
             q, k = self.q_norm(q), self.k_norm(k)
-        q, k = rope(q, self.rope_base), rope(k, self.rope_base)
+        q, k = rope(q, self.rope_base, self.rot_dim), rope(k, self.rope_base, self.rot_dim)
         qh, kh, vh = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         probs = None
         if return_internals:

@@ -1,12 +1,17 @@
-"""``neurips25 diagnose --model PATH [--text FILE]``: sinks and massive activations.
+"""``neurips25 diagnose --model PATH [--text FILE] [--out DIR]``: sinks, activations, gates.
 
-PATH is a Hugging Face model folder (config.json; loaded with eager attention, output
-gates restored) or a TinyLM checkpoint written by this study (``*.pt``). Prints a
-per-layer table and writes a heatmap of first-token attention per layer and head.
+PATH is a Hugging Face model folder (config.json; loaded with eager attention, added output
+gates restored, native gates such as Qwen3-Next's read from the forward) or a TinyLM
+checkpoint written by this study (``*.pt``). Prints one row per decoder layer. With
+``--out DIR`` it also writes DIR/diagnose_heatmap.png and DIR/diagnosis.json (the
+project's convention: ``--out`` is always a folder); without it nothing is written.
+Everything the user gives is checked before the model is loaded.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import warnings
 from pathlib import Path
 
 from neurips25.common.errors import UserError
@@ -15,38 +20,76 @@ DEFAULT_TEXT = (
     "The quick brown fox jumps over the lazy dog. Attention sinks appear when a head has "
     "nothing to attend to and parks its probability mass on the first token of the sequence."
 )
+HEATMAP, JSON_FILE = "diagnose_heatmap.png", "diagnosis.json"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "diagnose", help="attention sinks and massive activations of a model (gated_attention)")
+        "diagnose", help="attention sinks, massive activations and gates of a model "
+                         "(gated_attention)")
     p.add_argument("--model", required=True, help="HF model folder or TinyLM checkpoint (.pt)")
     p.add_argument("--text", help="UTF-8 text file to run (default: a built-in sentence)")
-    p.add_argument("--max-tokens", type=int, default=256, help="truncate the input (default 256)")
-    p.add_argument("--threshold", type=float, default=0.3, help="sink threshold eps (default 0.3)")
-    p.add_argument("--out", default="diagnose_heatmap.png", help="heatmap PNG path")
-    p.add_argument("--json", help="also write the full diagnosis as JSON here")
+    p.add_argument("--max-tokens", type=int, default=256,
+                   help="truncate the input; inputs longer than the model's positions are cut "
+                        "to fit, with a notice (default: 256)")
+    p.add_argument("--threshold", type=float, default=0.3,
+                   help="sink threshold eps on a head's first-token share (default: 0.3)")
+    p.add_argument("--out", metavar="DIR",
+                   help=f"folder for {HEATMAP} and {JSON_FILE}, created if missing "
+                        f"(default: none, only the table is printed)")
     p.set_defaults(func=_cmd_diagnose)
 
 
-def _read_text(path: str | None) -> str:
+def _check_flags(args: argparse.Namespace) -> Path | None:
+    """Validate numbers and the output folder before any work; return the folder."""
+    if args.max_tokens < 2:
+        raise UserError(f"--max-tokens must be at least 2, got {args.max_tokens}")
+    if not 0.0 <= args.threshold <= 1.0:  # NaN fails too
+        raise UserError(f"--threshold must be in [0, 1], got {args.threshold}")
+    if args.out is None:
+        return None
+    out = Path(args.out)
+    if not args.out.strip():
+        raise UserError("--out: empty path")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: is a file; --out takes a folder (writes {HEATMAP} and "
+                        f"{JSON_FILE} inside)")
+    if not out.exists() and out.suffix.lower() in (".png", ".json"):
+        raise UserError(f"--out {out}: looks like a file name; --out takes a folder "
+                        f"(writes {HEATMAP} and {JSON_FILE} inside)")
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"--out {out}: cannot write there, {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out}: cannot write in {parent} (permission denied)")
+    return out
+
+
+def _read_text(path: str | None) -> str | None:
     if path is None:
-        return DEFAULT_TEXT
+        return None
     p = Path(path)
+    if p.is_dir():
+        raise UserError(f"--text {path}: is a folder, expected a text file")
     if not p.is_file():
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"--text {path}: no such file")
     try:
         text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"--text {path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UserError(f"--text {path}: cannot read ({exc.strerror or exc})") from None
     if not text.strip():
-        raise UserError(f"{path}: empty text")
+        raise UserError(f"--text {path}: empty text")
     return text
 
 
 def _tinylm_ids(model, extra: dict, text: str | None, max_tokens: int):
     import torch
 
+    from neurips25.gated_attention.hf_input import notice
     from neurips25.gated_attention.text import encode
 
     if text is None and extra.get("example_ids"):
@@ -56,121 +99,76 @@ def _tinylm_ids(model, extra: dict, text: str | None, max_tokens: int):
             raise UserError(f"this TinyLM has a {model.cfg.vocab_size}-token task vocabulary, not "
                             "bytes: run it without --text (it carries example inputs)")
         ids = torch.tensor([encode(text or DEFAULT_TEXT)])
+    if ids.shape[1] > model.cfg.max_len and max_tokens > model.cfg.max_len:
+        notice(f"the input has {ids.shape[1]} tokens; cut to the model's {model.cfg.max_len} "
+               f"positions")
     return ids[:, : min(max_tokens, model.cfg.max_len)]
 
 
-def _hf_ids(path: Path, model, text: str, max_tokens: int):
-    import torch
+def _diagnose_folder(path: Path, text: str | None, max_tokens: int, threshold: float,
+                     verbose: bool):
+    from neurips25.gated_attention.hf_diagnose import diagnose_hf
+    from neurips25.gated_attention.hf_input import load_model, quiet_transformers, token_ids
+
+    if not (path / "config.json").is_file():
+        raise UserError(f"{path}: no config.json (not a Hugging Face model folder)")
+    model = load_model(path, verbose)
+    ids = token_ids(path, model, text or DEFAULT_TEXT, max_tokens, verbose)
+    if ids.shape[1] < 2:
+        raise UserError("the text gives fewer than 2 tokens")
+    try:
+        with quiet_transformers(verbose):
+            diag = diagnose_hf(model, ids, threshold)
+    except ValueError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    return diag, f"{type(model).__name__} from {path}"
+
+
+def _diagnose_checkpoint(path: Path, text: str | None, max_tokens: int, threshold: float):
+    from neurips25.gated_attention.diagnostics import diagnose_tinylm
+    from neurips25.gated_attention.model import load_checkpoint
 
     try:
-        from transformers import AutoTokenizer
-
-        tok = AutoTokenizer.from_pretrained(path)
-        ids = tok(text, return_tensors="pt")["input_ids"]
-        if tok.bos_token_id is not None and ids[0, 0] != tok.bos_token_id:
-            ids = torch.cat([torch.tensor([[tok.bos_token_id]]), ids], 1)
-    except (OSError, ValueError, TypeError):  # no tokenizer files: bytes modulo the vocabulary
-        print(f"note: no tokenizer in {path}; using UTF-8 bytes modulo the vocabulary as ids")
-        vocab = model.config.vocab_size
-        ids = torch.tensor([[b % vocab for b in text.encode("utf-8")]])
-    return ids[:, :max_tokens]
+        model, extra = load_checkpoint(path)
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:  # a hand-edited checkpoint
+        raise UserError(f"{path}: not a usable TinyLM checkpoint ({type(exc).__name__})") from None
+    ids = _tinylm_ids(model, extra, text, max_tokens)
+    gate = model.cfg.gate
+    desc = f"TinyLM ({'gate ' + gate.position + ' ' + gate.granularity if gate else 'no gate'})"
+    return diagnose_tinylm(model, ids, threshold), desc
 
 
-def load_and_diagnose(model_path: str, text_path: str | None, max_tokens: int, threshold: float):
+def load_and_diagnose(model_path: str, text_path: str | None, max_tokens: int,
+                      threshold: float, verbose: bool = False):
     """(Diagnosis, model description) for a HF folder or a TinyLM checkpoint."""
     path = Path(model_path)
-    text = _read_text(text_path) if text_path else None
-    if max_tokens < 2:
-        raise UserError("--max-tokens must be at least 2")
+    text = _read_text(text_path)
     if path.is_dir():
-        if not (path / "config.json").is_file():
-            raise UserError(f"{path}: no config.json (not a Hugging Face model folder)")
-        from neurips25.gated_attention.hf import diagnose_hf, load_gated
-
-        try:
-            model = load_gated(path, attn_implementation="eager")
-        except (OSError, ValueError, KeyError) as exc:
-            raise UserError(f"{path}: cannot load model ({exc})") from None
-        ids = _hf_ids(path, model, text or DEFAULT_TEXT, max_tokens)
-        if ids.shape[1] < 2:
-            raise UserError("the text gives fewer than 2 tokens")
-        try:
-            diag = diagnose_hf(model, ids, threshold)
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        return diag, f"{type(model).__name__} from {path}"
+        return _diagnose_folder(path, text, max_tokens, threshold, verbose)
     if path.is_file():
-        from neurips25.gated_attention.diagnostics import diagnose_tinylm
-        from neurips25.gated_attention.model import load_checkpoint
-
-        model, extra = load_checkpoint(path)
-        ids = _tinylm_ids(model, extra, text, max_tokens)
-        gate = model.cfg.gate
-        desc = f"TinyLM ({'gate ' + gate.position + ' ' + gate.granularity if gate else 'no gate'})"
-        return diagnose_tinylm(model, ids, threshold), desc
+        return _diagnose_checkpoint(path, text, max_tokens, threshold)
     raise UserError(f"{path}: no such file or folder")
 
 
-def _heatmap(diag, title: str, out: Path) -> None:
-    import numpy as np
-
-    from neurips25.common.plotting import plt, save_figure
-
-    mat = np.array(diag.share_matrix())
-    fig, ax = plt.subplots(figsize=(max(3.6, 1.5 + 0.45 * mat.shape[1]),
-                                    max(2.8, 1.2 + 0.35 * mat.shape[0])))
-    im = ax.imshow(mat, cmap="magma", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(mat.shape[1]))
-    ax.set_yticks(range(mat.shape[0]))
-    if mat.size <= 64:
-        for (r, c), v in np.ndenumerate(mat):
-            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=7,
-                    color="white" if v < 0.5 else "black")
-    ax.set_xlabel("head")
-    ax.set_ylabel("layer")
-    ax.grid(False)
-    ax.set_title(f"{title}\nfirst-token attention (uniform {diag.uniform:.3f})", fontsize=8)
-    fig.colorbar(im, ax=ax)
-    save_figure(fig, out)
-
-
 def _cmd_diagnose(args: argparse.Namespace) -> int:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
     from neurips25.common.io import atomic_write_json
+    from neurips25.gated_attention.diagnose_view import heatmap, print_report
 
-    diag, desc = load_and_diagnose(args.model, args.text, args.max_tokens, args.threshold)
-    table = Table(box=box.SIMPLE_HEAD, title=f"{desc}: {diag.seq_len} tokens, uniform first-token share {diag.uniform:.3f}")
-    for col in ("layer", "first", "x unif", f">{args.threshold:g}", "max|h|", "top-3 |h|",
-                "max/med", "|v0|/|v|", "gate", "gate<.1"):
-        table.add_column(col, justify="right")
-    for layer in diag.layers:
-        n_sink = sum(s > args.threshold for s in layer.first_token_share)
-        vn = (f"{layer.value_norm_first / layer.value_norm_rest:.2f}"
-              if layer.value_norm_first is not None and layer.value_norm_rest else "-")
-        table.add_row(
-            str(layer.layer), f"{layer.mean_share:.3f}", f"{layer.mean_share / diag.uniform:.1f}",
-            f"{n_sink}/{len(layer.first_token_share)}", f"{layer.max_activation:.2f}",
-            ",".join(f"{v:.3g}" for v in layer.top3_activation),
-            f"{layer.max_activation / max(layer.median_activation, 1e-12):.0f}", vn,
-            "-" if layer.gate_mean is None else f"{layer.gate_mean:.3f}",
-            "-" if layer.gate_sparsity is None else f"{100 * layer.gate_sparsity:.0f}%",
-        )
-    import sys
-
-    console = Console(width=None if sys.stdout.isatty() else 120)
-    console.print(table)
-    s = diag.summary()
-    console.print(f"first-token share {s['first_token_share']:.3f} ({s['share_over_uniform']:.1f}x "
-                  f"uniform), sink rate {s['sink_rate']:.2f}, max activation {s['max_activation']:.2f}")
-    out = Path(args.out)
+    out = _check_flags(args)
+    verbose = bool(getattr(args, "verbose", False))
+    diag, desc = load_and_diagnose(args.model, args.text, args.max_tokens, args.threshold,
+                                   verbose)
+    print_report(diag, desc)
+    if out is None:
+        return 0
     try:
-        _heatmap(diag, desc, out)
-        if args.json:
-            atomic_write_json(args.json, diag.to_dict())
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(out / JSON_FILE, {"model": desc, **diag.to_dict()})
+        with warnings.catch_warnings():
+            if not verbose:  # a model path in a script the font lacks: not the user's problem
+                warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
+            heatmap(diag, desc, out / HEATMAP)
     except OSError as exc:
-        raise UserError(f"cannot write output: {exc}") from None
-    console.print(f"heatmap: {out}")
+        raise UserError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    print(f"wrote {out / HEATMAP} and {out / JSON_FILE}")
     return 0

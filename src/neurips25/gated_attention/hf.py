@@ -5,8 +5,8 @@ head, before ``o_proj``) into every attention layer of a Llama- or Qwen2/3-famil
 The gate is a new ``self_attn.output_gate`` Linear (so it is in the state dict and
 ``save_pretrained`` writes it); two forward pre-hooks feed it the layer's pre-norm input
 and multiply ``o_proj``'s input. ``load_gated`` restores such a model from a folder.
-``diagnose_hf`` measures sinks and massive activations of any decoder run with eager
-attention. transformers is imported lazily by the callers, never at package import.
+``diagnose_hf`` (from ``hf_diagnose``) measures sinks, massive activations and gates of any
+decoder run with eager attention. transformers is imported lazily, never at package import.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from neurips25.gated_attention.diagnostics import SINK_THRESHOLD, Diagnosis, diagnose
 from neurips25.gated_attention.gates import activate
+from neurips25.gated_attention.hf_diagnose import diagnose_hf  # noqa: F401  (re-exported)
 
 CONFIG_KEY = "neurips25_output_gate"
 
@@ -126,63 +126,3 @@ def load_gated(path: str | Path, **kwargs: Any) -> nn.Module:
         raise ValueError(f"{path}: gate weights missing from checkpoint, e.g. {sorted(missing)[0]}")
     model.load_state_dict(found, strict=False)
     return model
-
-
-def _decoder_layers(model: nn.Module) -> nn.ModuleList:
-    n = model.config.num_hidden_layers
-    for m in model.modules():
-        if isinstance(m, nn.ModuleList) and len(m) == n:
-            return m
-    raise ValueError(f"{type(model).__name__}: cannot find its {n} decoder layers")
-
-
-@torch.no_grad()
-def diagnose_hf(model: nn.Module, input_ids: torch.Tensor,
-                threshold: float = SINK_THRESHOLD) -> Diagnosis:
-    """Sink / massive-activation diagnosis of a HF causal LM on (B, T) ids.
-
-    Needs eager attention (``attn_implementation="eager"``): SDPA kernels return no maps.
-    Hidden states are each decoder layer's output (hooked, so the final norm is not
-    mixed in); values come from ``v_proj`` where the layer has one.
-    """
-    impl = getattr(model.config, "_attn_implementation", None)
-    if impl != "eager":
-        raise ValueError(f"attention maps need attn_implementation='eager' (model uses {impl!r})")
-    layers = _decoder_layers(model)
-    hidden: list[torch.Tensor] = []
-    values: list[torch.Tensor | None] = []
-    handles = []
-    gates = []
-
-    def keep_hidden(_m: nn.Module, _a: tuple, out: Any) -> None:
-        hidden.append(out[0] if isinstance(out, tuple) else out)
-
-    for layer in layers:
-        handles.append(layer.register_forward_hook(keep_hidden))
-        attn = getattr(layer, "self_attn", None)
-        v_proj = getattr(attn, "v_proj", None)
-        if v_proj is not None:
-            hd = getattr(attn, "head_dim", None) or model.config.hidden_size // model.config.num_attention_heads
-            handles.append(v_proj.register_forward_hook(
-                lambda _m, _a, out, hd=hd: values.append(out.view(*out.shape[:2], -1, hd))))
-        gate = getattr(attn, "output_gate", None)
-        if gate is not None:
-            gate.record = True
-        gates.append(gate)
-    was_training = model.training
-    model.eval()
-    try:
-        out = model(input_ids=input_ids, output_attentions=True, use_cache=False)
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
-    scores = []
-    for g in gates:
-        scores.append(g.last_scores if g is not None else None)
-        if g is not None:
-            g.record, g.last_scores = False, None
-    if not out.attentions or out.attentions[0] is None:
-        raise ValueError("model returned no attention maps; load it with attn_implementation='eager'")
-    return diagnose(list(out.attentions), hidden, values if len(values) == len(layers) else None,
-                    scores, threshold)
