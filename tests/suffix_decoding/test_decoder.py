@@ -7,13 +7,8 @@ from collections.abc import Sequence
 import pytest
 import torch
 
-from neurips25.suffix_decoding.decoder import (
-    GreedyProposer,
-    Proposal,
-    SpeculativeDecoder,
-    greedy_reference,
-    prune_depth,
-)
+from neurips25.suffix_decoding.decoder import SpeculativeDecoder, greedy_reference
+from neurips25.suffix_decoding.proposers import Draft, make_proposer
 from neurips25.suffix_decoding.demo.tiny import tiny_random_model
 
 torch.set_num_threads(1)
@@ -37,7 +32,7 @@ class NoisyOracle:
     def begin(self, request_id: int, prompt: Sequence[int]) -> None:
         self.prompt_len = len(prompt)
 
-    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Proposal:
+    def propose(self, request_id: int, context: Sequence[int], max_tokens: int) -> Draft:
         self.calls += 1
         r = self.rng
         pos = len(context) - self.prompt_len
@@ -58,7 +53,7 @@ class NoisyOracle:
             for _ in range(r.randint(1, 4)):
                 parents.append(r.randrange(-1, len(tokens)))
                 tokens.append(r.randrange(self.vocab))
-        return Proposal(tokens, parents)
+        return Draft(tokens, parents, [1.0] * len(tokens))
 
     def extend(self, request_id: int, new_tokens: Sequence[int]) -> None:
         pass
@@ -102,17 +97,10 @@ def test_lossless_over_random_prompts(kind, attn):
 def test_greedy_proposer_matches_hf_generate():
     model = tiny_random_model("llama", "sdpa", seed=3)
     prompt = [5, 9, 2, 7]
-    got, stats = SpeculativeDecoder(model, GreedyProposer()).generate(prompt, 12)
+    got, stats = SpeculativeDecoder(model, make_proposer("greedy")).generate(prompt, 12)
     want = model.generate(torch.tensor([prompt]), max_new_tokens=12, min_new_tokens=12,
                           do_sample=False)[0, len(prompt):].tolist()
     assert got == want and stats.steps == 12 and sum(stats.drafted) == 0
-
-
-def test_prune_depth_keeps_ancestor_closed_tree():
-    p = Proposal([10, 11, 12, 13, 14], [-1, 0, 1, -1, 3])
-    q = prune_depth(p, 2)
-    assert q == Proposal([10, 11, 13, 14], [-1, 0, -1, 2])
-    assert prune_depth(p, 0) == Proposal([], [])
 
 
 def test_bad_requests_are_rejected():
@@ -124,7 +112,7 @@ def test_bad_requests_are_rejected():
         dec.generate([1] * 10, 10)
     with pytest.raises(ValueError, match="max_new_tokens"):
         dec.generate([1], -1)
-    with pytest.raises(ValueError, match="one request at a time"):
+    with pytest.raises(ValueError, match="one prompt at a time"):
         dec.generate(torch.ones(2, 3, dtype=torch.long), 2)
     assert dec.generate([1, 2], 0)[0] == []
 
@@ -132,13 +120,13 @@ def test_bad_requests_are_rejected():
 @pytest.mark.parametrize("use_tree", [False, True])
 def test_suffix_decoder_lossless_and_learns_across_requests(use_tree):
     """Real SuffixCache drafts: output equals greedy; repeated requests get long accepts."""
-    from neurips25.suffix_decoding.cache import SuffixCache
-    from neurips25.suffix_decoding.decoder import SuffixDecoder
+    from neurips25.suffix_decoding.cache import SuffixDecodingCache
 
     model = tiny_random_model("llama", "sdpa", vocab=40, seed=2)
-    dec = SuffixDecoder(model, SuffixCache(max_depth=16), max_spec_tokens=12,
-                        max_spec_factor=2.0, min_token_prob=0.0, use_tree=use_tree,
-                        eos_token_ids=[])
+    proposer = make_proposer("suffix-tree" if use_tree else "suffix",
+                             cache=SuffixDecodingCache(max_tree_depth=16),
+                             max_spec_factor=2.0, min_token_prob=0.0)
+    dec = SpeculativeDecoder(model, proposer, max_spec_tokens=12, eos_token_ids=[])
     rng = random.Random(5)
     prompts = [[rng.randrange(40) for _ in range(6)] for _ in range(4)]
     steps = {0: 0, 1: 0}

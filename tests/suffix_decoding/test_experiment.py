@@ -32,7 +32,7 @@ def test_small_run_shows_the_findings(tmp_path):
 
 def test_claims_can_fail():
     flat = {"tokens_per_step": 1.0, "drafted_per_step": 1.0, "acceptance_rate": 0.5}
-    main = {w: {"suffix_path": flat, "suffix_path_no_global": flat, "prompt_lookup_k4": flat}
+    main = {w: {"suffix": flat, "suffix-no-global": flat, "prompt-lookup-k4": flat}
             for w in ("code_edit", "sql_tools", "self_refine", "open_ended")}
     m = {"main": main, "cached_sweep": {"sql_tools": [{"cached": 0, **flat}, {"cached": 9, **flat}]},
          "alpha_sweep": {"code_edit": [{"alpha": 1.0, "tau": 0.1, **flat}, {"alpha": 4.0, "tau": 0.1, **flat}]}}

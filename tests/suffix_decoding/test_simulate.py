@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neurips25.suffix_decoding.cache import SuffixCache
-from neurips25.suffix_decoding.simulate import Method, accepted_length, simulate, warm_cache
-from neurips25.suffix_decoding.tree import Draft
+from neurips25.suffix_decoding.cache import SuffixDecodingCache, warm_cache
+from neurips25.suffix_decoding.proposers import greedy_accept
+from neurips25.suffix_decoding.simulate import Method, simulate
 from neurips25.suffix_decoding.workloads import Request
 
 
@@ -16,13 +16,13 @@ from neurips25.suffix_decoding.workloads import Request
        target=st.lists(st.integers(0, 2), max_size=8))
 def test_accepted_length_is_longest_matching_root_path(toks, data, target):
     parents = [data.draw(st.integers(-1, i - 1)) for i in range(len(toks))]
-    d = Draft(toks, parents, [1.0] * len(toks), float(len(toks)), 1)
-
     def path(i):  # tokens from the root to draft node i
         return path(parents[i]) + [toks[i]] if i >= 0 else []
 
     best = max([0] + [len(path(i)) for i in range(len(toks)) if target[:len(path(i))] == path(i)])
-    assert accepted_length(d, target) == best
+    depth = [len(path(i)) for i in range(len(toks))]
+    nxt = [target[d] if d < len(target) else -1 for d in [0, *depth]]
+    assert len(greedy_accept(toks, parents, nxt)) == best
 
 
 def test_repeated_output_is_decoded_in_few_steps():
@@ -32,7 +32,7 @@ def test_repeated_output_is_decoded_in_few_steps():
     assert r["tokens"] == len(out)
     # budgets grow with the match (alpha·p); then 8 drafted + the bonus token per step
     assert len(out) / 9 <= r["steps"] <= len(out) / 9 + 3
-    p = simulate([req], Method("p", kind="prompt_lookup", max_spec_tokens=4))
+    p = simulate([req], Method("p", proposer="prompt-lookup", max_spec_tokens=4))
     assert len(out) / 5 <= p["steps"] <= len(out) / 5 + 2
     none = simulate([Request([9], [1, 2, 3])], Method("s"))
     assert none["tokens_per_step"] == 1.0 and none["drafted_per_step"] == 0.0
@@ -41,11 +41,11 @@ def test_repeated_output_is_decoded_in_few_steps():
 def test_accounting_and_isolation():
     hist = [Request([0], [5, 6, 7, 8, 9, 5, 6, 7]) for _ in range(3)]
     ev = [Request([1], [5, 6, 7, 8, 9, 1, 2]), Request([2], [6, 7, 8, 9])]
-    cache = SuffixCache(max_depth=6, max_cached_requests=None)
-    assert warm_cache(cache, hist) == 3
-    before = (cache.cached_requests, cache.global_tree.num_tokens)
+    cache = SuffixDecodingCache(max_tree_depth=6, max_cached_requests=-1)
+    assert warm_cache(cache, [r.output for r in hist]) == 3
+    before = (list(cache.cached_requests), cache.global_tree.num_tokens)
     a = simulate(ev, Method("s", alpha=2.0), cache)
-    assert (cache.cached_requests, cache.global_tree.num_tokens) == before  # eval evicted
+    assert (list(cache.cached_requests), cache.global_tree.num_tokens) == before  # eval evicted
     b = simulate(ev, Method("s", alpha=2.0), cache)
     assert a["tokens_per_step"] == b["tokens_per_step"]
     assert a["tokens"] == sum(len(r.output) for r in ev)
@@ -55,25 +55,27 @@ def test_accounting_and_isolation():
 
 
 def test_unknown_method_kind():
-    with pytest.raises(ValueError, match="unknown method kind"):
-        Method("x", kind="eagle")
+    with pytest.raises(ValueError, match="unknown proposer"):
+        Method("x", proposer="eagle")
 
 
 def test_shared_cache_equals_a_fresh_cache_per_request():
     """Evicting each evaluation response leaves no trace that changes later drafts."""
-    from neurips25.suffix_decoding.simulate import Stats, simulate_request
+    from neurips25.suffix_decoding.simulate import simulate_request
+    from neurips25.suffix_decoding.stats import GenStats
     from neurips25.suffix_decoding.workloads import build_workloads
 
     wls, _ = build_workloads(seed=5, n_history=30, n_eval=4, sql_history=30, max_output_tokens=150)
     m = Method("s", alpha=2.0)
     for name in ("code_edit", "sql_tools"):
         wl = wls[name]
-        cache = SuffixCache(24, None)
-        warm_cache(cache, wl.history)
+        history = [r.output for r in wl.history]
+        cache = SuffixDecodingCache(24, -1)
+        warm_cache(cache, history)
         shared = simulate(wl.evaluation, m, cache)
-        fresh = Stats()
+        fresh = GenStats()
         for j, req in enumerate(wl.evaluation):
-            c = SuffixCache(24, None)
-            warm_cache(c, wl.history)
-            fresh.add(simulate_request(req, m, c, ("e", j)))
-        assert shared["steps"] == fresh.summary()["steps"], name
+            c = SuffixDecodingCache(24, -1)
+            warm_cache(c, history)
+            fresh.add(simulate_request(req, m.make(c), m.max_spec_tokens, ("e", j)))
+        assert shared["steps"] == fresh.steps, name

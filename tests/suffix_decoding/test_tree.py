@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neurips25.suffix_decoding.tree import SuffixTree, _budget
+from neurips25.suffix_decoding.tree import SuffixTree, budget
 
 
 class Oracle:
@@ -51,22 +51,22 @@ class Oracle:
             pat = tuple(context[-p:])
             if pat not in tab:
                 break
-            budget = _budget(p, max_spec_tokens, alpha, offset)
+            n_max = budget(p, max_spec_tokens, alpha, offset)
             if use_tree:  # all continuations with D >= tau, best `budget` of them
                 found, frontier = [], [(pat, 1.0)]
                 while frontier:
                     g, prob = frontier.pop()
                     for ch in kids.get(g, []):
-                        d = prob * (tab[ch][0] / tab[g][0])
+                        d = tab[ch][0] / tab[pat][0]  # one division: C(node) / C(match)
                         if d >= tau:
                             found.append(d)
                             frontier.append((ch, d))
-                probs = sorted(found, reverse=True)[:budget]
+                probs = sorted(found, reverse=True)[:n_max]
             else:  # argmax chain, ties to the most recent
                 probs, toks, g, prob = [], [], pat, 1.0
-                while len(probs) < budget and g in kids:
+                while len(probs) < n_max and g in kids:
                     ch = max(kids[g], key=lambda h: tab[h])
-                    d = prob * (tab[ch][0] / tab[g][0])
+                    d = tab[ch][0] / tab[pat][0]
                     if d < tau:
                         break
                     probs.append(d)

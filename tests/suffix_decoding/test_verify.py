@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurips25.suffix_decoding.demo.tiny import tiny_random_model
+from neurips25.suffix_decoding.proposers import greedy_accept
 from neurips25.suffix_decoding.verify import (
     ancestor_matrix,
     build_tree_inputs,
@@ -18,9 +19,9 @@ from neurips25.suffix_decoding.verify import (
     forward_tokens,
     forward_tree,
     full_parents,
-    greedy_accept,
+    is_path,
     new_cache,
-    verify_step,
+    step_inputs,
 )
 
 torch.set_num_threads(1)
@@ -106,7 +107,8 @@ def test_greedy_accept_is_longest_matching_path(data):
     parents = [data.draw(st.integers(-1, i - 1)) for i in range(n)]
     tokens = [data.draw(st.integers(0, vocab - 1)) for _ in range(n)]
     argmax = [data.draw(st.integers(0, vocab - 1)) for _ in range(n + 1)]
-    path, bonus = greedy_accept(tokens, parents, argmax)
+    path = [k + 1 for k in greedy_accept(tokens, parents, argmax)]  # root+draft indices
+    bonus = argmax[path[-1] if path else 0]
     pf = full_parents(parents)
     # brute force: every node whose whole root path agrees with argmax is acceptable
     ok = [True] + [False] * n
@@ -153,34 +155,21 @@ def test_compaction_equals_recomputation(model):
         assert float((got - want).abs().max()) <= 1e-4
 
 
-def test_verify_step_cuts_at_eos_and_budget(model):
-    prefix = [1, 2, 3]
+def test_path_drafts_skip_the_tree_mask(model):
+    """A chain is a causal continuation: no 4D mask, same logits as the masked form."""
+    prefix, draft = [3, 4, 5], [6, 7, 8]
+    inputs = step_inputs(model, len(prefix) - 1, prefix[-1], draft, [-1, 0, 1])
+    assert "attention_mask" not in inputs and is_path([-1, 0, 1]) and not is_path([-1, -1])
     cache = new_cache(model)
     forward_tokens(model, cache, prefix[:-1], 0)
-    # learn the model's greedy chain so the draft is fully accepted
-    chain, seq = [], list(prefix)
+    chain = forward_tree(model, cache, prefix[-1], draft, [-1, 0, 1])
+    ti = build_tree_inputs(prefix[-1], draft, [-1, 0, 1], len(prefix) - 1)
+    ref = new_cache(model)
+    forward_tokens(model, ref, prefix[:-1], 0)
     with torch.no_grad():
-        for _ in range(6):
-            tok = int(model(input_ids=torch.tensor([seq])).logits[0, -1].argmax())
-            chain.append(tok)
-            seq.append(tok)
-    parents = list(range(-1, 5))
-    full = verify_step(model, cache, prefix[-1], chain[:6], parents[:6], budget=100)
-    assert full.tokens[:6] == chain and full.accepted == 6 and not full.finished
-    for budget in (1, 3):
-        c = new_cache(model)
-        forward_tokens(model, c, prefix[:-1], 0)
-        r = verify_step(model, c, prefix[-1], chain[:6], parents[:6], budget=budget)
-        assert r.tokens == chain[:budget] and r.finished
-        assert cache_length(c) == len(prefix) - 1 + budget
-    eos = chain[2]
-    cut = chain.index(eos) + 1
-    c = new_cache(model)
-    forward_tokens(model, c, prefix[:-1], 0)
-    r = verify_step(model, c, prefix[-1], chain[:6], parents[:6], budget=100,
-                    eos_ids=frozenset({eos}))
-    assert r.tokens == chain[:cut] and r.finished
-    assert cache_length(c) == len(prefix) - 1 + cut
+        masked = model(input_ids=ti.input_ids, position_ids=ti.position_ids,
+                       attention_mask=ti.attention_mask, cache=ref).logits[0]
+    assert float((chain - masked).abs().max()) <= 1e-4
 
 
 def test_bad_parents_are_rejected():

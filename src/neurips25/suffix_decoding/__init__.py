@@ -1,16 +1,28 @@
-"""SuffixDecoding (arXiv 2411.04975): model-free speculative decoding from suffix trees.
+"""SuffixDecoding (arXiv 2411.04975v3): model-free speculative decoding from suffix trees.
 
-Library: ``SuffixCache`` (per-request + global suffix trees, path or tree drafts),
-``SuffixTree``, ``Draft``, and the prompt-lookup baseline. Importing this package stays
-light (no torch, no matplotlib).
+Library: ``SuffixDecodingCache`` (ArcticInference's cache API: per-request + global
+suffix trees, path or tree drafts), ``make_proposer`` (one factory for "greedy",
+"prompt-lookup", "suffix", "suffix-tree"), ``SpeculativeDecoder`` (greedy or lossless
+sampling on any local Hugging Face causal LM), and ``suffix_generate`` for
+``model.generate(custom_generate=suffix_generate, ...)``. Importing this package stays
+light: torch loads with the first decoder name used.
 """
+from neurips25.common.lazy import lazy_exports
 from neurips25.study import Study
-from neurips25.suffix_decoding.baselines import PromptLookup, prompt_lookup
-from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.cache import SuffixDecodingCache, arctic_available, warm_cache
 from neurips25.suffix_decoding.claims import CLAIMS
 from neurips25.suffix_decoding.e2e import E2E_CLAIMS
 from neurips25.suffix_decoding.experiment import Config, run
-from neurips25.suffix_decoding.tree import Draft, SuffixTree
+from neurips25.suffix_decoding.proposers import (
+    METHODS,
+    Draft,
+    Proposer,
+    SuffixDecodingDraft,
+    make_proposer,
+    prompt_lookup,
+)
+from neurips25.suffix_decoding.reference import speculate_reference
+from neurips25.suffix_decoding.tree import SuffixTree
 
 STUDY = Study(
     name="suffix_decoding",
@@ -24,4 +36,12 @@ STUDY = Study(
     quick_runtime="~1 min (+4 min to train the demo model once)",
 )
 
-__all__ = ["STUDY", "Config", "Draft", "PromptLookup", "SuffixCache", "SuffixTree", "prompt_lookup", "run"]
+__getattr__ = lazy_exports(__name__, {
+    "SpeculativeDecoder": "decoder", "GenStats": "decoder", "greedy_reference": "decoder",
+    "Sampling": "acceptance", "suffix_generate": "hf_generate",
+})
+
+__all__ = ["METHODS", "STUDY", "Config", "Draft", "GenStats", "Proposer", "Sampling",
+           "SpeculativeDecoder", "SuffixDecodingCache", "SuffixDecodingDraft", "SuffixTree",
+           "arctic_available", "greedy_reference", "make_proposer", "prompt_lookup", "run",
+           "speculate_reference", "suffix_generate", "warm_cache"]

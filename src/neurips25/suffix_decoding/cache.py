@@ -1,20 +1,24 @@
-"""SuffixCache: the per-request and global suffix trees of SuffixDecoding (Sec. 3.1-3.2).
+"""SuffixDecodingCache: the per-request and global suffix trees (arXiv 2411.04975v3, Sec. 3).
 
-A *global* tree holds the responses of earlier requests (the oldest is evicted first
-beyond ``max_cached_requests``); each active request also has a *local* tree over its
-prompt and its response so far. ``speculate`` asks both and keeps the higher score
-(the local tree wins ties). As in the reference system, a response enters the global
+Same method names, arguments and defaults as ArcticInference's
+``arctic_inference.suffix_decoding.SuffixDecodingCache`` (the cache vLLM's suffix
+speculator drives), so code written against theirs runs on ours unchanged and the
+decoder accepts either. A *global* tree holds the responses of earlier requests (FIFO
+eviction beyond ``max_cached_requests``; -1 = no limit, 0 = no global tree); each active
+request also has a *local* tree over its prompt and response so far. ``speculate`` asks
+both and keeps the higher score (the local tree wins ties). A response enters the global
 tree token by token while it is generated, so later requests can use it at once.
 """
 from __future__ import annotations
 
 import operator
 from array import array
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, KeysView, Sequence
 
-from neurips25.suffix_decoding.tree import MAX_TOKEN_ID, Draft, SuffixTree
+from neurips25.suffix_decoding.proposers import Draft
+from neurips25.suffix_decoding.tree import MAX_TOKEN_ID, SuffixTree
 
-__all__ = ["Draft", "SuffixCache", "check_token_ids"]
+__all__ = ["SuffixDecodingCache", "arctic_available", "check_token_ids", "warm_cache"]
 
 
 def check_token_ids(ids: Iterable[int], what: str = "token ids",
@@ -30,7 +34,8 @@ def check_token_ids(ids: Iterable[int], what: str = "token ids",
         ids = list(ids)
         for bad in ids:
             if not hasattr(bad, "__index__"):
-                raise ValueError(f"{what} must be integers, got {type(bad).__name__} {bad!r}") from None
+                raise ValueError(f"{what} must be integers, got {type(bad).__name__} "
+                                 f"{bad!r}") from None
         out = [operator.index(t) for t in ids]  # beyond 64 bits: the range check names it
     if out:
         limit = MAX_TOKEN_ID if vocab_size is None else vocab_size - 1
@@ -42,111 +47,155 @@ def check_token_ids(ids: Iterable[int], what: str = "token ids",
     return out
 
 
-class SuffixCache:
-    """Model-free drafter: context in, draft (path or tree) out.
+def arctic_available() -> bool:
+    """True if ArcticInference's C++ cache imports (optional; never a dependency)."""
+    try:
+        import arctic_inference.suffix_decoding  # noqa: F401
+    except Exception:  # ImportError, or a broken native build
+        return False
+    return True
+
+
+class SuffixDecodingCache:
+    """Model-free drafter over suffix trees: context in, draft (path or tree) out.
 
     Args:
-        max_depth: longest suffix kept in the trees (paper: 24 in vLLM's default).
+        max_tree_depth: longest suffix kept in the trees (ArcticInference's default 64;
+            vLLM configures 24).
         max_cached_requests: responses kept in the global tree, FIFO beyond it;
-            0 disables the global tree, None keeps everything.
-        vocab_size: if given, token ids must lie in [0, vocab_size).
+            -1 keeps all, 0 disables the global tree.
+        vocab_size: (extension) if given, token ids must lie in [0, vocab_size).
     """
 
-    def __init__(self, max_depth: int = 24, max_cached_requests: int | None = 10_000,
+    def __init__(self, max_tree_depth: int = 64, max_cached_requests: int = -1, *,
                  vocab_size: int | None = None) -> None:
-        if max_cached_requests is not None and max_cached_requests < 0:
-            raise ValueError(f"max_cached_requests must be >= 0 or None, got {max_cached_requests}")
-        self.max_depth = max_depth
-        self.max_cached_requests = max_cached_requests
+        if max_cached_requests > 0x7FFFFFFF or max_cached_requests < -1:
+            raise ValueError(f"max_cached_requests must be -1 (no limit) or in [0, 2^31), "
+                             f"got {max_cached_requests}")
+        self._max_tree_depth = max_tree_depth
+        self._max_cached_requests = max_cached_requests
         self.vocab_size = vocab_size
-        self.global_tree = SuffixTree(max_depth)
-        self._local: dict[Hashable, SuffixTree] = {}
-        self._seq_of: dict[Hashable, int] = {}  # request id -> global seq id (FIFO order)
-        self._next_seq = 0
-
-    # ------------------------------------------------------------------ lifecycle
-    @property
-    def active_requests(self) -> list[Hashable]:
-        return list(self._local)
+        self._global_tree = SuffixTree(max_tree_depth)
+        self._local_trees: dict[Hashable, SuffixTree] = {}
+        self._req_to_seq_id: dict[Hashable, int] = {}  # cached responses, FIFO order
+        self._next_seq_id = 0
 
     @property
-    def cached_requests(self) -> list[Hashable]:
-        return list(self._seq_of)
+    def max_tree_depth(self) -> int:
+        return self._max_tree_depth
 
-    def _tree_of(self, req_id: Hashable) -> SuffixTree:
-        tree = self._local.get(req_id)
+    @property
+    def max_cached_requests(self) -> int:
+        return self._max_cached_requests
+
+    @property
+    def active_requests(self) -> KeysView:
+        """Requests started and not yet stopped (their prompts are indexed)."""
+        return self._local_trees.keys()
+
+    @property
+    def cached_requests(self) -> KeysView:
+        """Requests whose responses are in the global tree."""
+        return self._req_to_seq_id.keys()
+
+    @property
+    def global_tree(self) -> SuffixTree:
+        return self._global_tree
+
+    def _local(self, req_id: Hashable) -> SuffixTree:
+        tree = self._local_trees.get(req_id)
         if tree is None:
-            raise ValueError(f"unknown request id {req_id!r}: call start_request first")
+            raise ValueError(f"Request {req_id!r} is not active: call start_request first")
         return tree
 
-    def start_request(self, req_id: Hashable, prompt_ids: Sequence[int]) -> None:
-        """Open a request: index its prompt and reserve its slot in the global tree."""
-        if req_id in self._local:
-            raise ValueError(f"request {req_id!r} is already active")
-        prompt = check_token_ids(prompt_ids, "prompt ids", self.vocab_size)
-        tree = SuffixTree(self.max_depth)
-        tree.extend(0, prompt)
-        self._local[req_id] = tree
-        if self.max_cached_requests != 0:
-            if req_id in self._seq_of:
-                self.evict(req_id)
-            self._seq_of[req_id] = self._next_seq
-            self._next_seq += 1
-            self._evict_overflow(keep=req_id)
+    # ------------------------------------------------------------------ lifecycle
+    def start_request(self, req_id: Hashable, prompt_token_ids: Sequence[int]) -> None:
+        """Index the prompt and reserve the response's slot in the global tree.
 
-    def add_response_tokens(self, req_id: Hashable, ids: Sequence[int] | int) -> None:
+        A cached response under the same id is evicted first; beyond
+        ``max_cached_requests`` the oldest cached response goes (FIFO).
+        """
+        if req_id in self._local_trees:
+            raise ValueError(f"Request {req_id!r} is already active")
+        prompt = check_token_ids(prompt_token_ids, "prompt ids", self.vocab_size)
+        tree = SuffixTree(self._max_tree_depth)
+        tree.extend(0, prompt)
+        self._local_trees[req_id] = tree
+        if self._max_cached_requests != 0:
+            if req_id in self._req_to_seq_id:
+                self.evict_cached_response(req_id)
+            self._req_to_seq_id[req_id] = self._next_seq_id
+            self._next_seq_id += 1
+            limit = self._max_cached_requests
+            while limit > 0 and len(self._req_to_seq_id) > limit:
+                self.evict_cached_response(next(r for r in self._req_to_seq_id if r != req_id))
+
+    def add_active_response(self, req_id: Hashable, token_ids: Sequence[int]) -> None:
         """Append generated tokens to the request's local tree and its global slot."""
-        tree = self._tree_of(req_id)
-        tokens = check_token_ids([ids] if isinstance(ids, int) else ids, "response ids",
-                                 self.vocab_size)
+        tree = self._local(req_id)
+        tokens = check_token_ids(token_ids, "response ids", self.vocab_size)
         tree.extend(0, tokens)
-        seq = self._seq_of.get(req_id)
+        seq = self._req_to_seq_id.get(req_id)
         if seq is not None:
-            self.global_tree.extend(seq, tokens)
+            self._global_tree.extend(seq, tokens)
 
     def stop_request(self, req_id: Hashable) -> None:
-        """Close a request: drop its local tree; its response stays in the global tree."""
-        self._tree_of(req_id)
-        del self._local[req_id]
+        """Drop the request's local tree; its response stays in the global tree."""
+        self._local(req_id)
+        del self._local_trees[req_id]
 
-    def evict(self, req_id: Hashable) -> None:
+    def evict_cached_response(self, req_id: Hashable) -> None:
         """Remove a cached response from the global tree."""
-        seq = self._seq_of.pop(req_id, None)
+        seq = self._req_to_seq_id.pop(req_id, None)
         if seq is None:
-            raise ValueError(f"request {req_id!r} has no cached response")
-        if seq in self.global_tree:
-            self.global_tree.remove(seq)
-
-    def _evict_overflow(self, keep: Hashable) -> None:
-        limit = self.max_cached_requests
-        if limit is None:
-            return
-        while len(self._seq_of) > limit:
-            oldest = next(r for r in self._seq_of if r != keep)
-            self.evict(oldest)
+            raise ValueError(f"Request {req_id!r} is not cached")
+        if seq in self._global_tree:
+            self._global_tree.remove(seq)
 
     # ---------------------------------------------------------------- speculation
-    def speculate(self, req_id: Hashable, context: Sequence[int], max_spec_tokens: int = 24,
-                  max_spec_factor: float = 1.0, max_spec_offset: float = 0.0,
-                  min_token_prob: float = 0.1, use_tree: bool = False) -> Draft:
+    def speculate(self, req_id: Hashable, context: Sequence[int],
+                  max_spec_tokens: int | None = None, max_spec_factor: float = 1.0,
+                  max_spec_offset: float = 0.0, min_token_prob: float = 0.1,
+                  use_tree_spec: bool = False) -> Draft:
         """Draft the continuation of ``context`` for an active request (paper Sec. 3.2).
 
         Budget per match length p: min(max_spec_tokens, floor(max_spec_factor·p +
-        max_spec_offset)); tokens kept while their probability D >= min_token_prob.
+        max_spec_offset)) tokens, kept while their probability >= min_token_prob;
+        ``max_spec_tokens`` None means the tree depth.
         """
-        tree = self._tree_of(req_id)
+        tree = self._local(req_id)
         if len(context) == 0:
             raise ValueError("context is empty: speculation needs at least one token")
+        if max_spec_tokens is None:
+            max_spec_tokens = self._max_tree_depth
         if max_spec_tokens < 0:
             raise ValueError(f"max_spec_tokens must be >= 0, got {max_spec_tokens}")
-        ctx = check_token_ids(context[-self.max_depth:], "context ids", self.vocab_size)
-        args = (max_spec_tokens, max_spec_factor, max_spec_offset, min_token_prob, use_tree)
+        ctx = check_token_ids(context[-self._max_tree_depth:], "context ids", self.vocab_size)
+        args = (max_spec_tokens, max_spec_factor, max_spec_offset, min_token_prob, use_tree_spec)
         best = tree.speculate(ctx, *args, live_seq=0)
-        if self.global_tree.num_tokens:
-            # the local draft wins ties, so the global tree only needs to look for a
-            # strictly better score: that lets it skip most match lengths
-            other = self.global_tree.speculate(ctx, *args, beat=best.score,
-                                               live_seq=self._seq_of.get(req_id))
+        if self._global_tree.num_tokens:
+            # the local draft wins ties, so the global tree only has to beat its score
+            other = self._global_tree.speculate(ctx, *args, beat=best.score,
+                                                live_seq=self._req_to_seq_id.get(req_id))
             if other.score > best.score:
                 best = other
         return best
+
+
+def warm_cache(cache: SuffixDecodingCache, responses: Iterable[Sequence[int]],
+               prefix: str = "history") -> int:
+    """Put earlier responses in the global tree, as a server has after serving them."""
+    n = 0
+    for n, out in enumerate(responses, 1):
+        rid = f"{prefix}-{n}"
+        cache.start_request(rid, [])
+        cache.add_active_response(rid, out)
+        cache.stop_request(rid)
+    return n
+
+
+def SuffixCache(max_depth: int = 24, max_cached_requests: int | None = 10_000,  # noqa: N802
+                vocab_size: int | None = None) -> SuffixDecodingCache:
+    """Deprecated spelling kept until ``neurips25 generate`` switches: use SuffixDecodingCache."""
+    limit = -1 if max_cached_requests is None else max_cached_requests
+    return SuffixDecodingCache(max_depth, limit, vocab_size=vocab_size)

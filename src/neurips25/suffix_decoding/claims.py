@@ -24,9 +24,9 @@ def _tps(m: Metrics, workload: str, method: str) -> float:
 
 
 def _best_pld(m: Metrics, workload: str) -> tuple[str, float]:
-    rows = {k: v["tokens_per_step"] for k, v in m["main"][workload].items() if k.startswith("prompt_lookup")}
+    rows = {k: v["tokens_per_step"] for k, v in m["main"][workload].items() if k.startswith("prompt-lookup")}
     name = max(rows, key=rows.get)  # type: ignore[arg-type]
-    return name.removeprefix("prompt_lookup_"), float(rows[name])
+    return name.removeprefix("prompt-lookup-"), float(rows[name])
 
 
 def check_beats_prompt_lookup(m: Metrics) -> tuple[str, str, str]:
@@ -34,7 +34,7 @@ def check_beats_prompt_lookup(m: Metrics) -> tuple[str, str, str]:
     for w in AGENTIC:
         if w in m["main"]:
             k, pld = _best_pld(m, w)
-            ratios[w] = (_tps(m, w, "suffix_path"), pld, k)
+            ratios[w] = (_tps(m, w, "suffix"), pld, k)
     if not ratios:
         return "n/a", NOT_REPRODUCED, "no agentic workload was run"
     measured = "; ".join(f"{w} {s:.2f} vs {p:.2f} ({k}) = {s / p:.2f}x" for w, (s, p, k) in ratios.items())
@@ -48,8 +48,8 @@ def check_beats_prompt_lookup(m: Metrics) -> tuple[str, str, str]:
 
 def check_global_tree(m: Metrics) -> tuple[str, str, str]:
     w = "sql_tools"
-    on, off = _tps(m, w, "suffix_path"), _tps(m, w, "suffix_path_no_global")
-    others = [f"{x} {_tps(m, x, 'suffix_path') / _tps(m, x, 'suffix_path_no_global'):.2f}x"
+    on, off = _tps(m, w, "suffix"), _tps(m, w, "suffix-no-global")
+    others = [f"{x} {_tps(m, x, 'suffix') / _tps(m, x, 'suffix-no-global'):.2f}x"
               for x in ("code_edit", "self_refine") if x in m["main"]]
     measured = f"{w}: {on:.2f} with vs {off:.2f} without global tree = {on / off:.2f}x (intra-request workloads: {', '.join(others)})"
     if on >= 1.5 * off:
@@ -109,8 +109,8 @@ def check_alpha(m: Metrics) -> tuple[str, str, str]:
 def check_open_ended(m: Metrics) -> tuple[str, str, str]:
     if "open_ended" not in m["main"]:
         return "n/a", NOT_REPRODUCED, "the open-ended control was not run"
-    open_tps = _tps(m, "open_ended", "suffix_path")
-    agentic = [_tps(m, w, "suffix_path") for w in AGENTIC if w in m["main"]]
+    open_tps = _tps(m, "open_ended", "suffix")
+    agentic = [_tps(m, w, "suffix") for w in AGENTIC if w in m["main"]]
     mean = sum(agentic) / len(agentic)
     _, pld = _best_pld(m, "open_ended")
     measured = (f"open-ended {open_tps:.2f} tokens/step (best prompt lookup {pld:.2f}) vs "

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.progress import Progress
-from neurips25.suffix_decoding.cache import SuffixCache
+from neurips25.suffix_decoding.cache import SuffixDecodingCache, warm_cache
 from neurips25.suffix_decoding.e2e import E2EConfig, run_end_to_end
-from neurips25.suffix_decoding.simulate import Method, simulate, warm_cache
+from neurips25.suffix_decoding.simulate import Method, simulate
 from neurips25.suffix_decoding.workloads import WORKLOADS, build_workloads
 
 AGENTIC = ("code_edit", "sql_tools", "self_refine")
@@ -37,7 +37,8 @@ class Config:
     alphas: tuple[float, ...] = (1.0, 2.0, 4.0)
     taus: tuple[float, ...] = (0.0, 0.1)
     alpha_workloads: tuple[str, ...] = ("code_edit", "sql_tools")
-    pld_ks: tuple[int, ...] = (4, 8)
+    pld_ks: tuple[int, ...] = (4, 8)  # prompt lookup's fixed k; plus k = max_spec_tokens
+    equal_cap: int = 8  # suffix capped at prompt lookup's k, for the equal-cap comparison
     workloads: tuple[str, ...] = WORKLOADS
     vocab_size: int = 4096
     # part 2: the demo model end to end (None skips it); its seed follows ``seed``
@@ -63,11 +64,13 @@ def methods(cfg: Config) -> list[Method]:
     """The method comparison: suffix variants side by side with prompt lookup."""
     base = dict(alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
     out = [
-        Method("suffix_path", **base),
-        Method("suffix_tree", use_tree=True, **base),
-        Method("suffix_path_no_global", use_global=False, **base),
+        Method("suffix", **base),
+        Method("suffix-tree", proposer="suffix-tree", **base),
+        Method("suffix-no-global", use_global=False, **base),
+        Method(f"suffix-cap{cfg.equal_cap}", **{**base, "max_spec_tokens": cfg.equal_cap}),
     ]
-    out += [Method(f"prompt_lookup_k{k}", kind="prompt_lookup", max_spec_tokens=k) for k in cfg.pld_ks]
+    ks = sorted({*cfg.pld_ks, cfg.equal_cap, cfg.max_spec_tokens})
+    out += [Method(f"prompt-lookup-k{k}", proposer="prompt-lookup", max_spec_tokens=k) for k in ks]
     return out
 
 
@@ -88,24 +91,24 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     }
     for name in progress.track(list(cfg.workloads), "methods x workloads"):
         wl = wls[name]
-        cache = SuffixCache(cfg.max_depth, max_cached_requests=None)
-        warm_cache(cache, wl.history[:cfg.n_history])
+        cache = SuffixDecodingCache(cfg.max_depth, max_cached_requests=-1)
+        warm_cache(cache, [r.output for r in wl.history[:cfg.n_history]])
         metrics["main"][name] = {m.name: simulate(wl.evaluation, m, cache, cfg.max_depth)
                                  for m in methods(cfg)}
         if name in cfg.alpha_workloads:
             rows = []
             for alpha in cfg.alphas:
                 for tau in cfg.taus:
-                    m = Method("suffix_path", alpha=alpha, tau=tau, max_spec_tokens=cfg.max_spec_tokens)
+                    m = Method("suffix", alpha=alpha, tau=tau, max_spec_tokens=cfg.max_spec_tokens)
                     rows.append({"alpha": alpha, "tau": tau, **simulate(wl.evaluation, m, cache, cfg.max_depth)})
             metrics["alpha_sweep"][name] = rows
-    suffix = Method("suffix_path", alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
+    suffix = Method("suffix", alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
     for name in progress.track(list(cfg.cache_sweep_workloads), "cached-responses sweep"):
         wl = wls[name]
-        cache = SuffixCache(cfg.max_depth, max_cached_requests=None)
+        cache = SuffixDecodingCache(cfg.max_depth, max_cached_requests=-1)
         rows, have = [], 0
         for n in sorted({min(n, len(wl.history)) for n in cfg.cached_sweep}):
-            have += warm_cache(cache, wl.history[have:n], prefix=f"h{have}")
+            have += warm_cache(cache, [r.output for r in wl.history[have:n]], prefix=f"h{have}")
             rows.append({"cached": have, **simulate(wl.evaluation, suffix, cache, cfg.max_depth)})
         metrics["cached_sweep"][name] = rows
     from neurips25.suffix_decoding.plots import save_figures

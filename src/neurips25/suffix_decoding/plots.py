@@ -5,15 +5,17 @@ from pathlib import Path
 from typing import Any
 
 LABELS = {
-    "suffix_path": "suffix (path)",
-    "suffix_tree": "suffix (tree)",
-    "suffix_path_no_global": "suffix, no global tree",
+    "suffix": "suffix (path)",
+    "suffix-tree": "suffix (tree)",
+    "suffix-no-global": "suffix, no global tree",
 }
 
 
 def _label(name: str) -> str:
-    if name.startswith("prompt_lookup_k"):
-        return f"prompt lookup k={name.removeprefix('prompt_lookup_k')}"
+    if name.startswith("prompt-lookup-k"):
+        return f"prompt lookup k={name.removeprefix('prompt-lookup-k')}"
+    if name.startswith("suffix-cap"):
+        return f"suffix (path), cap {name.removeprefix('suffix-cap')}"
     return LABELS.get(name, name)
 
 
@@ -48,7 +50,7 @@ def save_figures(metrics: dict[str, Any], out_dir: Path) -> list[str]:
             line, = ax.plot(xs, [r["tokens_per_step"] for r in rows], "o-", label=f"{w}: suffix (path)")
             ref = main.get(w, {})
             for k, v in ref.items():
-                if k.startswith("prompt_lookup"):
+                if k.startswith("prompt-lookup"):
                     ax.axhline(v["tokens_per_step"], ls="--", lw=0.8, color=line.get_color(), alpha=0.6)
         ax.set_xscale("log")
         ax.set_xlabel("cached responses in the global tree (0 drawn at 0.5)")

@@ -4,140 +4,102 @@ A request's known (greedy) output is "decoded" step by step: at each step the me
 drafts from the context (prompt + output so far), the verifier accepts the longest draft
 path that equals the true next tokens, and the model adds one token of its own (the
 bonus). So a step costs one model call and yields accepted + 1 tokens. No model runs:
-what is measured is how many tokens each verification step would yield.
+what is measured is how many tokens each verification step would yield. Every method
+comes from ``make_proposer``, exactly as in the decoder.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 
-from neurips25.suffix_decoding.baselines import PromptLookup
-from neurips25.suffix_decoding.cache import SuffixCache
-from neurips25.suffix_decoding.tree import Draft
+from neurips25.suffix_decoding.cache import SuffixDecodingCache
+from neurips25.suffix_decoding.proposers import Proposer, greedy_accept, make_proposer
+from neurips25.suffix_decoding.stats import GenStats
 from neurips25.suffix_decoding.workloads import Request
 
 
 @dataclass(frozen=True)
 class Method:
-    """A drafting method. ``kind`` is "suffix" or "prompt_lookup"."""
+    """A drafting method of the simulation: a ``make_proposer`` name and its settings."""
 
-    name: str
-    kind: str = "suffix"
-    use_tree: bool = False
+    name: str  # row label in the metrics
+    proposer: str = "suffix"  # "suffix", "suffix-tree" or "prompt-lookup"
+    max_spec_tokens: int = 24  # draft cap per step (prompt lookup: its fixed k)
     alpha: float = 1.0  # max_spec_factor
     tau: float = 0.1  # min_token_prob
-    max_spec_tokens: int = 24  # suffix: cap on draft size; prompt lookup: fixed k
-    use_global: bool = True
-    min_n: int = 1
-    max_n: int = 4
+    use_global: bool = True  # suffix: keep responses in the global tree
 
     def __post_init__(self) -> None:
-        if self.kind not in ("suffix", "prompt_lookup"):
-            raise ValueError(f"unknown method kind {self.kind!r}")
+        if self.proposer not in ("suffix", "suffix-tree", "prompt-lookup"):
+            raise ValueError(f"unknown proposer {self.proposer!r}")
+
+    def make(self, cache: SuffixDecodingCache | None) -> Proposer:
+        if self.proposer == "prompt-lookup":
+            return make_proposer("prompt-lookup", k=self.max_spec_tokens)
+        return make_proposer(self.proposer, cache=cache, max_spec_factor=self.alpha,
+                             min_token_prob=self.tau)
 
 
-@dataclass
-class Stats:
-    requests: int = 0
-    tokens: int = 0
-    steps: int = 0  # = model calls (verification steps)
-    drafted: int = 0
-    accepted: int = 0
-    spec_seconds: float = 0.0
-
-    def add(self, other: Stats) -> None:
-        for k, v in asdict(other).items():
-            setattr(self, k, getattr(self, k) + v)
-
-    def summary(self) -> dict[str, float]:
-        steps = max(self.steps, 1)
-        return {
-            "requests": self.requests,
-            "tokens": self.tokens,
-            "steps": self.steps,
-            "tokens_per_step": self.tokens / steps,
-            "accepted_per_step": self.accepted / steps,
-            "drafted_per_step": self.drafted / steps,
-            "acceptance_rate": self.accepted / max(self.drafted, 1),
-            "spec_us_per_step": 1e6 * self.spec_seconds / steps,
-        }
+def summary(stats: GenStats, requests: int) -> dict[str, float]:
+    steps = max(stats.steps, 1)
+    accepted, drafted = sum(stats.accepted), sum(stats.drafted)
+    return {"requests": requests, "tokens": stats.emitted, "steps": stats.steps,
+            "tokens_per_step": stats.emitted / steps, "accepted_per_step": accepted / steps,
+            "drafted_per_step": drafted / steps,
+            "acceptance_rate": accepted / max(drafted, 1),
+            "spec_us_per_step": 1e6 * stats.spec_s / steps}
 
 
-def accepted_length(draft: Draft, target: list[int]) -> int:
-    """Longest root path of the draft (path or tree) that equals ``target``'s prefix."""
-    kids: dict[int, list[tuple[int, int]]] = {}
-    for i, (tok, par) in enumerate(zip(draft.token_ids, draft.parents, strict=True)):
-        kids.setdefault(par, []).append((tok, i))
-    best, stack = 0, [(-1, 0)]
-    while stack:
-        node, n = stack.pop()
-        best = max(best, n)
-        if n < len(target):
-            stack.extend((i, n + 1) for tok, i in kids.get(node, ()) if tok == target[n])
-    return best
-
-
-def simulate_request(req: Request, method: Method, cache: SuffixCache | None, req_id: object) -> Stats:
-    """Decode one request's known output with ``method``; update ``cache`` as we go."""
-    out, prompt = req.output, req.prompt
-    stats = Stats(requests=1, tokens=len(out))
-    pld = PromptLookup(method.max_spec_tokens, method.min_n, method.max_n)
-    if method.kind == "suffix":
-        assert cache is not None
-        cache.start_request(req_id, prompt)
-    context = list(prompt)
-    i = 0
+def simulate_request(req: Request, proposer: Proposer, max_spec_tokens: int,
+                     req_id: Hashable) -> GenStats:
+    """Decode one request's known output with ``proposer`` (which updates its cache)."""
+    out, stats = list(req.output), GenStats()
+    proposer.begin(req_id, req.prompt)
+    context, i = list(req.prompt), 0
     while i < len(out):
         t0 = time.perf_counter()
-        if method.kind == "suffix":
-            draft = cache.speculate(req_id, context, method.max_spec_tokens, method.alpha,  # type: ignore[union-attr]
-                                    0.0, method.tau, method.use_tree)
-        else:
-            draft = pld.speculate(context)
-        stats.spec_seconds += time.perf_counter() - t0
-        acc = accepted_length(draft, out[i:])
+        draft = proposer.propose(req_id, context, max_spec_tokens)
+        stats.spec_s += time.perf_counter() - t0
+        depth = [0] * len(draft.parents)
+        for k, par in enumerate(draft.parents):
+            depth[k] = 1 if par < 0 else depth[par] + 1
+        truth = out[i:]
+
+        def next_token(k: int, truth: list[int] = truth, depth: list[int] = depth) -> int:
+            d = 0 if k < 0 else depth[k]
+            return truth[d] if d < len(truth) else -1  # past the end nothing matches
+
+        acc = len(greedy_accept(draft.token_ids, draft.parents, next_token))
         step = min(acc + 1, len(out) - i)
         new = out[i:i + step]
         stats.steps += 1
-        stats.drafted += len(draft.token_ids)
-        stats.accepted += min(acc, step)
+        stats.drafted.append(len(draft.token_ids))
+        stats.accepted.append(min(acc, step))
         context.extend(new)
-        if method.kind == "suffix":
-            cache.add_response_tokens(req_id, new)  # type: ignore[union-attr]
+        proposer.extend(req_id, new)
         i += step
-    if method.kind == "suffix":
-        cache.stop_request(req_id)  # type: ignore[union-attr]
+    proposer.end(req_id)
+    stats.emitted = len(out)
     return stats
 
 
-def warm_cache(cache: SuffixCache, history: Iterable[Request], prefix: str = "h") -> int:
-    """Put history responses into the global tree (as finished earlier requests)."""
-    n = 0
-    for n, req in enumerate(history, 1):
-        rid = (prefix, n)
-        cache.start_request(rid, [])
-        cache.add_response_tokens(rid, req.output)
-        cache.stop_request(rid)
-    return n
-
-
-def simulate(requests: Iterable[Request], method: Method, cache: SuffixCache | None = None,
-             max_depth: int = 24) -> dict[str, float]:
+def simulate(requests: Iterable[Request], method: Method,
+             cache: SuffixDecodingCache | None = None, max_depth: int = 24) -> dict[str, float]:
     """Simulate every request; each evaluation response is evicted afterwards, so all
     requests see the same cached history (no evaluation output leaks into another).
 
     Eviction restores counts exactly; recency stamps (tie-breaks) may keep a trace, which
     changed nothing on the workloads checked (tests: a fresh cache per request gives the
     same steps)."""
-    if method.kind == "suffix":
-        if cache is None or not method.use_global:
-            cache = SuffixCache(max_depth=max_depth, max_cached_requests=0 if not method.use_global
-                                else 10_000)
-    total = Stats()
+    if method.proposer != "prompt-lookup" and (cache is None or not method.use_global):
+        cache = SuffixDecodingCache(max_depth, max_cached_requests=10_000 if method.use_global else 0)
+    proposer = method.make(cache)
+    total, n = GenStats(), 0
     for j, req in enumerate(requests):
-        rid = ("eval", j)
-        total.add(simulate_request(req, method, cache, rid))
+        rid = f"eval-{j}"
+        total.add(simulate_request(req, proposer, method.max_spec_tokens, rid))
+        n += 1
         if cache is not None and rid in cache.cached_requests:
-            cache.evict(rid)
-    return total.summary()
+            cache.evict_cached_response(rid)
+    return summary(total, n)

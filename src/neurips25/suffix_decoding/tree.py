@@ -19,20 +19,23 @@ Ties among equally frequent children go to the most recently used: every node ke
 appended token, over all sequences). Removal leaves stamps as they were, so after a
 removal a tie may still favour a continuation last seen in the removed sequence.
 
-This file maintains the index; ``nodes.py`` holds the node, ``drafting.py`` the drafting
-(``speculate``), which ``SuffixTree`` inherits.
+This file maintains the index and answers queries; ``nodes.py`` holds the node,
+``drafting.py`` the fast drafting path and ``reference.py`` the plain one it is tested
+against.
 """
 from __future__ import annotations
 
-from neurips25.suffix_decoding.drafting import Draft, DraftingMixin, _budget
+from neurips25.suffix_decoding import drafting
+from neurips25.suffix_decoding.drafting import budget
 from neurips25.suffix_decoding.nodes import _drop_endpoint, _Node, _promote, _rank
+from neurips25.suffix_decoding.proposers import Draft
 
-__all__ = ["MAX_TOKEN_ID", "Draft", "SuffixTree", "_budget"]
+__all__ = ["MAX_TOKEN_ID", "SuffixTree", "budget"]
 
 MAX_TOKEN_ID = 2**31 - 1
 
 
-class SuffixTree(DraftingMixin):
+class SuffixTree:
     """Counts of all (truncated) suffixes of a set of token sequences keyed by integer id."""
 
     def __init__(self, max_depth: int = 24) -> None:
@@ -66,6 +69,53 @@ class SuffixTree(DraftingMixin):
         if found is None:
             return 0
         return found[0].count
+
+    def _match(self, pattern: list[int]) -> tuple[_Node, int] | None:
+        """The node where ``pattern`` ends and how many of its run's tokens it covers."""
+        node, idx, i, n = self._root, 0, 0, len(pattern)
+        seqs = self._seqs
+        while i < n:
+            kids = node.children
+            if kids is None:
+                return None
+            ch = kids.get(pattern[i])
+            if ch is None:
+                return None
+            r, length = ch.ref_idx, ch.length
+            take = length if length <= n - i else n - i
+            if take > 1 and seqs[ch.ref_seq][r + 1:r + take] != pattern[i + 1:i + take]:
+                return None
+            node, idx, i = ch, take, i + take
+        return node, idx
+
+    def speculate(self, context: list[int], max_spec_tokens: int, max_spec_factor: float = 1.0,
+                  max_spec_offset: float = 0.0, min_token_prob: float = 0.1,
+                  use_tree: bool = False, beat: float = -1.0,
+                  live_seq: int | None = None) -> Draft:
+        """Best draft over all matched context suffixes (paper Sec. 3.2; ``reference.py``).
+
+        ``beat``: only a draft scoring strictly above it is wanted (else an empty one).
+        ``live_seq``: a stored sequence the context may end with (the request being
+        decoded), whose active nodes then give the shared suffixes' matches for free.
+        Never changes the tree, except each node's cached best child (a pure function
+        of the tree).
+        """
+        return drafting.speculate(self, context, max_spec_tokens, max_spec_factor,
+                                  max_spec_offset, min_token_prob, use_tree, beat, live_seq)
+
+    def continuations(self, pattern: list[int]) -> list[tuple[int, int, int]]:
+        """(token, count, stamp) of every token that follows ``pattern`` in the tree.
+
+        ``count`` = suffixes that start with pattern + token; ``stamp`` = the most recent
+        start clock among them (recency, for ties). [] if nothing follows.
+        """
+        found = self._match(list(pattern))
+        if found is None:
+            return []
+        node, idx = found
+        if idx < node.length:  # inside a run: one continuation, same suffixes
+            return [(self._seqs[node.ref_seq][node.ref_idx + idx], node.count, node.stamp)]
+        return [(ch.token, ch.count, ch.stamp) for ch in (node.children or {}).values()]
 
     def num_nodes(self) -> int:
         n, stack = 0, [self._root]
@@ -347,5 +397,3 @@ class SuffixTree(DraftingMixin):
             if n.ref_seq == seq_id:
                 n.ref_seq = other
                 n.ref_idx = idx
-
-    # ------------------------------------------------------------- speculation

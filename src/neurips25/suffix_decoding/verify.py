@@ -1,4 +1,4 @@
-"""Lossless tree verification for any local Hugging Face causal LM (SuffixDecoding §3, Fig. 2).
+"""Tree verification for any local Hugging Face causal LM (SuffixDecoding, arXiv 2411.04975v3, Sec. 3).
 
 One forward pass scores a whole draft tree. Node 0 is the *root*: the last committed
 token, whose KV entry is not cached yet. Draft node i (1..n) has a parent index < i.
@@ -8,10 +8,10 @@ position ids, node i's logits equal the logits of a plain causal pass over
 ``prefix + root-to-i path`` (the tree-attention identity of SpecInfer/Medusa that the
 paper's verifier relies on).
 
-Greedy acceptance keeps the longest root path whose tokens equal the model's argmax and
-adds the argmax after that path (the *bonus* token), so the output is token-for-token
-what greedy decoding gives. The KV cache is then compacted to prefix + root + accepted
-path, exactly the cache a sequential greedy decoder would hold.
+A path draft (each node the child of the one before) is a plain causal continuation, so
+it takes the model's own causal mask instead of a 4D one. After acceptance
+(``acceptance.py``) the KV cache is compacted to prefix + root + accepted path, exactly
+the cache a sequential decoder would hold.
 
 Works with transformers' ``DynamicCache`` (``cache.layers[i].keys`` in 5.x,
 ``cache.key_cache[i]`` in 4.x), eager and sdpa attention. Sliding-window caches are
@@ -81,32 +81,6 @@ def build_tree_inputs(
     ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=device)
     pos = torch.from_numpy(prefix_len + depth).to(device=device, dtype=torch.long)[None]
     return TreeInputs(ids, pos, mask, depth)
-
-
-def greedy_accept(
-    draft_tokens: Sequence[int], parents: Sequence[int], argmax: Sequence[int]
-) -> tuple[list[int], int]:
-    """Longest root path whose tokens equal the model's argmax, plus the bonus token.
-
-    ``argmax[k]`` is the model's greedy next token after node k (k = 0 is the root).
-    Returns (accepted draft node indices as root+draft indices 1..n, bonus token).
-    """
-    pf = full_parents(parents)
-    children: dict[int, list[int]] = {}
-    for i in range(1, len(pf)):
-        children.setdefault(pf[i], []).append(i)
-
-    def longest(node: int) -> list[int]:  # duplicate siblings: take the deepest match
-        want, best = int(argmax[node]), []
-        for c in children.get(node, ()):
-            if draft_tokens[c - 1] == want:
-                cand = [c, *longest(c)]
-                if len(cand) > len(best):
-                    best = cand
-        return best
-
-    path = longest(0)
-    return path, int(argmax[path[-1] if path else 0])
 
 
 def _layer_kv(cache: object) -> list[tuple[object, str, str]]:
@@ -207,56 +181,41 @@ def forward_tokens(model: torch.nn.Module, cache: object, ids: Sequence[int],
     return out.logits[0]
 
 
+def is_path(parents: Sequence[int]) -> bool:
+    """True if every draft node is the child of the node before it (a chain)."""
+    return all(p == i - 1 for i, p in enumerate(parents))
+
+
+def step_inputs(model: torch.nn.Module, prefix_len: int, root_token: int,
+                draft_tokens: Sequence[int], parents: Sequence[int]) -> dict:
+    """Keyword inputs of the model for one verification pass over root + draft.
+
+    A chain (or no draft) is a plain causal continuation: ids and positions only, the
+    model builds its own causal mask. A branching tree gets the 4D additive tree mask.
+    """
+    dev = model.device
+    if is_path(parents):
+        ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=dev)
+        pos = torch.arange(prefix_len, prefix_len + ids.shape[1], device=dev)[None]
+        return {"input_ids": ids, "position_ids": pos}
+    dtype = next(model.parameters()).dtype
+    ti = build_tree_inputs(root_token, draft_tokens, parents, prefix_len, dtype, dev)
+    return {"input_ids": ti.input_ids, "position_ids": ti.position_ids,
+            "attention_mask": ti.attention_mask}
+
+
 @torch.no_grad()
-def forward_tree(model: torch.nn.Module, cache: object, root_token: int,
-                 draft_tokens: Sequence[int], parents: Sequence[int]) -> torch.Tensor:
-    """One tree-masked forward over root + draft on top of ``cache``; (1 + n, V) logits.
+def forward_step(model: torch.nn.Module, cache: object, inputs: dict) -> torch.Tensor:
+    """The model on ``step_inputs`` on top of ``cache``; (1 + n, V) logits.
 
     The cache grows by 1 + n positions (tree order); call ``compact_cache`` afterwards.
     """
-    prefix_len = cache_length(cache)
-    if not draft_tokens:  # a plain decode step: the model's own causal mask is exact
-        return forward_tokens(model, cache, [root_token], prefix_len)
-    dtype = next(model.parameters()).dtype
-    ti = build_tree_inputs(root_token, draft_tokens, parents, prefix_len, dtype, model.device)
-    out = model(input_ids=ti.input_ids, position_ids=ti.position_ids,
-                attention_mask=ti.attention_mask, use_cache=True,
-                **{_cache_kwarg(model): cache})
+    out = model(**inputs, use_cache=True, **{_cache_kwarg(model): cache})
     return out.logits[0]
 
 
-@dataclass(frozen=True)
-class StepResult:
-    tokens: list[int]  # accepted draft tokens + bonus, cut at EOS / budget
-    accepted: int  # draft tokens accepted (bonus excluded), after cuts
-    finished: bool  # EOS emitted or budget exhausted
-
-
-@torch.no_grad()
-def verify_step(model: torch.nn.Module, cache: object, root_token: int,
-                draft_tokens: Sequence[int], parents: Sequence[int], *,
-                budget: int, eos_ids: frozenset[int] = frozenset()) -> StepResult:
-    """Score a draft, accept greedily, compact the cache; cut output at EOS or ``budget``.
-
-    The cache must hold every committed token except ``root_token``. Afterwards it holds
-    every committed token except the last one returned (the next root). When the
-    output is cut (EOS or budget) the request is over and the cache is left compacted
-    to the emitted tokens minus the last one, which keeps the invariant.
-    """
-    if budget < 1:
-        raise ValueError(f"budget must be >= 1, got {budget}")
-    prefix_len = cache_length(cache)
-    logits = forward_tree(model, cache, root_token, draft_tokens, parents)
-    argmax = logits.argmax(-1).tolist()
-    path, bonus = greedy_accept(draft_tokens, parents, argmax)
-    tokens = [draft_tokens[k - 1] for k in path] + [bonus]
-    finished = False
-    for j, tok in enumerate(tokens):  # EOS inside the accepted draft ends the request
-        if tok in eos_ids:
-            tokens, finished = tokens[: j + 1], True
-            break
-    if len(tokens) >= budget:
-        tokens, finished = tokens[:budget], True
-    path = path[: len(tokens) - 1]
-    compact_cache(cache, prefix_len, [0, *path])
-    return StepResult(tokens=tokens, accepted=len(path), finished=finished)
+def forward_tree(model: torch.nn.Module, cache: object, root_token: int,
+                 draft_tokens: Sequence[int], parents: Sequence[int]) -> torch.Tensor:
+    """One forward over root + draft (tree-masked where it branches); (1 + n, V) logits."""
+    inputs = step_inputs(model, cache_length(cache), root_token, draft_tokens, parents)
+    return forward_step(model, cache, inputs)

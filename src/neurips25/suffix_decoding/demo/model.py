@@ -8,7 +8,6 @@ written atomically (temp folder + rename).
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -17,12 +16,12 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from neurips25.common.progress import NullProgress, Progress
+from neurips25.common.threads import cpu_count, threads
 from neurips25.suffix_decoding.demo.tasks import EOS, KINDS, Request, make_requests
 
 FORMAT_VERSION = 1  # bump when tasks.py or training changes: it keys the model cache
@@ -143,19 +142,6 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, 
     return model, tok, info
 
 
-@contextlib.contextmanager
-def _torch_threads(n: int) -> Iterator[None]:
-    """Run torch ops on ``n`` threads inside the block (callers time inference on one)."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
     """The cached demo model for ``cfg`` (trained and saved atomically if absent)."""
     from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
@@ -167,7 +153,7 @@ def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tup
     info_file = path / "neurips25_train_info.json"
     if not info_file.is_file():
         progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
-        with _torch_threads(os.cpu_count() or 1):  # the one long step: every core
+        with threads(cpu_count()):  # the one long step: every core
             model, tok, info = train(cfg, progress)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
