@@ -60,10 +60,10 @@ def test_resume_repairs_a_cut_line_and_asks_only_for_what_is_missing(tmp_path):
 
 
 def test_a_killed_run_resumes_without_duplicates(tmp_path):
-    out, prompts = tmp_path / "r.jsonl", tmp_path / "prompts.jsonl"
+    out, prompts = tmp_path / "responses.jsonl", tmp_path / "prompts.jsonl"
     prompts.write_text("".join(json.dumps({"prompt_id": p, "prompt": t}) + "\n" for p, t in PROMPTS))
     with FakeServer(delay=0.8) as srv:  # slow enough to kill it mid-run, even on a loaded machine
-        cmd = [sys.executable, "-m", "neurips25", "hivemind", "collect", "--out", str(out),
+        cmd = [sys.executable, "-m", "neurips25", "hivemind", "collect", "--out", str(tmp_path),
                "--base-url", srv.url, "--model", "alpha", "--model", "beta", "--n", "3",
                "--prompts", str(prompts), "--retries", "0"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -85,13 +85,16 @@ def test_a_killed_run_resumes_without_duplicates(tmp_path):
     assert len(srv.requests) - prompts_before < 6  # the collected part was not asked again
 
 
-@pytest.mark.parametrize("mode,needle", [("dead", "503"), ("malformed", "not JSON"), ("nochoices", "choices")])
+@pytest.mark.parametrize("mode,needle", [("dead", "503"), ("malformed", "not JSON"),
+                                         ("nochoices", "choices"), ("badmessage", "not an object"),
+                                         ("truncated", "RemoteProtocolError")])
 def test_bad_endpoint_is_retried_then_reported_and_nothing_is_lost(tmp_path, mode, needle):
     out = tmp_path / "r.jsonl"
     out.write_text(json.dumps({"prompt_id": "p1", "prompt": "x", "model": "alpha", "sample": 0,
                                "response": "kept"}) + "\n")
     with FakeServer(mode=mode) as srv:
-        s = collect(PROMPTS, [OpenAIBackend(srv.url, "alpha")], 2, out, retries=2, backoff=0)
+        s = collect(PROMPTS, [OpenAIBackend(srv.url, "alpha")], 2, out, retries=2, backoff=0,
+                    max_consecutive_failures=10)
     assert len(srv.requests) == 3 * 3  # 1 try + 2 retries for each prompt
     assert len(s.failures) == 3 and needle in s.failures[0]["error"]
     assert _rows(out)[0]["response"] == "kept" and len(_rows(out)) == 1
@@ -117,13 +120,17 @@ def test_a_corrupt_line_in_the_middle_is_a_file_line_error(tmp_path):
 
 
 def test_cli_collect_exit_codes(tmp_path, capsys):
-    out = tmp_path / "r.jsonl"
+    out = tmp_path / "out"
     assert main(["hivemind", "collect", "--out", str(out), "--model", "m"]) == 2
     assert "--base-url" in capsys.readouterr().err
     with FakeServer(mode="dead") as srv:
         rc = main(["hivemind", "collect", "--out", str(out), "--base-url", srv.url, "--model", "m",
                    "--limit", "1", "--n", "2", "--retries", "0", "--backoff", "0"])
-    assert rc == 1 and "rerun to resume" in capsys.readouterr().err
+    assert rc == 1 and "rerun the same command" in capsys.readouterr().err
+    with FakeServer() as srv:
+        rc = main(["hivemind", "collect", "--out", str(out), "--base-url", srv.url, "--model", "m",
+                   "--limit", "2", "--n", "2"])
+    assert rc == 0 and len(_rows(out / "responses.jsonl")) == 4
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text('{"prompt_id": "a", "prompt": "x"}\n{"prompt_id": "a", "prompt": "y"}\n')
     assert main(["hivemind", "collect", "--out", str(out), "--base-url", "http://127.0.0.1:9/v1",

@@ -35,3 +35,15 @@ def test_local_hf_model_collects(tmp_path):
 def test_missing_model_folder_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="not a model folder"):
         HFBackend(str(tmp_path / "absent"))
+
+
+def test_a_model_without_tokenizer_fails_before_any_row(tmp_path):
+    transformers = pytest.importorskip("transformers")
+    model_dir = tmp_path / "no-tok"
+    cfg = transformers.GPT2Config(vocab_size=9, n_positions=16, n_embd=8, n_layer=1, n_head=2)
+    transformers.GPT2LMHeadModel(cfg).save_pretrained(model_dir)
+    out = tmp_path / "r.jsonl"
+    with pytest.raises(UserError, match="no usable tokenizer"):
+        collect([("p1", "x"), ("p2", "y")], [HFBackend(str(model_dir))], 2, out, retries=5,
+                backoff=10)
+    assert not out.exists()

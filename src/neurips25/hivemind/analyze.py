@@ -14,6 +14,7 @@ import numpy as np
 
 from neurips25.common.errors import UserError
 from neurips25.common.jsonl import iter_jsonl_numbered
+from neurips25.common.progress import NullProgress, Progress
 from neurips25.hivemind import metrics as M
 from neurips25.hivemind.embed import Embedder
 
@@ -21,7 +22,11 @@ FIELDS = ("prompt_id", "prompt", "model", "response")
 
 
 def read_responses(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a responses JSONL; a malformed line is a ``file:line: ...`` UserError."""
+    """Rows of a responses JSONL (or of ``DIR/responses.jsonl`` when given the folder
+    ``hivemind collect --out DIR`` wrote); a malformed line is a ``file:line`` UserError."""
+    path = Path(path)
+    if path.is_dir() and (path / "responses.jsonl").is_file():
+        path = path / "responses.jsonl"
     rows = []
     for lineno, row in iter_jsonl_numbered(path, required=FIELDS):
         for k in FIELDS:
@@ -51,37 +56,23 @@ def pool_metrics(texts: Sequence[str], emb: np.ndarray) -> dict[str, float]:
     }
 
 
-def analyze(
-    rows: Sequence[dict[str, str]],
-    embedder: Embedder,
-    threshold: float = 0.8,
-    neighbours: int = 5,
-    seed: int = 0,
-) -> tuple[dict[str, Any], np.ndarray]:
-    """Metrics per model, per prompt and overall; also returns the embeddings.
+def encode_with_progress(embedder: Embedder, texts: Sequence[str], progress: Progress,
+                         batch: int = 1024) -> np.ndarray:
+    """``embedder.encode(texts)`` in batches, with a progress bar on long inputs."""
+    if len(texts) <= batch:
+        return embedder.encode(texts)
+    starts = range(0, len(texts), batch)
+    parts = [embedder.encode(texts[i:i + batch])
+             for i in progress.track(starts, "embedding", total=len(starts))]
+    return np.concatenate(parts)
 
-    Every threshold share is reported beside ``floor``, the mean cosine of responses to
-    different prompts under the same embedder (what "unrelated" looks like).
-    """
-    if not rows:
-        raise UserError("no responses to analyse")
-    texts = [r["response"] for r in rows]
-    models = [r["model"] for r in rows]
-    prompts = [r["prompt_id"] for r in rows]
-    emb = embedder.encode(texts)
-    names = list(dict.fromkeys(models))
-    prompt_ids = list(dict.fromkeys(prompts))
 
-    intra = M.intra_model_similarity(emb, models, prompts)
-    groups = M.group_indices(models, prompts)
-    floor = M.unrelated_floor(emb, prompts, seed=seed)
-    uniq = M.unique_models_at_n(emb, models, prompts, neighbours)
-    inter_names, inter = M.inter_model_matrix(emb, models, prompts)
-
+def _per_model(names, texts, models, intra, groups, emb, uniq, threshold, neighbours):
     per_model: dict[str, Any] = {}
     for m in names:
         vals = [v for (mm, _p), v in intra.items() if mm == m]
-        pools = [pool_metrics([texts[i] for i in idx], emb[idx]) for (mm, _p), idx in groups.items() if mm == m]
+        pools = [pool_metrics([texts[i] for i in idx], emb[idx])
+                 for (mm, _p), idx in groups.items() if mm == m]
         counts, _ = M.similarity_histogram(vals)
         mask = np.asarray(models) == m
         per_model[m] = {
@@ -92,10 +83,15 @@ def analyze(
             **{k: _nanmean([p[k] for p in pools]) for k in pools[0] if k != "mean_similarity"},
             f"unique_models_at_{neighbours}": float(uniq[mask].mean()),
         }
+    return per_model
 
+
+def _per_prompt(prompt_ids, texts, models, prompts, intra, groups, emb, uniq, neighbours,
+                progress: Progress):
     per_prompt: dict[str, Any] = {}
-    for p in prompt_ids:
-        idx = np.flatnonzero(np.asarray(prompts) == p)
+    by_prompt = M.group_indices(prompts)
+    for p in progress.track(prompt_ids, "per-prompt metrics", total=len(prompt_ids)):
+        idx = by_prompt[(p,)]
         pooled = pool_metrics([texts[i] for i in idx], emb[idx])
         p_models = list(dict.fromkeys(models[i] for i in idx))
         cross = []
@@ -112,6 +108,42 @@ def analyze(
             "pooled_distinct_2": pooled["distinct_2"],
             f"unique_models_at_{neighbours}": float(uniq[idx].mean()),
         }
+    return per_prompt
+
+
+def analyze(
+    rows: Sequence[dict[str, str]],
+    embedder: Embedder,
+    threshold: float = 0.8,
+    neighbours: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Metrics per model, per prompt and overall; also returns the embeddings.
+
+    Every threshold share is reported beside ``floor``, the mean cosine of responses to
+    different prompts under the same embedder (what "unrelated" looks like).
+    """
+    if not rows:
+        raise UserError("no responses to analyse")
+    progress = progress or NullProgress()
+    texts = [r["response"] for r in rows]
+    models = [r["model"] for r in rows]
+    prompts = [r["prompt_id"] for r in rows]
+    emb = encode_with_progress(embedder, texts, progress)
+    names = list(dict.fromkeys(models))
+    prompt_ids = list(dict.fromkeys(prompts))
+
+    progress.log(f"pairwise metrics over {len(rows)} responses")
+    intra = M.intra_model_similarity(emb, models, prompts)
+    groups = M.group_indices(models, prompts)
+    floor = M.unrelated_floor(emb, prompts, seed=seed)
+    uniq = M.unique_models_at_n(emb, models, prompts, neighbours)
+    inter_names, inter = M.inter_model_matrix(emb, models, prompts)
+    per_model = _per_model(names, texts, models, intra, groups, emb, uniq, threshold,
+                           neighbours)
+    per_prompt = _per_prompt(prompt_ids, texts, models, prompts, intra, groups, emb, uniq,
+                             neighbours, progress)
 
     off = inter[~np.eye(len(inter_names), dtype=bool)] if len(inter_names) > 1 else np.array([])
     all_intra = list(intra.values())
