@@ -75,3 +75,57 @@ def test_bad_shapes_rejected() -> None:
         GatedSelfAttention(32, 4, n_kv_head=3)
     with pytest.raises(ValueError, match="even"):
         GatedSelfAttention(30, 2, head_dim=15)
+
+
+def test_partial_rope_rotates_only_the_first_channels() -> None:
+    torch.manual_seed(5)
+    x = torch.randn(2, 9, 3, 16)
+    part = rope(x, rot_dim=4)
+    assert torch.equal(part[..., 4:], x[..., 4:])  # the other 12 channels pass through
+    torch.testing.assert_close(part[..., :4], rope(x[..., :4]))
+    torch.testing.assert_close(rope(x, rot_dim=16), rope(x))
+    assert torch.equal(part[:, 0], x[:, 0])  # position 0 is not rotated
+    assert not torch.allclose(part[:, 1:, :, :4], x[:, 1:, :, :4])
+    with pytest.raises(ValueError, match="even"):
+        rope(x, rot_dim=3)
+
+
+@pytest.mark.parametrize("factor", [0.25, 0.5, 1.0])
+@pytest.mark.parametrize("qk_norm", [True, "unit_offset"])
+def test_partial_rotary_fast_equals_explicit(factor: float, qk_norm) -> None:
+    torch.manual_seed(6)
+    attn = GatedSelfAttention(32, 4, n_kv_head=2, head_dim=16, qk_norm=qk_norm,
+                              gate=GateConfig(), partial_rotary_factor=factor)
+    assert attn.rot_dim == int(16 * factor)
+    x = torch.randn(2, 7, 32)
+    fast, (slow, _) = attn(x), attn(x, return_internals=True)
+    torch.testing.assert_close(fast, slow, rtol=1e-5, atol=1e-5)
+
+
+def test_default_is_whole_head_rope_and_partial_changes_the_output() -> None:
+    torch.manual_seed(7)
+    full = GatedSelfAttention(32, 4, gate=GateConfig())
+    assert full.rot_dim == full.head_dim == 8 and full.partial_rotary_factor == 1.0
+    part = GatedSelfAttention(32, 4, gate=GateConfig(), partial_rotary_factor=0.25)
+    part.load_state_dict(full.state_dict())
+    x = torch.randn(1, 6, 32)
+    assert (full(x) - part(x)).abs().max() > 1e-4
+    with pytest.raises(ValueError, match="partial_rotary_factor"):
+        GatedSelfAttention(32, 4, partial_rotary_factor=0.0)
+    with pytest.raises(ValueError, match="even"):
+        GatedSelfAttention(32, 4, partial_rotary_factor=0.125)  # 1 channel of 8
+
+
+def test_unit_offset_norm_scales_by_one_plus_w() -> None:
+    from neurips25.gated_attention.attention import UnitOffsetRMSNorm
+
+    torch.manual_seed(8)
+    norm = UnitOffsetRMSNorm(8, eps=1e-6)
+    ref = torch.nn.RMSNorm(8, eps=1e-6)
+    with torch.no_grad():
+        norm.weight.normal_()
+        ref.weight.copy_(1.0 + norm.weight)
+    x = torch.randn(3, 8)
+    torch.testing.assert_close(norm(x), ref(x))
+    with pytest.raises(ValueError, match="qk_norm"):
+        GatedSelfAttention(32, 4, qk_norm="layer")

@@ -88,3 +88,39 @@ def test_bad_inputs() -> None:
         diagnose([_sink(1, 1, 3)], [])
     with pytest.raises(ValueError, match=r"\(B, H, T, T\)"):
         first_token_share(torch.zeros(2, 3, 3))
+
+
+def test_hybrid_layout_reports_every_layer_and_names_the_skipped() -> None:
+    """Maps for layers 1 and 3 of 4 (as Qwen3-Next returns them): sink figures over those two,
+    activations over all four, the others named."""
+    t = 6
+    hidden = [torch.zeros(1, t, 4) for _ in range(4)]
+    hidden[0][0, 2, 1] = 9.0  # the massive activation sits in a layer without a map
+    hidden[3][0, 1, 0] = 2.0
+    kinds = ["linear_attention", "full_attention", "linear_attention", "full_attention"]
+    d = diagnose([_sink(1, 2, t), _uniform_causal(1, 2, t)], hidden,
+                 gates=[None, torch.tensor([0.05, 0.5]), None, None],
+                 attention_layers=[1, 3], kinds=kinds)
+    assert [layer.layer for layer in d.attention_layers] == [1, 3]
+    assert d.skipped == [(0, "linear_attention"), (2, "linear_attention")]
+    assert d.layers[0].first_token_share is None and d.layers[0].mean_share is None
+    assert d.first_token_share == pytest.approx((1.0 + uniform_first_token_share(t)) / 2)
+    assert d.sink_rate == pytest.approx(0.5)
+    assert d.max_activation == 9.0  # over every layer, not only the attention ones
+    assert d.gate_mean == pytest.approx(0.275) and d.gate_sparsity == 0.5
+    assert d.share_matrix() == [[1.0, 1.0], [pytest.approx(uniform_first_token_share(t))] * 2]
+    data = d.to_dict()
+    assert data["skipped_layers"] == [{"layer": 0, "kind": "linear_attention"},
+                                      {"layer": 2, "kind": "linear_attention"}]
+
+
+def test_attention_layer_list_is_checked() -> None:
+    hidden = [torch.zeros(1, 4, 2)] * 3
+    with pytest.raises(ValueError, match="one attention map per listed"):
+        diagnose([_sink(1, 1, 4)], hidden, attention_layers=[0, 2])
+    with pytest.raises(ValueError, match="increasing"):
+        diagnose([_sink(1, 1, 4)] * 2, hidden, attention_layers=[2, 0])
+    with pytest.raises(ValueError, match="within"):
+        diagnose([_sink(1, 1, 4)], hidden, attention_layers=[3])
+    with pytest.raises(ValueError, match="kinds"):
+        diagnose([_sink(1, 1, 4)], hidden, attention_layers=[1], kinds=["a"])

@@ -104,3 +104,21 @@ def test_diagnose_any_decoder_gpt2() -> None:
     assert d.layers[2].first_token_share == pytest.approx(att[2][0, :, 1:, 0].mean(-1).tolist(), abs=1e-6)
     with pytest.raises(ValueError, match="q_proj"):
         add_output_gate(model)
+
+
+def test_attention_layout_without_layer_types() -> None:
+    """Hybrids that do not list layer_types: maps go to the layers owning a self_attn."""
+    from types import SimpleNamespace
+
+    from neurips25.gated_attention.hf_diagnose import attention_layout
+
+    layers = torch.nn.ModuleList([torch.nn.Module() for _ in range(4)])
+    layers[1].self_attn = torch.nn.Identity()
+    layers[3].self_attn = torch.nn.Identity()
+    cfg = SimpleNamespace()
+    assert attention_layout(cfg, layers, 2) == ([1, 3], ["no map", "attention", "no map", "attention"])
+    assert attention_layout(cfg, layers, 4)[0] == [0, 1, 2, 3]
+    typed = SimpleNamespace(layer_types=["mamba", "full_attention", "mamba", "sliding_attention"])
+    assert attention_layout(typed, layers, 2) == ([1, 3], typed.layer_types)
+    with pytest.raises(ValueError, match="cannot tell which of the 4 layers the 3"):
+        attention_layout(typed, layers, 3)
