@@ -146,3 +146,22 @@ def test_stderr_is_quiet_and_help_states_the_out_default(capsys, llama_dir) -> N
         main(["diagnose", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "diagnose_heatmap.png" in help_text and "only the table is printed" in help_text
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_missing_glyph_warnings_only_when_asked(tmp_path, llama_dir, verbose) -> None:
+    """A model folder named in a script the plot font lacks: the heatmap title warns about
+    missing glyphs, which stays off stderr unless -v."""
+    import shutil
+    import warnings
+
+    from neurips25.cli import main
+
+    folder = tmp_path / "模型"
+    shutil.copytree(llama_dir, folder)
+    argv = ["diagnose", "--model", str(folder), "--max-tokens", "8", "--out", str(tmp_path / "o")]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert main((["-v"] if verbose else []) + argv) == 0
+    glyphs = [w for w in seen if "Glyph" in str(w.message)]
+    assert bool(glyphs) == verbose
