@@ -105,3 +105,16 @@ def test_a_family_joins_in_a_few_lines() -> None:
     finally:
         REGISTRY.remove(fake)
     assert native_gate(model.config) is None
+
+
+def test_a_layout_mismatch_is_loud_and_leaves_no_hooks() -> None:
+    model = tiny_model("qwen3")
+    bad = register(NativeGate("bad", ("qwen3",), "q_proj", REGISTRY[0].scores, REGISTRY[0].check))
+    try:
+        with pytest.raises(ValueError, match="bad gate layout not found"):
+            diagnose_hf(model, torch.randint(0, 64, (1, 8)))
+    finally:
+        REGISTRY.remove(bad)
+    hooked = [n for n, m in model.named_modules() if m._forward_hooks or m._forward_pre_hooks]
+    assert hooked == []
+    assert diagnose_hf(model, torch.randint(0, 64, (1, 8))).gate_kind is None

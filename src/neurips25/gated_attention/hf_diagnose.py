@@ -73,6 +73,14 @@ class _Taps:
         self.handles: list[Any] = []
         self.added: list[Any] = [None] * n  # OutputGate modules from add_output_gate
         self.native: list[GateRecorder | None] = [None] * n
+        self.gate_kind: str | None = None
+        try:
+            self._install(model, layers)
+        except BaseException:  # e.g. a registered gate whose layout does not match
+            self.remove()
+            raise
+
+    def _install(self, model: nn.Module, layers: nn.ModuleList) -> None:
         gate_spec = native_gate(model.config)
         for i, layer in enumerate(layers):
             self.handles.append(layer.register_forward_hook(self._keep_hidden(i)))
