@@ -10,10 +10,10 @@ Everything the user gives is checked before the model is loaded.
 from __future__ import annotations
 
 import argparse
-import os
 import warnings
 from pathlib import Path
 
+from neurips25.common import args as A
 from neurips25.common.errors import UserError
 
 DEFAULT_TEXT = (
@@ -29,10 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          "(gated_attention)")
     p.add_argument("--model", required=True, help="HF model folder or TinyLM checkpoint (.pt)")
     p.add_argument("--text", help="UTF-8 text file to run (default: a built-in sentence)")
-    p.add_argument("--max-tokens", type=int, default=256,
+    p.add_argument("--max-tokens", type=A.int_range(2), default=256,
                    help="truncate the input; inputs longer than the model's positions are cut "
                         "to fit, with a notice (default: 256)")
-    p.add_argument("--threshold", type=float, default=0.3,
+    p.add_argument("--threshold", type=A.unit_float, default=0.3,
                    help="sink threshold eps on a head's first-token share (default: 0.3)")
     p.add_argument("--out", metavar="DIR",
                    help=f"folder for {HEATMAP} and {JSON_FILE}, created if missing "
@@ -40,31 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_diagnose)
 
 
-def _check_flags(args: argparse.Namespace) -> Path | None:
-    """Validate numbers and the output folder before any work; return the folder."""
-    if args.max_tokens < 2:
-        raise UserError(f"--max-tokens must be at least 2, got {args.max_tokens}")
-    if not 0.0 <= args.threshold <= 1.0:  # NaN fails too
-        raise UserError(f"--threshold must be in [0, 1], got {args.threshold}")
-    if args.out is None:
+def _check_out(value: str | None) -> Path | None:
+    """The output folder, checked before any work (creating nothing), or None."""
+    from neurips25.common.io import check_out_dir
+
+    if value is None:
         return None
-    out = Path(args.out)
-    if not args.out.strip():
+    if not value.strip():
         raise UserError("--out: empty path")
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: is a file; --out takes a folder (writes {HEATMAP} and "
-                        f"{JSON_FILE} inside)")
+    out = Path(value)
     if not out.exists() and out.suffix.lower() in (".png", ".json"):
         raise UserError(f"--out {out}: looks like a file name; --out takes a folder "
                         f"(writes {HEATMAP} and {JSON_FILE} inside)")
-    parent = out
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UserError(f"--out {out}: cannot write there, {parent} is a file")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"--out {out}: cannot write in {parent} (permission denied)")
-    return out
+    return check_out_dir(out)
 
 
 def _read_text(path: str | None) -> str | None:
@@ -154,7 +142,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     from neurips25.common.io import atomic_write_json
     from neurips25.gated_attention.diagnose_view import heatmap, print_report
 
-    out = _check_flags(args)
+    out = _check_out(args.out)
     verbose = bool(getattr(args, "verbose", False))
     diag, desc = load_and_diagnose(args.model, args.text, args.max_tokens, args.threshold,
                                    verbose)
