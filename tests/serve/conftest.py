@@ -25,8 +25,10 @@ def tokenizer():
 
 @pytest.fixture(scope="session")
 def models(tmp_path_factory, tokenizer) -> dict[str, Path]:
-    """tiny (stops at <|end|>), noeos (never stops early), nochat (no chat template)."""
+    """tiny (stops at <|end|>), noeos (never stops early), nochat (no chat template),
+    long (no EOS, 4096 positions: generations that last seconds)."""
     root = tmp_path_factory.mktemp("serve-models")
     return {"tiny": save_model(root / "tiny", tokenizer),
             "noeos": save_model(root / "noeos", tokenizer, eos=False),
-            "nochat": save_model(root / "nochat", tokenizer, chat=False)}
+            "nochat": save_model(root / "nochat", tokenizer, chat=False),
+            "long": save_model(root / "long", tokenizer, eos=False, positions=4096)}

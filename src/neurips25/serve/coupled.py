@@ -33,13 +33,14 @@ class CoupledSampling:
     def __init__(self, processors: Sequence = (), seed: int | Sequence[int] = 0) -> None:
         self.processors = list(processors)
         self._key = _key(seed)
+        self._gen = torch.Generator()  # reseeded per position
 
     def noise(self, position: int, vocab: int) -> torch.Tensor:
         """Gumbel(0, 1) noise for output ``position`` (float64, shape (vocab,))."""
         digest = hashlib.blake2b(self._key + position.to_bytes(8, "little"),
                                  digest_size=8).digest()
-        gen = torch.Generator().manual_seed(int.from_bytes(digest, "little"))
-        u = torch.rand(vocab, generator=gen, dtype=torch.float64)
+        self._gen.manual_seed(int.from_bytes(digest, "little"))
+        u = torch.rand(vocab, generator=self._gen, dtype=torch.float64)
         tiny = torch.finfo(torch.float64).tiny
         return -torch.log(-torch.log(u.clamp(min=tiny, max=1.0 - 2**-53)))
 

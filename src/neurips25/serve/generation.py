@@ -117,14 +117,19 @@ async def _collect(request: Request, call: Call) -> JSONResponse:
     """Wait for every choice; stop the job if the client disconnects meanwhile."""
     n = len(call.prompts) * call.job.n
     texts, reasons, tokens = [""] * n, ["length"] * n, 0
-    finished = False
+    finished, loop = False, asyncio.get_running_loop()
+    checked = loop.time()
     try:
         while True:
             try:
                 ev = await asyncio.wait_for(call.events.get(), POLL_S)
             except TimeoutError:
+                ev = None
+            if loop.time() - checked >= POLL_S:  # events may flow without pause: check by clock
+                checked = loop.time()
                 if await request.is_disconnected():
                     return JSONResponse(error_body("client disconnected"), status_code=499)
+            if ev is None:
                 continue
             if isinstance(ev, Delta):
                 texts[ev.index] += ev.text
