@@ -53,3 +53,71 @@ def assert_user_error(capsys, argv: list[str], watch: Path | None = None,
 def user_error(capsys):
     """``user_error(argv, watch=None, match=None)`` with capsys bound."""
     return lambda argv, watch=None, match=None: assert_user_error(capsys, argv, watch, match)
+
+
+def _fake_studies():
+    """tests/core/fake_studies.py, loaded once (tests/core's conftest may have done so)."""
+    import importlib.util
+    import sys
+
+    if "fake_studies" not in sys.modules:
+        path = Path(__file__).parents[1] / "core" / "fake_studies.py"
+        spec = importlib.util.spec_from_file_location("fake_studies", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["fake_studies"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["fake_studies"]
+
+
+@pytest.fixture
+def fake_registry(monkeypatch):
+    """The study registry replaced by two fast fake studies (fake_ok, fake_crash)."""
+    from neurips25 import registry
+
+    fakes = _fake_studies()
+    studies = {"fake_ok": fakes.OK_STUDY, "fake_crash": fakes.CRASH_STUDY}
+    monkeypatch.setattr(registry, "STUDY_NAMES", tuple(studies))
+    monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
+    fakes.CALLS.clear()
+    return fakes
+
+
+def peak_rss_mb(argv: list[str], timeout: float = 300) -> tuple[int, float, str]:
+    """Run ``python -m neurips25 ARGV`` in a child; (exit code, peak RSS in MiB, stderr).
+
+    The peak comes from ``wait4`` on that one child, so other processes this test session
+    started do not count."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    proc = subprocess.Popen([sys.executable, "-m", "neurips25", *map(str, argv)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    try:
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024, err
+
+
+@pytest.fixture
+def cli(capsys):
+    """``cli(argv) -> (exit code, stdout, stderr)``: the CLI in-process, any outcome."""
+    return lambda argv: run_main(capsys, argv)
+
+
+@pytest.fixture
+def tree_snapshot():
+    """``snapshot(folder)``: every file under it with its hash (compare before/after)."""
+    return snapshot
+
+
+@pytest.fixture
+def peak_rss():
+    """``peak_rss(argv) -> (exit code, peak RSS MiB, stderr)`` of ``neurips25 ARGV`` in a child."""
+    return peak_rss_mb

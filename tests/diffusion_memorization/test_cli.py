@@ -23,16 +23,4 @@ def test_copies_are_flagged_against_heldout(files, capsys):
     assert rc == 0 and out["f_mem"] == 1.0 and out["memorizing"] is True
     assert out["held_out_baseline"] < 0.5
 
-
-@pytest.mark.parametrize("argv,msg", [
-    (["nope.npy", "train.npy"], "no such file"),
-    (["held.csv", "train.npy", "--k", "2"], "--k must be"),
-    (["bad.npy", "train.npy"], "values per point"),
-    (["train.pkl", "train.npy"], "unsupported"),
-])
-def test_bad_input_exits_2_with_one_line(files, capsys, argv, msg):
-    np.save(files / "bad.npy", np.zeros((3, 5)))
-    (files / "train.pkl").write_text("x")
-    rc = main(["memorization", *[str(files / a) if "." in a and not a[0].isdigit() else a for a in argv]])
-    err = capsys.readouterr().err
-    assert rc == 2 and msg in err and err.count("\n") == 1
+# bad input (table-driven, with the no-file-touched check): tests/cli/test_memorization.py

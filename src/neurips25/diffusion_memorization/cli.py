@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from neurips25.common import args as A
 from neurips25.common.errors import UserError
 
 
@@ -15,6 +16,8 @@ def load_points(path: str) -> Any:
     import numpy as np
 
     p = Path(path)
+    if p.is_dir():
+        raise UserError(f"{p}: is a directory, expected a file of points")
     if not p.is_file():
         raise UserError(f"{p}: no such file")
     try:
@@ -31,32 +34,35 @@ def load_points(path: str) -> Any:
             raise UserError(f"{p}: unsupported file type {p.suffix!r} (use .npy, .npz, .csv or .txt)")
     except (ValueError, OSError) as exc:
         raise UserError(f"{p}: cannot read points ({exc})") from None
-    if a.ndim < 2 or len(a) == 0:
+    if a.dtype.kind not in "biuf":
+        raise UserError(f"{p}: expected real numbers, got an array of dtype {a.dtype}")
+    if a.ndim < 2 or len(a) == 0 or a.size == 0:
         raise UserError(f"{p}: expected an array of shape (N, ...) with N >= 1, got {a.shape}")
-    a = a.reshape(len(a), -1).astype("float64")
+    a = a.reshape(len(a), -1).astype("float64", copy=False)
     if not np.isfinite(a).all():
         raise UserError(f"{p}: contains NaN or inf")
     return a
 
 
 def _cmd_memorization(args: argparse.Namespace) -> int:
+    from neurips25.common.threads import threads
     from neurips25.diffusion_memorization.metrics import memorization_fraction
 
-    if not 0 < args.k < 1:
-        raise UserError(f"--k must be in (0, 1), got {args.k}")
     samples, train = load_points(args.samples), load_points(args.train)
     if samples.shape[1] != train.shape[1]:
         raise UserError(f"samples have {samples.shape[1]} values per point, train has {train.shape[1]}")
     if len(train) < 2:
         raise UserError("the training set needs at least 2 points")
-    score = memorization_fraction(samples, train, k=args.k, seed=args.seed)
+    with threads(args.threads):
+        score = memorization_fraction(samples, train, k=args.k, seed=args.seed)
     out = {"f_mem": score.fraction, "ci95": [score.lo, score.hi], "n_samples": score.n_samples,
            "k": args.k}
     if args.held_out:
         held = load_points(args.held_out)
         if held.shape[1] != train.shape[1]:
             raise UserError(f"held-out points have {held.shape[1]} values per point, train has {train.shape[1]}")
-        base = memorization_fraction(held, train, k=args.k, seed=args.seed)
+        with threads(args.threads):
+            base = memorization_fraction(held, train, k=args.k, seed=args.seed)
         out["held_out_baseline"] = base.fraction
         out["memorizing"] = score.lo > base.fraction
     if args.json:
@@ -77,7 +83,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("samples", help="generated samples (.npy/.npz/.csv/.txt, one per row)")
     p.add_argument("train", help="the training set, same format and size per point")
     p.add_argument("--held-out", help="real data never trained on: the false-positive baseline")
-    p.add_argument("--k", type=float, default=1 / 3, help="ratio threshold (default 1/3)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.add_argument("--k", type=A.float_range(0.0, 1.0, lo_open=True, hi_open=True),
+                   default=1 / 3, help="ratio threshold in (0, 1) (default 1/3, the paper's)")
+    p.add_argument("--seed", type=A.seed, default=0, help="bootstrap seed (0 <= seed < 2**32)")
+    p.add_argument("--threads", type=A.int_range(1, 1024), default=None,
+                   help="torch threads for the distance search (default: torch's own choice; "
+                   "1 is fastest on a busy machine)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_memorization)

@@ -21,26 +21,44 @@ def _as_2d(x: ArrayLike, name: str) -> np.ndarray:
     a = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
     if a.ndim == 0 or len(a) == 0 or a.size == 0:
         raise ValueError(f"{name} is empty")
-    a = a.reshape(len(a), -1).astype(np.float64)
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
+    a = a.reshape(len(a), -1).astype(np.float64, copy=False)  # no copy for float64 input
     if not np.isfinite(a).all():
         raise ValueError(f"{name} contains NaN or inf")
     return a
 
 
-def nn_distance_ratios(samples: ArrayLike, train: ArrayLike, chunk: int = 2048) -> np.ndarray:
+def _top2(s: torch.Tensor, tr: torch.Tensor, block: int) -> torch.Tensor:
+    """The two smallest distances from each row of ``s`` to ``tr``, over blocks of ``tr``."""
+    best = None
+    for j in range(0, len(tr), block):
+        d = torch.cdist(s, tr[j:j + block])
+        two = torch.topk(d, min(2, d.shape[1]), dim=1, largest=False).values
+        best = two if best is None else torch.topk(torch.cat([best, two], 1), 2, dim=1,
+                                                   largest=False).values
+    return best
+
+
+def nn_distance_ratios(samples: ArrayLike, train: ArrayLike, chunk: int | None = None,
+                       max_block: int = 2**22) -> np.ndarray:
     """d1/d2 per sample: L2 distance to the nearest over the second-nearest training point.
 
-    A sample equal to a training point has ratio 0 even if that point is duplicated."""
+    A sample equal to a training point has ratio 0 even if that point is duplicated.
+    Memory is bounded: ``chunk`` samples (default: as many as fit ``max_block`` distances,
+    at least 2048) against blocks of ``max_block / chunk`` training points at a time, so
+    neither 1.5M samples nor a 1.5M-point training set builds a huge distance matrix."""
     s, tr = _as_2d(samples, "samples"), _as_2d(train, "train")
     if len(tr) < 2:
         raise ValueError("need at least 2 training points for the d1/d2 ratio")
     if s.shape[1] != tr.shape[1]:
         raise ValueError(f"samples have dimension {s.shape[1]}, train has {tr.shape[1]}")
     tr_t = torch.from_numpy(tr)
+    chunk = chunk or max(2048, max_block // len(tr))
+    block = max(2, max_block // chunk)
     out = np.empty(len(s))
     for i in range(0, len(s), chunk):
-        d = torch.cdist(torch.from_numpy(s[i:i + chunk]), tr_t)
-        two = torch.topk(d, 2, dim=1, largest=False).values.numpy()
+        two = _top2(torch.from_numpy(s[i:i + chunk]), tr_t, block).numpy()
         d1, d2 = two[:, 0], two[:, 1]
         with np.errstate(invalid="ignore", divide="ignore"):
             out[i:i + chunk] = np.where(d1 == 0, 0.0, d1 / d2)
@@ -61,14 +79,35 @@ class MemorizationScore:
         return {"f_mem": self.fraction, "lo": self.lo, "hi": self.hi}
 
 
+EXACT_BOOT_LIMIT = 2**24  # n_boot x N index draws made in one call (134 MB); above: streamed
+
+
+def _resampled_means(values: np.ndarray, n_boot: int, rng: np.random.Generator,
+                     block: int = 2**22) -> np.ndarray:
+    """Means of ``n_boot`` resamples with replacement, in bounded memory."""
+    n = len(values)
+    if n * n_boot <= EXACT_BOOT_LIMIT:  # one draw, as always (same numbers as before)
+        return values[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+    if np.isin(values, (0.0, 1.0)).all():
+        # the mean of n draws with replacement from 0/1 data is Binomial(n, p) / n exactly
+        return rng.binomial(n, values.mean(), size=n_boot) / n
+    rows = max(1, block // n)
+    return np.concatenate([values[rng.integers(0, n, size=(min(rows, n_boot - i), n))].mean(1)
+                           for i in range(0, n_boot, rows)])
+
+
 def bootstrap_mean_ci(flags: np.ndarray, n_boot: int = 1000, level: float = 0.95,
                       seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap CI of the mean of ``flags`` (resampling samples with replacement)."""
+    """Percentile bootstrap CI of the mean of ``flags`` (resampling samples with replacement).
+
+    Memory stays bounded for any N: small problems draw all indices at once; large ones
+    use the exact binomial law of a resampled 0/1 mean, or stream the resamples in blocks."""
     if not 0 < level < 1:
         raise ValueError("level must be in (0, 1)")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(flags), size=(n_boot, len(flags)))
-    means = flags[idx].mean(axis=1)
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be >= 1, got {n_boot}")
+    flags = np.asarray(flags, dtype=np.float64)
+    means = _resampled_means(flags, n_boot, np.random.default_rng(seed))
     a = (1 - level) / 2
     return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
 

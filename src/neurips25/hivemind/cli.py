@@ -72,12 +72,12 @@ def _figures(report: dict, rows: list[dict], emb, args: argparse.Namespace,
 def _backends(args: argparse.Namespace) -> list:
     from neurips25.hivemind.backends import HFBackend, OpenAIBackend, check_base_url
 
+    if args.base_url and not args.model:
+        raise UserError("--base-url needs at least one --model NAME")
     if not args.model and not args.hf_model:
         raise UserError("give --model NAME (with --base-url) or --hf-model PATH")
     if args.model and not args.base_url:
         raise UserError("--model needs --base-url (an OpenAI-compatible endpoint)")
-    if args.base_url and not args.model:
-        raise UserError("--base-url needs at least one --model NAME")
     if args.base_url:
         check_base_url(args.base_url)
     key = None

@@ -103,6 +103,8 @@ def read_collected(path: Path) -> list[dict]:
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path`` (created if missing) or raise UserError."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory, expected the responses file")
     try:
         fh = path.open("ab")
     except OSError as exc:

@@ -1,25 +1,43 @@
-"""``neurips25 passk curves FILE...`` and ``neurips25 passk compare --base FILE --rl FILE``."""
+"""``neurips25 passk curves FILE...`` and ``neurips25 passk compare --base FILE --rl FILE``.
+
+``--out DIR`` is a folder (created if missing) for ``passk.json`` / ``compare.json`` and
+the figures; without it the tool only prints. Memory is bounded: the default k-max is
+capped (``DEFAULT_K_MAX``) and k-max x problems and k-max x ``--boot`` are checked before
+any work.
+"""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from neurips25.common import args as A
+from neurips25.common.errors import UserError
+
+DEFAULT_K_MAX = 1024  # the paper's curves stop at k = 256 (1024 for a few); n may be 10^9
+MAX_BOOT = 10_000
+MAX_CELLS = 25_000_000  # floats in one (problems x k) or (boot x k) matrix: 200 MB
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--k-max", type=int, default=None, help="largest k (default: smallest n)")
-    p.add_argument("--out", default=None, help="folder for figures and a JSON summary")
+    p.add_argument("--k-max", type=A.positive_int, default=None,
+                   help=f"largest k (default: the smallest n, capped at {DEFAULT_K_MAX} and "
+                   "lower for very many problems, so memory stays bounded)")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="folder for the figures and a JSON summary (default: print only)")
     p.add_argument("--intersect", action="store_true",
                    help="compare on the problems all inputs share instead of failing")
-    p.add_argument("--boot", type=int, default=1000, help="bootstrap replicates (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--boot", type=A.int_range(10, MAX_BOOT), default=1000,
+                   help=f"bootstrap replicates, 10..{MAX_BOOT}")
+    p.add_argument("--seed", type=A.seed, default=0, help="bootstrap seed (0 <= seed < 2**32)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("passk", help="pass@k curves and base-vs-RL comparison of sample files")
+    p = subparsers.add_parser("passk", help="pass@k curves and base-vs-RL comparison of sample "
+                              "files")
     sub = p.add_subparsers(dest="passk_command", metavar="{curves,compare}")
     sub.required = True
     c = sub.add_parser("curves", help="pass@k curves with bootstrap CIs for one or more files")
-    c.add_argument("files", nargs="+", help="per-sample JSONL, per-problem counts, or human-eval results")
+    c.add_argument("files", nargs="+", help="per-sample JSONL, per-problem counts, or "
+                   "human-eval results")
     _common(c)
     c.set_defaults(func=_cmd_curves)
     m = sub.add_parser("compare", help="paired base-vs-RL pass@k, crossover k*, coverage")
@@ -29,19 +47,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     m.set_defaults(func=_cmd_compare)
 
 
-def _out_dir(arg: str | None) -> Path | None:
-    if arg is None:
-        return None
-    from neurips25.runner import ensure_writable
+def _k_max(models, args: argparse.Namespace) -> int:
+    """The k-max to use: checked against n, and against the memory budget."""
+    from neurips25.rlvr_passk import analysis
 
-    return ensure_writable(Path(arg))
-
-
-def _check_boot(args: argparse.Namespace) -> None:
-    from neurips25.common.errors import UserError
-
-    if args.boot < 10:
-        raise UserError(f"--boot must be >= 10, got {args.boot}")
+    problems = max(len(m.problem_ids) for m in models)
+    if args.k_max is None:
+        low = min(int(m.n.min()) for m in models)
+        return max(1, min(low, DEFAULT_K_MAX, MAX_CELLS // problems, MAX_CELLS // args.boot))
+    k_max = analysis.resolve_kmax(models, args.k_max)
+    if k_max * max(problems, args.boot) > MAX_CELLS:
+        raise UserError(f"--k-max {k_max} with {problems} problems and --boot {args.boot} "
+                        f"needs more than {MAX_CELLS * 8 // 10**6} MB per curve; lower --k-max "
+                        "or --boot")
+    return k_max
 
 
 def _fmt(v: list[float]) -> str:
@@ -49,15 +68,15 @@ def _fmt(v: list[float]) -> str:
 
 
 def _cmd_curves(args: argparse.Namespace) -> int:
-    from neurips25.common.io import atomic_write_json
+    from neurips25.common.io import atomic_write_json, check_out_dir, ensure_dir
     from neurips25.rlvr_passk import analysis, io
 
-    _check_boot(args)
+    out = check_out_dir(args.out) if args.out else None
     models = io.load_models(args.files)
     if len(models) > 1:
         models = io.align(models, args.intersect)
-    k_max = analysis.resolve_kmax(models, args.k_max)
-    out = _out_dir(args.out)
+    k_max = _k_max(models, args)
+    out = ensure_dir(out) if out else None
     _, data = analysis.curves_report(models, k_max, args.boot, args.seed, out)
     ks = analysis.pow2_ks(k_max)
     for m in models:
@@ -78,13 +97,13 @@ def _cmd_curves(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from neurips25.common.io import atomic_write_json
+    from neurips25.common.io import atomic_write_json, check_out_dir, ensure_dir
     from neurips25.rlvr_passk import analysis, io
 
-    _check_boot(args)
+    out = check_out_dir(args.out) if args.out else None
     base, rl = io.align([io.load_single(args.base), io.load_single(args.rl)], args.intersect)
-    k_max = analysis.resolve_kmax([base, rl], args.k_max)
-    out = _out_dir(args.out)
+    k_max = _k_max([base, rl], args)
+    out = ensure_dir(out) if out else None
     comp, data = analysis.compare_report(base, rl, k_max, args.boot, args.seed, out)
     kk = data["big_k"]
     print(f"{len(base.problem_ids)} problems, k = 1..{k_max}, 95% paired bootstrap CIs")

@@ -126,7 +126,11 @@ def majority_at_k(
         subsets = idx[None, :]
     else:
         rng = rng if rng is not None else np.random.default_rng(0)
-        subsets = idx[np.argsort(rng.random((draws, n)), axis=1)[:, :k]]  # k without replacement
+        if draws * n <= 2**22:  # k without replacement: a random order's first k
+            subsets = idx[np.argsort(rng.random((draws, n)), axis=1)[:, :k]]
+        else:  # large n: draw each subset alone, memory O(draws * k) instead of O(draws * n)
+            subsets = np.stack([idx[rng.choice(n, size=k, replace=False)]
+                                for _ in range(draws)])
     counts = np.zeros((len(subsets), len(codes)), dtype=np.int64)
     np.add.at(counts, (np.arange(len(subsets))[:, None], subsets), 1)
     tied = counts == counts.max(axis=1, keepdims=True)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from neurips25.common.errors import UserError
-from neurips25.common.jsonl import iter_jsonl
+from neurips25.common.jsonl import iter_jsonl_numbered
 
 FORMATS = ("samples", "counts", "human-eval")
 
@@ -54,18 +54,25 @@ def _detect(row: dict[str, Any]) -> str | None:
 def _flag(value: Any, where: str, name: str) -> bool:
     if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
         return bool(value)
-    raise UserError(f"{where}: field '{name}' must be true/false or 0/1, got {value!r}")
+    raise UserError(f"{where}: field '{name}' must be true/false or 0/1, got {repr(value)[:40]}")
 
 
 def _pid(value: Any, where: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise UserError(f"{where}: field '{name}' must be a string or integer, got {value!r}")
+        raise UserError(f"{where}: field '{name}' must be a string or integer, got {repr(value)[:40]}")
     return str(value)
+
+
+MAX_SAMPLES = 10**12  # far above any real run, far below where int64 sums overflow
 
 
 def _count(value: Any, where: str, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise UserError(f"{where}: field '{name}' must be a non-negative integer, got {value!r}")
+        raise UserError(f"{where}: field '{name}' must be a non-negative integer, "
+                        f"got {str(value)[:40]}")
+    if value > MAX_SAMPLES:
+        raise UserError(f"{where}: field '{name}' = {str(value)[:40]} is more samples than "
+                        f"this tool takes (at most {MAX_SAMPLES:.0e})")
     return value
 
 
@@ -123,12 +130,7 @@ def load_file(path: str | Path) -> dict[str, ModelCounts]:
 
 def _numbered(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     """(line number, record) pairs; blank lines are skipped but counted."""
-    # iter_jsonl skips blank lines, so recover the line numbers by reading alongside it
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    with path.open(encoding="utf-8") as fh:
-        numbers = [i for i, line in enumerate(fh, start=1) if line.strip()]
-    yield from zip(numbers, iter_jsonl(path), strict=False)
+    return iter_jsonl_numbered(path)
 
 
 def load_models(paths: Iterable[str | Path]) -> list[ModelCounts]:
