@@ -160,14 +160,32 @@ def _assemble(args: argparse.Namespace, info: Any, model: Any, eos: list[int], c
     return Served(server=uvicorn.Server(config), sock=sock, state=state, url=url)
 
 
+class _Stopped(Exception):
+    """SIGTERM after the graceful shutdown (uvicorn re-raises the signal it caught)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Stopped
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
     served = make_server(args)
     st = served.state
     print(f"neurips25 serve: {st.engine.method} decoding of '{st.model_name}' at {served.url} "
           f"({len(st.engine.cached_requests())} cached requests restored)", file=sys.stderr,
           flush=True)
+    main_thread = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         served.server.run(sockets=[served.sock])
+    except (KeyboardInterrupt, _Stopped):
+        pass  # uvicorn has shut down gracefully (and the cache is saved) before re-raising
     finally:
         served.sock.close()
+        if main_thread:
+            signal.signal(signal.SIGTERM, before)
+    print("neurips25 serve: stopped", file=sys.stderr)
     return 0

@@ -56,6 +56,11 @@ def inspect_model(path: str, need_tokenizer: bool = False) -> ModelInfo:
         config = AutoConfig.from_pretrained(folder, local_files_only=True)
     except Exception as exc:  # malformed JSON, unknown model_type, wrong field types
         raise UserError(f"{path}: unreadable config.json ({_first_line(exc)})") from None
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+    if getattr(config, "model_type", None) not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
+        raise UserError(f"{path}: not a causal language model (model_type "
+                        f"{getattr(config, 'model_type', '?')!r})")
     vocab = getattr(config, "vocab_size", None)
     if not isinstance(vocab, int) or vocab < 1:
         raise UserError(f"{path}: config.json has no usable vocab_size")

@@ -40,7 +40,9 @@ def register(subparsers: Any) -> None:
                    help=f"folder (created if missing) for DIR/{OUT_NAME}; default: print the "
                         "JSONL to stdout. Finished rows are kept if the run fails late")
     add_decode_flags(p)
-    p.add_argument("--max-new-tokens", type=A.nonneg_int, default=128, help="(default: 128)")
+    p.add_argument("--max-new-tokens", type=A.nonneg_int, default=128,
+                   help="per row unless the row says; capped by the model's context "
+                        "(default: 128)")
     p.add_argument("--temperature", type=A.float_range(0.0, 100.0), default=0.0,
                    help="0 = greedy, identical to the model's greedy output (default: 0)")
     p.add_argument("--top-p", type=A.float_range(0.0, 1.0, lo_open=True), default=1.0,
@@ -92,16 +94,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _generate_rows(args: argparse.Namespace, model: Any, tok: Any, eos: list[int],
-                   rows: list[dict], prompts: list[list[int]], out: Any) -> None:
+                   rows: list[dict], prompts: list[tuple[list[int], int]], out: Any) -> None:
     from neurips25.serve.engine import Engine, Sampling
 
     engine = Engine(model, decode_options(args), eos, cache_requests=10_000)
     sampling = Sampling(args.temperature, args.top_p, args.top_k)
     tokens = steps = 0
     seconds = 0.0
-    for n, (row, ids) in enumerate(zip(rows, prompts, strict=True), start=1):
-        res = engine.generate(ids, row.get("max_new_tokens", args.max_new_tokens),
-                              sampling=sampling, seed=(args.seed, n))
+    for n, (row, (ids, budget)) in enumerate(zip(rows, prompts, strict=True), start=1):
+        res = engine.generate(ids, budget, sampling=sampling, seed=(args.seed, n))
         tokens, steps, seconds = tokens + len(res.tokens), steps + res.steps, seconds + res.total_s
         rec = {"id": row.get("id", n), "completion_ids": res.tokens, "model_calls": res.steps,
                "tokens_per_step": round(len(res.tokens) / max(res.steps, 1), 3),
@@ -151,8 +152,9 @@ def _check_row(path: str, n: int, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def tokenize(rows: list[dict[str, Any]], info: Any, prompts_path: str, model_path: str,
-             max_new_tokens: int) -> list[list[int]]:
-    """Token ids per row, checked against the vocabulary and the model's positions."""
+             max_new_tokens: int) -> list[tuple[list[int], int]]:
+    """(token ids, new-token budget) per row, checked against the vocabulary; the budget is
+    capped by the room left in the model's context."""
     from neurips25.common.errors import UserError
 
     out = []
@@ -169,11 +171,13 @@ def tokenize(rows: list[dict[str, Any]], info: Any, prompts_path: str, model_pat
             raise UserError(f"{where}: the prompt is empty after tokenization")
         if max(ids) >= info.vocab_size:
             raise UserError(f"{where}: token id {max(ids)} >= vocab {info.vocab_size}")
-        want = row.get("max_new_tokens", max_new_tokens)
-        if info.positions is not None and len(ids) + want > info.positions:
-            raise UserError(f"{where}: prompt ({len(ids)} tokens) + max_new_tokens ({want}) "
-                            f"exceeds the model's {info.positions} positions")
-        out.append(list(ids))
+        budget = row.get("max_new_tokens", max_new_tokens)
+        if info.positions is not None:
+            if len(ids) >= info.positions:
+                raise UserError(f"{where}: the prompt ({len(ids)} tokens) leaves no room in the "
+                                f"model's {info.positions} positions")
+            budget = min(budget, info.positions - len(ids))
+        out.append((list(ids), budget))
     return out
 
 
