@@ -24,7 +24,7 @@ from neurips25.common.errors import UserError
 from neurips25.common.io import atomic_write_json, ensure_dir, read_json, to_jsonable
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.common.seeding import seed_everything
-from neurips25.study import Study
+from neurips25.study import CHECK_FAILED, VERDICTS, Study
 
 SCHEMA_VERSION = 1
 RESULT_FILE = "result.json"
@@ -231,6 +231,8 @@ def check_result(data: Any, path: Path) -> None:
         for key, value in claim.items():
             if not isinstance(value, _TEXT):
                 raise bad(f"claims[{i}].{key}", "a string or a number")
+        if claim.get("verdict") not in (*VERDICTS, CHECK_FAILED):
+            raise bad(f"claims[{i}].verdict", f"one of {', '.join((*VERDICTS, CHECK_FAILED))}")
 
 
 def load_results(root: str | Path) -> list[dict[str, Any]]:
