@@ -10,6 +10,7 @@ from functools import partial
 
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.common.timing import median_seconds
 from neurips25.deep_crl.buffer import EpisodeBuffer
 from neurips25.deep_crl.envs.maze import MazeSpec, PointMaze
@@ -66,9 +67,9 @@ def sgd_benchmark(width: int, depths: tuple[int, ...], batch: int = 256) -> None
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(1)
-    env_benchmark()
-    sgd_benchmark(64, (4, 16, 64))
-    sgd_benchmark(256, (4, 16))
+    with threads(1):
+        env_benchmark()
+        sgd_benchmark(64, (4, 16, 64))
+        sgd_benchmark(256, (4, 16))
     if importlib.util.find_spec("brax") is None:
         print("brax / JaxGCRL not installed: Brax U-maze comparison skipped")

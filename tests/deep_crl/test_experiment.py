@@ -1,14 +1,30 @@
-"""The depth experiment end to end at toy size: arms, resumability, figures, claims that can fail."""
+"""The depth experiment end to end at toy size, and every claim's check fed its null case."""
 import json
 
 import pytest
 
 from neurips25.deep_crl import STUDY, Config
-from neurips25.deep_crl.claims import check_ablation, check_depth, check_topology
-from neurips25.study import NOT_REPRODUCED, PARTLY, REPRODUCED, VERDICTS
+from neurips25.deep_crl.claims import (
+    CLAIMS,
+    check_ablation,
+    check_depth_online,
+    check_generalization,
+    check_topology,
+)
+from neurips25.deep_crl.summary import online_summary, stitch_summary
+from neurips25.study import (
+    BAR_SOURCES,
+    CHECK_FAILED,
+    NOT_MEASURABLE,
+    NOT_REPRODUCED,
+    PARTLY,
+    REPRODUCED,
+)
 
-TOY = Config(layout="u", depths=(4, 8), plain_depth=8, width=8, num_envs=8, episode_length=16,
-             iterations=2, sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1, n_seeds=1)
+TOY = Config(seeds=2, stitch_layout="u4", stitch_episodes=64, stitch_depths=(4, 8), stitch_width=8, stitch_steps=4, stitch_batch=16,
+             plain_depth=8, plain_lrs=(3e-4, 1e-3), lever_batch=32, lever_obs_dim=6, online=True,
+             online_seeds=2, layout="u", depths=(4, 8), width=8, episode_length=16, num_envs=8, iterations=2,
+             sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1)
 
 
 @pytest.mark.slow
@@ -16,44 +32,130 @@ def test_toy_experiment_runs_resumes_and_checks(tmp_path):
     from neurips25.common.progress import NullProgress
 
     metrics = STUDY.run(TOY, tmp_path, NullProgress())
-    assert {p.name for p in tmp_path.glob("*.png")} == {"depth_success.png", "learning_curves.png", "q_maps.png"}
-    assert set(metrics["summary"]) == {"res", "plain"} and set(metrics["summary"]["res"]) == {"4", "8"}
+    assert set(metrics["figures"]) == {p.name for p in tmp_path.glob("*.png")} == {
+        "stitching.png", "q_maps.png", "depth_success.png", "learning_curves.png", "q_maps_online.png"}
+    st, on = metrics["stitching"], metrics["online"]
+    assert [s["seed"] for s in st["res"]["8"]["seeds"]] == [0, 1]  # per-seed values kept
+    assert st["paired"]["far_accuracy_deep_minus_shallow"]["n"] == 2
+    assert set(st["lever_batch"]["res"]) == set(st["lever_obs"]["res"]) == {"4", "8"}
+    assert st["plain"]["best_lr"] in (3e-4, 1e-3) and len(st["plain"]["sweep"]) == 2
+    assert len(on["res"]["4"]["seeds"]) == 2 and on["paired"]["time_at_goal_far_deep_minus_shallow"]["n"] == 2
     rows = STUDY.check_claims(json.loads(json.dumps(metrics)))
-    assert [r["verdict"] in VERDICTS for r in rows] == [True] * 4
-    assert all(not r["reason"].startswith("check failed") for r in rows)
+    assert [r["verdict"] != CHECK_FAILED for r in rows] == [True] * len(CLAIMS), rows
     arm_files = sorted(tmp_path.glob("arms/*.json"))
-    assert len(arm_files) == 3 and not list(tmp_path.glob("arms/*.pt"))
+    # online 2 depths x 2 seeds; stitching per seed: 2 depths x (base, batch, obs) + 2 plain lrs
+    assert len(arm_files) == 4 + 2 * (2 * 3 + 2) and not list(tmp_path.glob("arms/*.pt"))
     stamps = [f.stat().st_mtime_ns for f in arm_files]
-    STUDY.run(TOY, tmp_path, NullProgress())  # finished arms are reused, not retrained
+    again = STUDY.run(TOY, tmp_path, NullProgress())  # finished arms are reused, not retrained
     assert [f.stat().st_mtime_ns for f in arm_files] == stamps
+    assert again["stitching"] == json.loads(json.dumps(st))
 
 
-def _metrics(far=(0.0, 0.0), topo=(0.0, 0.0), plain_loss=4.0, res_loss=4.0, plain_tag=10.0, res_tag=10.0):
-    def slot(success_far, topology, loss, tag):
-        s = {"success_far": success_far, "success_near": 1.0, "time_at_goal_far": 30 * success_far,
-             "time_at_goal_near": tag, "critic_loss": loss, "topology": topology}
-        return {**s, "seeds": [s]}
-
-    return {"summary": {"res": {"4": slot(far[0], topo[0], 4.0, 10.0), "16": slot(far[1], topo[1], res_loss, res_tag)},
-                        "plain": {"16": slot(0.0, 0.0, plain_loss, plain_tag)}},
-            "shallow_depth": 4, "deep_depth": 16, "plain_depth": 16, "episode_length": 50,
-            "sgd_steps_per_arm": 100, "env_steps_per_arm": 1000}
+# ---- claims on synthetic arm results: each check can pass, and its null case does not ----------
+CFG = Config(seeds=3, stitch_depths=(4, 16), plain_depth=16, online=True, depths=(4, 64), online_seeds=3)
 
 
-def test_claim_checks_can_pass_and_fail():
-    assert check_depth(_metrics(far=(0.1, 0.6)))[1] == REPRODUCED
-    assert check_depth(_metrics(far=(0.3, 0.38)))[1] == PARTLY
-    assert check_depth(_metrics(far=(0.0, 0.0)))[1] == NOT_REPRODUCED
-    assert check_depth(_metrics(far=(0.6, 0.1)))[1] == NOT_REPRODUCED
-    assert check_topology(_metrics(topo=(-0.3, 0.2)))[1] == REPRODUCED
-    assert check_topology(_metrics(topo=(0.2, -0.3)))[1] == NOT_REPRODUCED
-    assert check_ablation(_metrics(plain_loss=5.0, res_loss=4.0, plain_tag=2.0, res_tag=30.0))[1] == REPRODUCED
-    assert check_ablation(_metrics(plain_loss=4.0, res_loss=4.0, plain_tag=10.0, res_tag=10.0))[1] == NOT_REPRODUCED
+def _stitch(kind, depth, seed, far=0.8, topo=0.0, val=3.0, lr=3e-4, diverged=False):
+    return {"kind": kind, "depth": depth, "seed": seed, "lr": lr, "batch_size": 256, "obs_dim": 2,
+            "far_accuracy": far, "near_accuracy": 0.9, "val_loss": None if diverged else val,
+            "diverged": diverged, "topology": {"score": topo, "rho_geodesic": 0.5 + topo / 2,
+                                               "rho_euclidean": 0.5 - topo / 2, "flat": False}}
 
 
-def test_config_validation():
+def _stitch_metrics(far4, far16, topo4=(0.0,) * 3, topo16=(0.0,) * 3, plain_val=(3.0,) * 3, res_val=(3.0,) * 3,
+                    plain_div=False):
+    arms = []
+    for s in range(3):
+        arms.append(_stitch("res", 4, s, far4[s], topo4[s], 3.1))
+        arms.append(_stitch("res", 16, s, far16[s], topo16[s], res_val[s]))
+        for lr, bump in ((1e-4, 0.3), (3e-4, 0.0), (1e-3, 0.2)):  # best plain lr is 3e-4
+            arms.append(_stitch("plain", 16, s, 0.6, 0.0, plain_val[s] + bump, lr, plain_div))
+    return {"stitching": stitch_summary(arms, CFG)}
+
+
+def test_generalization_check_passes_and_fails():
+    assert check_generalization(_stitch_metrics((0.80, 0.82, 0.79), (0.90, 0.91, 0.88)))[1] == REPRODUCED
+    # null: depth changes nothing
+    assert check_generalization(_stitch_metrics((0.8, 0.82, 0.79), (0.8, 0.82, 0.79)))[1] == NOT_REPRODUCED
+    # reversed order
+    assert check_generalization(_stitch_metrics((0.9, 0.91, 0.88), (0.8, 0.82, 0.79)))[1] == NOT_REPRODUCED
+    # ahead on average only (one seed behind): the interval covers 0
+    assert check_generalization(_stitch_metrics((0.80, 0.82, 0.79), (0.95, 0.90, 0.70)))[1] == PARTLY
+    # saturated toy: the shallow critic is already right on far pairs
+    assert check_generalization(_stitch_metrics((0.99, 0.99, 0.99), (1.0, 1.0, 1.0)))[1] == NOT_REPRODUCED
+
+
+def test_topology_check_passes_and_fails_on_stitching_critics():
+    far = (0.8, 0.8, 0.8)
+    m = _stitch_metrics(far, far, topo4=(-0.2, 0.0, -0.1), topo16=(0.3, 0.4, 0.35))
+    assert check_topology(m)[1] == REPRODUCED and check_topology(m)[0].startswith("stitching critics")
+    assert check_topology(_stitch_metrics(far, far, topo4=(0.2,) * 3, topo16=(0.2,) * 3))[1] == NOT_REPRODUCED
+    assert check_topology(_stitch_metrics(far, far, topo4=(0.3,) * 3, topo16=(-0.3,) * 3))[1] == NOT_REPRODUCED
+    # deeper follows the maze more, but its Q still tracks Euclidean distance more than geodesic
+    assert check_topology(_stitch_metrics(far, far, topo4=(-0.5, -0.6, -0.4), topo16=(-0.2, -0.3, -0.1)))[1] == PARTLY
+
+
+def test_ablation_check_passes_and_fails():
+    far = (0.8, 0.8, 0.8)
+    worse = _stitch_metrics(far, far, plain_val=(4.0, 4.2, 3.9), res_val=(3.0, 3.0, 2.9))
+    assert check_ablation(worse)[1] == REPRODUCED
+    # null: the plain net at its best lr trains as well as the residual one
+    assert check_ablation(_stitch_metrics(far, far, plain_val=(3.0, 3.0, 2.9), res_val=(3.0, 3.0, 2.9)))[1] == NOT_REPRODUCED
+    # worse than residual at its depth, but better than the shallow residual (3.1): depth did not hurt
+    mid = _stitch_metrics(far, far, plain_val=(3.05, 3.02, 3.0), res_val=(2.9, 2.9, 2.8))
+    assert check_ablation(mid)[1] == PARTLY
+    # a plain net that diverges at every lr counts at chance loss ln(256), not as missing
+    div = _stitch_metrics(far, far, plain_div=True)
+    assert check_ablation(div)[1] == REPRODUCED and "3 diverged" in check_ablation(div)[0]
+    assert check_ablation({"stitching": {}})[1] == NOT_MEASURABLE
+
+
+def _online(depth, seed, tag_far):
+    row = {"success_near": 1.0, "success_far": min(1.0, tag_far / 50), "time_at_goal_near": 80.0,
+           "time_at_goal_far": tag_far, "critic_loss": 4.0, "accuracy": 0.1}
+    return {"depth": depth, "seed": seed, "history": [row] * 3, "topology": {"score": 0.0, "flat": False}}
+
+
+def _online_metrics(tag4, tag64):
+    arms = [_online(4, s, tag4[s]) for s in range(3)] + [_online(64, s, tag64[s]) for s in range(3)]
+    far = (0.8, 0.8, 0.8)
+    return {**_stitch_metrics(far, far), "online": online_summary(arms, CFG)}
+
+
+def test_online_depth_check_passes_and_fails():
+    assert check_depth_online(_online_metrics((5.0, 8.0, 6.0), (40.0, 55.0, 30.0)))[1] == REPRODUCED
+    assert check_depth_online(_online_metrics((10.0, 12.0, 9.0), (10.0, 12.0, 9.0)))[1] == NOT_REPRODUCED
+    assert check_depth_online(_online_metrics((30.0, 20.0, 25.0), (5.0, 2.0, 0.0)))[1] == NOT_REPRODUCED
+    # ahead in every seed but by much less than 2x: partly
+    assert check_depth_online(_online_metrics((20.0, 22.0, 21.0), (24.0, 25.0, 26.0)))[1] == PARTLY
+    quick = _stitch_metrics((0.8,) * 3, (0.8,) * 3)
+    assert check_depth_online(quick)[1] == NOT_MEASURABLE
+
+
+def test_topology_uses_online_critics_when_the_sweep_ran():
+    assert check_topology(_online_metrics((5.0,) * 3, (5.0,) * 3))[0].startswith("online critics")
+
+
+def test_every_claim_states_where_its_bar_comes_from():
+    for claim in CLAIMS:
+        assert claim.bar.split(":")[0] in BAR_SOURCES, claim.id
+    fig9 = next(c for c in CLAIMS if c.id == "deep_q_follows_maze")
+    assert "U4-Maze" in fig9.paper_figure and "Fig. 9" in fig9.paper_figure
+
+
+def test_config_validation_and_presets():
     with pytest.raises(ValueError, match="layout"):
         Config(layout="nope")
     with pytest.raises(ValueError, match="multiples of 4"):
-        Config(depths=(4, 6))
-    assert Config.quick().seed == 0 and max(Config.full().depths) == 64
+        Config(stitch_depths=(4, 6))
+    with pytest.raises(ValueError, match="plain_depth"):
+        Config(plain_depth=8)
+    with pytest.raises(ValueError, match="workers"):
+        Config(workers=3)
+    quick, full = Config.quick(), Config.full()
+    assert not quick.online and quick.online_arms() == [] and quick.seeds >= 3
+    assert max(full.depths) == 64 and full.online and full.online_seeds >= 2 and full.layout == "u4"
+    arms = full.online_arms()
+    assert [(a.critic_depth, a.seed) for a in arms[:6]] == [(64, 0), (64, 1), (64, 2), (4, 0), (4, 1), (4, 2)]
+    assert {a.device for a in arms} == {"cpu"}
+    assert STUDY.config("quick", seeds=5).seeds == 5

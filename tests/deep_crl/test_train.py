@@ -13,7 +13,6 @@ TINY = CRLConfig(maze=MazeSpec(layout="u", episode_length=20), width=16, num_env
 
 @pytest.mark.slow
 def test_smoke_run_beats_random_policy_on_near_goals():
-    torch.set_num_threads(1)
     cfg = CRLConfig(maze=MazeSpec(layout="u", episode_length=50), width=32, critic_depth=4, actor_depth=4,
                     num_envs=32, iterations=12, sgd_steps_per_iter=25, batch_size=128, gamma=0.97,
                     lr=1e-3, eval_every=12, seed=0)
@@ -41,7 +40,6 @@ class StopAfter:
 
 
 def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path):
-    torch.set_num_threads(1)
     _, straight = train(TINY)
     ckpt = tmp_path / "arm.pt"
     with pytest.raises(KeyboardInterrupt):
@@ -64,3 +62,19 @@ def test_bad_config_is_a_clear_error():
         CRLConfig(gamma=1.0)
     with pytest.raises(ValueError, match="iterations"):
         CRLConfig(iterations=0)
+
+
+def test_device_is_threaded_through_and_checked():
+    from neurips25.deep_crl.device import resolve_device
+    from neurips25.deep_crl.train import make_agent
+
+    agent = make_agent(dataclasses.replace(TINY, device="cpu"))
+    assert {p.device.type for p in [*agent.actor.parameters(), *agent.critic.parameters()]} == {"cpu"}
+    assert agent.log_alpha.device.type == "cpu"
+    # the device is not part of what defines a result: a checkpoint moves between devices
+    assert TINY.identity() == dataclasses.replace(TINY, device="cuda").identity()
+    with pytest.raises(ValueError, match="device"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            make_agent(dataclasses.replace(TINY, device="cuda"))

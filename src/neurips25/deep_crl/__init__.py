@@ -4,7 +4,8 @@ Wang et al., "1000 Layer Networks for Self-Supervised RL: Scaling Depth Can Enab
 Goal-Reaching Capabilities" (arXiv 2503.14858, NeurIPS 2025 best paper), in PyTorch:
 the paper's residual MLP (``ResidualMLP``), the contrastive critic and tanh-Gaussian
 actor, the InfoNCE + logsumexp losses, an episode buffer with geometric relabelling,
-batched point mazes, and the depth experiment. Torch-backed names load on first use so
+batched point mazes, stitching critics (trained on near pairs, scored on far ones) and
+the depth experiment; every trainer takes a ``device`` (cpu by default, cuda where present). Torch-backed names load on first use so
 that ``import neurips25.deep_crl`` (and the CLI) stays fast.
 """
 from __future__ import annotations
@@ -21,7 +22,9 @@ _LAZY = {
     "pairwise_energy": "losses",
     "Actor": "networks", "Critic": "networks", "ResidualMLP": "networks", "residual_mlp_param_count": "networks",
     "CRLConfig": "train", "evaluate": "train", "train": "train",
-    "q_map": "analysis", "topology_score": "analysis",
+    "q_map": "analysis", "q_matrix": "analysis", "ranking_accuracy": "analysis", "topology_score": "analysis",
+    "StitchSpec": "stitch_data", "make_pairs": "stitch_data", "StitchArm": "stitch_train",
+    "train_stitch": "stitch_train", "resolve_device": "device",
 }
 
 
@@ -36,8 +39,10 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~3 min",
-    figures_note="depth_success.png: success vs depth; learning_curves.png; q_maps.png: Fig. 9 analogue",
+    quick_runtime="~2-3 min",
+    figures_note=("stitching.png: far-pair ranking / Q topology / held-out loss vs depth; q_maps.png: "
+                  "Fig. 9 analogue (shallow vs deepest critic, same goal); full preset adds depth_success.png "
+                  "(online success / time at goal vs depth), learning_curves.png, q_maps_online.png"),
 )
 
 __all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

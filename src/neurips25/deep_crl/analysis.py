@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from scipy.stats import spearmanr
 
+from neurips25.deep_crl.device import module_device
 from neurips25.deep_crl.envs.maze import PointMaze, bfs_distances
 from neurips25.deep_crl.networks import Critic
 
@@ -40,9 +41,11 @@ def q_map(critic: Critic, env: PointMaze, goal_cell: tuple[int, int]) -> np.ndar
     obs = env.observe(pos)
     goal = env.goal_obs(env.cell_center(np.array([goal_cell]))).expand(len(cells), 2)
     n_a = len(ACTION_GRID)
-    q = critic(obs.repeat_interleave(n_a, 0), ACTION_GRID.repeat(len(cells), 1), goal.repeat_interleave(n_a, 0))
+    dev = module_device(critic)
+    q = critic(obs.repeat_interleave(n_a, 0).to(dev), ACTION_GRID.repeat(len(cells), 1).to(dev),
+               goal.repeat_interleave(n_a, 0).to(dev))
     out = np.full(env.walls_np.shape, np.nan)
-    out[cells[:, 0], cells[:, 1]] = q.view(len(cells), n_a).max(1).values.numpy()
+    out[cells[:, 0], cells[:, 1]] = q.view(len(cells), n_a).max(1).values.cpu().numpy()
     return out
 
 
@@ -66,3 +69,36 @@ def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, in
     rg = float(spearmanr(q, -g).statistic)
     re = float(spearmanr(q, -e).statistic)
     return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re, "spread": spread, "flat": False}
+
+
+@torch.no_grad()
+def q_matrix(critic, env: PointMaze, cells: np.ndarray) -> np.ndarray:
+    """Q[i, j] = max over a 3 x 3 action grid of critic(s = centre of cell i, a, g = centre of cell j).
+
+    ``critic`` is any callable (obs, action, goal) -> Q per row, so a planted critic can stand in.
+    """
+    n, n_a = len(cells), len(ACTION_GRID)
+    pos = env.cell_center(cells)
+    dev = module_device(critic) if isinstance(critic, torch.nn.Module) else torch.device("cpu")
+    obs = env.observe(pos).repeat_interleave(n * n_a, 0)  # s varies slowest, then g, then a
+    goal = env.goal_obs(pos).repeat_interleave(n_a, 0).repeat(n, 1)
+    act = ACTION_GRID.repeat(n * n, 1)
+    q = critic(obs.to(dev), act.to(dev), goal.to(dev))
+    return q.view(n, n, n_a).max(-1).values.cpu().numpy()
+
+
+def ranking_accuracy(q: np.ndarray, dist: np.ndarray, mask: np.ndarray) -> float:
+    """Share of goal pairs ordered like the maze: Q(s, g1) > Q(s, g2) whenever d(s, g1) < d(s, g2).
+
+    Counted over every start s and every two goals g1, g2 with ``mask[s, g]`` true for both
+    and different geodesic distances from s; a tie in Q counts one half (a constant critic
+    scores 0.5). NaN if no such pair exists.
+    """
+    right = total = 0.0
+    for s in range(len(q)):
+        goals = np.flatnonzero(mask[s])
+        d, v = dist[s, goals], q[s, goals]
+        closer = d[:, None] < d[None, :]  # g1 (row) strictly nearer than g2 (column)
+        right += float(((v[:, None] > v[None, :]) & closer).sum() + 0.5 * ((v[:, None] == v[None, :]) & closer).sum())
+        total += float(closer.sum())
+    return right / total if total else float("nan")

@@ -1,59 +1,103 @@
-"""One arm of the depth experiment, run in its own process with one torch thread.
+"""Arms of the depth experiment: independent, picklable ``(arm dict, out dir) -> result`` functions.
 
-An arm trains a CRL agent for one (depth, architecture, seed), then measures its Q-map
-topology. Its result is written atomically to ``arms/<name>.json``; a rerun with the
-same config reuses it, and a killed arm resumes from its checkpoint.
+Each arm (an online CRL run, or one stitching critic) runs in its own process with one
+torch thread. Its result is written atomically to ``arms/<name>.json``; a rerun whose arm
+has the same identity (its config without the device) reuses that file, so a long sweep
+resumes arm by arm, and a killed online arm resumes from its checkpoint.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from neurips25.common.io import _to_jsonable, atomic_write_json
+from neurips25.common.io import atomic_write_json, to_jsonable
+from neurips25.common.progress import Progress
 from neurips25.deep_crl.envs.maze import MazeSpec
-from neurips25.deep_crl.train import CRLConfig
+
+ArmFn = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def arm_name(cfg: CRLConfig) -> str:
+def arm_name(cfg: Any) -> str:
+    """File name of an online arm: architecture, depth, seed."""
     kind = "res" if cfg.residual and cfg.layer_norm else ("plain" if not (cfg.residual or cfg.layer_norm)
                                                           else ("nores" if not cfg.residual else "noln"))
     return f"{kind}-d{cfg.critic_depth}-s{cfg.seed}"
 
 
-def config_from_dict(d: dict[str, Any]) -> CRLConfig:
+def config_from_dict(d: dict[str, Any]) -> Any:
+    from neurips25.deep_crl.train import CRLConfig
+
     d = dict(d)
     d["maze"] = MazeSpec(**d["maze"])
     return CRLConfig(**d)
 
 
-def run_arm(cfg_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
-    """Train one arm (process entry point); returns its JSON-able result."""
-    import torch
+def finished(path: Path, identity: dict[str, Any]) -> dict[str, Any] | None:
+    """The saved arm result at ``path`` if it was made with this identity, else None."""
+    if not path.is_file():
+        return None
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return saved if saved.get("identity") == to_jsonable(identity) else None
 
-    torch.set_num_threads(1)
+
+def run_online_arm(cfg_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
+    """Train one online CRL arm and measure its Q-map topology (process entry point)."""
+    from neurips25.common.threads import threads
     from neurips25.deep_crl.analysis import far_goal_cell, q_map, topology_score
     from neurips25.deep_crl.train import train
 
     cfg = config_from_dict(cfg_dict)
     name = arm_name(cfg)
-    arms = Path(out_dir) / "arms"
-    arms.mkdir(parents=True, exist_ok=True)
-    path = arms / f"{name}.json"
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        if saved.get("config") == _to_jsonable(dataclasses.asdict(cfg)):
-            return saved
-    ckpt = arms / f"{name}.pt"
-    agent, metrics = train(cfg, checkpoint=ckpt)
-    goal = far_goal_cell(agent.env)
-    qm = q_map(agent.critic, agent.env, goal)
-    result = {"name": name, "config": dataclasses.asdict(cfg), "depth": cfg.critic_depth,
-              "residual": cfg.residual, "layer_norm": cfg.layer_norm, "seed": cfg.seed,
-              **metrics, "q_goal_cell": list(goal), "q_map": qm,
-              "topology": topology_score(qm, agent.env.walls_np, goal)}
-    result = _to_jsonable(result)
+    path = Path(out_dir) / "arms" / f"{name}.json"
+    if (saved := finished(path, cfg.identity())) is not None:
+        return saved
+    ckpt = path.with_suffix(".pt")
+    with threads(1):
+        agent, metrics = train(cfg, checkpoint=ckpt)
+        goal = far_goal_cell(agent.env)
+        qm = q_map(agent.critic, agent.env, goal)
+    result = to_jsonable({"name": name, "identity": cfg.identity(), "device": cfg.device,
+                          "depth": cfg.critic_depth, "residual": cfg.residual, "layer_norm": cfg.layer_norm,
+                          "seed": cfg.seed, **metrics, "q_goal_cell": list(goal), "q_map": qm,
+                          "topology": topology_score(qm, agent.env.walls_np, goal)})
     atomic_write_json(path, result)
-    ckpt.unlink(missing_ok=True)
+    ckpt.unlink(missing_ok=True)  # written by this arm's own train()
     return result
+
+
+def run_stitch_arm(arm_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
+    """Train and score one stitching critic (process entry point)."""
+    from neurips25.common.threads import threads
+    from neurips25.deep_crl.stitch_train import arm_from_dict, train_stitch
+
+    arm = arm_from_dict(arm_dict)
+    path = Path(out_dir) / "arms" / f"{arm.name}.json"
+    if (saved := finished(path, arm.identity())) is not None:
+        return saved
+    with threads(1):
+        result = to_jsonable({**train_stitch(arm), "identity": arm.identity(), "device": arm.device})
+    atomic_write_json(path, result)
+    return result
+
+
+def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: int, progress: Progress,
+             label: str) -> list[dict[str, Any]]:
+    """Run ``fn(arm, out_dir)`` for every task, ``workers`` processes at a time; results in task order."""
+    if not tasks:
+        return []
+    if workers == 1:
+        return [fn(arm, str(out_dir)) for fn, arm in progress.track(tasks, label, total=len(tasks))]
+    results: list[dict[str, Any] | None] = [None] * len(tasks)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        futs = {pool.submit(fn, arm, str(out_dir)): i for i, (fn, arm) in enumerate(tasks)}
+        for fut in progress.track(as_completed(futs), label, total=len(futs)):
+            results[futs[fut]] = r = fut.result()
+            progress.log(f"arm {r['name']} done ({r.get('wall_seconds', 0):.0f} s)")
+    return results  # type: ignore[return-value]

@@ -1,21 +1,20 @@
-"""The depth experiment: CRL on a point maze at equal env-step and SGD budgets, depth swept.
+"""The depth experiment: stitching critics (both presets) and the online depth sweep (full).
 
-Paper (arXiv 2503.14858, Table 1 / Fig. 3): going from 4 to 64 layers multiplies time at
-goal (Ant U4-Maze 11.4 -> 286); Fig. 9: deep critics' Q follows the maze, shallow ones
-cut through walls; Sec. 5 / Fig. 7: residual connections and LayerNorm are what make
-depth trainable. Each (depth, architecture, seed) arm runs in its own process with one
-torch thread (``workers`` at a time) and is resumable (see ``arms.py``).
+Paper (arXiv 2503.14858v3): depth 4 -> 64 multiplies time at goal (Table 1: Ant U4-Maze
+11.4 -> 286); deep critics' Q follows the maze where shallow ones cut through the wall
+(Fig. 9, U4-Maze); deeper critics generalise to start-goal pairs never seen together
+("Deep networks exhibit improved generalization": train on pairs <= 3 units apart);
+residual connections + LayerNorm make depth trainable (Sec. 4). Part 1 trains critics only
+on a fixed buffer's near pairs (``stitch_*``); part 2 (``online``) trains actor and critic
+online per depth. Every arm is an independent, resumable process (``arms.py``).
 """
 from __future__ import annotations
 
 import dataclasses
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import math
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from neurips25.common.progress import Progress
 
@@ -25,123 +24,124 @@ LAYOUT_NAMES = ("u", "u4", "u5", "serpentine", "large")  # envs.maze.LAYOUTS, ke
 @dataclass(frozen=True)
 class Config:
     seed: int = 0
-    layout: str = "u"
-    depths: tuple[int, ...] = (4, 16)
-    plain_depth: int = 16  # depth of the no-residual/no-LayerNorm ablation arm; 0 = none
-    plain_seeds: int = 1  # the ablation arm runs for the first ``plain_seeds`` seeds only
-    n_seeds: int = 3
-    width: int = 64
-    obs_dim: int = 2
-    episode_length: int = 50
+    seeds: int = 3  # stitching seeds: seed, seed + 1, ...
+    device: str = "cpu"
+    workers: int = 2
+    # part 1: stitching critics (critic only, fixed buffer, near pairs only)
+    stitch_layout: str = "large"
+    near_max: int = 3
+    stitch_episodes: int = 1024  # random walks in each seed's fixed buffer
+    stitch_depths: tuple[int, ...] = (4, 16, 32)
+    stitch_width: int = 64
+    stitch_steps: int = 1000
+    stitch_batch: int = 256
+    plain_depth: int = 16  # ablation: no residual, no LayerNorm, at this depth; 0 = none
+    plain_lrs: tuple[float, ...] = (1e-4, 3e-4, 1e-3)  # the plain net's own learning-rate sweep
+    lever_batch: int = 0  # > 0: every stitching depth also at this batch size (batch grown with depth)
+    lever_obs_dim: int = 0  # > 2: every stitching depth also on lifted observations of this size
+    # part 2: online CRL depth sweep (actor + critic), off in the quick preset
+    online: bool = False
+    online_seeds: int = 3
+    layout: str = "u4"
+    depths: tuple[int, ...] = (4, 8, 16, 32, 64)
+    width: int = 128
+    episode_length: int = 100
     step_size: float = 0.5
     num_envs: int = 64
-    iterations: int = 40
+    iterations: int = 160
     sgd_steps_per_iter: int = 50
     batch_size: int = 256
-    gamma: float = 0.97
-    eval_every: int = 5
-    workers: int = 2
+    gamma: float = 0.99
+    eval_every: int = 10
 
     def __post_init__(self) -> None:
-        if self.layout not in LAYOUT_NAMES:
-            raise ValueError(f"unknown layout {self.layout!r}; choose from {', '.join(LAYOUT_NAMES)}")
-        if len(self.depths) < 2 or any(d < 4 or d % 4 for d in self.depths):
-            raise ValueError(f"depths needs >= 2 positive multiples of 4, got {self.depths}")
-        if self.n_seeds < 1 or self.workers < 1:
-            raise ValueError("n_seeds and workers must be >= 1")
+        for name in ("layout", "stitch_layout"):
+            if getattr(self, name) not in LAYOUT_NAMES:
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(LAYOUT_NAMES)}")
+        for name in ("depths", "stitch_depths"):
+            ds = getattr(self, name)
+            if len(ds) < 2 or any(d < 4 or d % 4 for d in ds):
+                raise ValueError(f"{name} needs >= 2 positive multiples of 4, got {ds}")
+        if self.plain_depth and self.plain_depth not in self.stitch_depths:
+            raise ValueError(f"plain_depth {self.plain_depth} must be one of stitch_depths {self.stitch_depths}")
+        if self.seeds < 1 or self.online_seeds < 1 or self.workers < 1:
+            raise ValueError("seeds, online_seeds and workers must be >= 1")
+        if self.workers > 2:
+            raise ValueError("workers must be 1 or 2 (one torch thread each on a shared 2-core machine)")
+        if not self.plain_lrs or any(lr <= 0 for lr in self.plain_lrs):
+            raise ValueError(f"plain_lrs needs positive learning rates, got {self.plain_lrs}")
 
     @classmethod
     def quick(cls) -> Config:
+        """Stitching critics only: 3 seeds x depths 4/16/32 + the plain net's lr sweep."""
         return cls()
 
     @classmethod
     def full(cls) -> Config:
-        """U4 maze, depths 4..64, 2 seeds, 15k SGD steps per arm: ~1.5 h on 2 idle cores (estimated, not run)."""
-        return cls(layout="u4", episode_length=100, depths=(4, 8, 16, 32, 64), plain_depth=32,
-                   n_seeds=2, iterations=300, eval_every=25)
+        """Stitching with 5 seeds, depth 64 and both levers; the online U4 sweep, depths 4-64, 3 seeds."""
+        return cls(seeds=5, stitch_depths=(4, 16, 32, 64), stitch_steps=2000, plain_depth=32,
+                   lever_batch=1024, lever_obs_dim=16, online=True)
 
-    def arms(self) -> list[Any]:
-        """One ``CRLConfig`` per (seed, depth) residual arm plus the plain ablation arm."""
+    # ---- arms ------------------------------------------------------------------------
+    def stitch_arms(self) -> list[Any]:
+        """Residual critics per (seed, depth), the plain lr sweep, the lever arms; longest first."""
+        from neurips25.deep_crl.stitch_data import StitchSpec
+        from neurips25.deep_crl.stitch_train import StitchArm
+
+        data = StitchSpec(layout=self.stitch_layout, near_max=self.near_max, episodes=self.stitch_episodes)
+        base = dict(width=self.stitch_width, steps=self.stitch_steps, batch_size=self.stitch_batch,
+                    device=self.device)
+        out = []
+        for s in range(self.seeds):
+            seed = self.seed + s
+            for d in self.stitch_depths:
+                out.append(StitchArm(data, depth=d, seed=seed, **base))
+                if self.lever_batch:
+                    out.append(StitchArm(data, depth=d, seed=seed, **{**base, "batch_size": self.lever_batch}))
+                if self.lever_obs_dim > 2:
+                    lifted = dataclasses.replace(data, obs_dim=self.lever_obs_dim)
+                    out.append(StitchArm(lifted, depth=d, seed=seed, **base))
+            for lr in self.plain_lrs if self.plain_depth else ():
+                out.append(StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False,
+                                     lr=lr, seed=seed, **base))
+        return sorted(out, key=lambda a: -a.depth * a.batch_size)
+
+    def online_arms(self) -> list[Any]:
+        """One ``CRLConfig`` per (seed, depth); the extreme depths first so a cut-short sweep keeps them."""
         from neurips25.deep_crl.envs.maze import MazeSpec
         from neurips25.deep_crl.train import CRLConfig
 
-        maze = MazeSpec(self.layout, self.episode_length, self.step_size, obs_dim=self.obs_dim,
-                        lift_seed=self.seed)
+        if not self.online:
+            return []
+        maze = MazeSpec(self.layout, self.episode_length, self.step_size)
         base = dict(maze=maze, width=self.width, num_envs=self.num_envs, iterations=self.iterations,
                     sgd_steps_per_iter=self.sgd_steps_per_iter, batch_size=self.batch_size,
-                    gamma=self.gamma, eval_every=self.eval_every)
-        out = []
-        for s in range(self.n_seeds):
-            seed = self.seed * 1000 + s
-            plain = [(self.plain_depth, False)] if self.plain_depth and s < self.plain_seeds else []
-            specs = [(d, True) for d in self.depths] + plain
-            for d, res in specs:
-                out.append(CRLConfig(**base, critic_depth=d, actor_depth=d, residual=res, layer_norm=res, seed=seed))
-        # longest arms first so the workers finish together
-        return sorted(out, key=lambda c: -c.critic_depth)
-
-
-def _run_all(arms: list[Any], out_dir: Path, workers: int, progress: Progress) -> list[dict[str, Any]]:
-    from neurips25.deep_crl.arms import run_arm
-
-    dicts = [dataclasses.asdict(a) for a in arms]
-    if workers == 1:
-        return [run_arm(d, str(out_dir)) for d in progress.track(dicts, "depth arms", total=len(dicts))]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futs = [pool.submit(run_arm, d, str(out_dir)) for d in dicts]
-        results = []
-        for fut in progress.track(as_completed(futs), "depth arms", total=len(futs)):
-            results.append(fut.result())
-            progress.log(f"arm {results[-1]['name']} done: success far {results[-1]['final']['success_far']:.2f}")
-    return results
-
-
-def late_mean(history: list[dict[str, Any]], key: str) -> float:
-    """Mean of ``key`` over the last third of the evaluations: one evaluation of a few goals is noisy."""
-    tail = history[-max(1, len(history) // 3):]
-    return float(np.mean([row[key] for row in tail]))
-
-
-def summarise(results: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per architecture ('res' / 'plain') and depth: per-seed late-training metrics and their means."""
-    keys = ("success_near", "success_far", "time_at_goal_near", "time_at_goal_far", "critic_loss", "accuracy")
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for r in sorted(results, key=lambda r: (r["depth"], r["seed"])):
-        kind = "res" if r["residual"] else "plain"
-        slot = out.setdefault(kind, {}).setdefault(str(r["depth"]), {"seeds": []})
-        slot["seeds"].append({**{k: late_mean(r["history"], k) for k in keys}, "topology": r["topology"]["score"],
-                              "q_flat": bool(r["topology"].get("flat", False)),
-                              "seed": r["seed"], "sgd_steps_per_second": r["sgd_steps_per_second"]})
-    for kinds in out.values():
-        for slot in kinds.values():
-            for k in (*keys, "topology"):
-                slot[k] = float(np.mean([s[k] for s in slot["seeds"]]))
-            slot["q_flat"] = any(s["q_flat"] for s in slot["seeds"])
-    return out
+                    gamma=self.gamma, eval_every=self.eval_every, device=self.device)
+        ds = sorted(self.depths)
+        mid = (math.log2(ds[0]) + math.log2(ds[-1])) / 2  # then the middle depth, then the rest
+        order = [ds[-1], ds[0]] + sorted(ds[1:-1], key=lambda d: (abs(math.log2(d) - mid), -d))
+        return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s)
+                for d in order for s in range(self.online_seeds)]
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
-    from neurips25.deep_crl.plots import plot_depth, plot_learning_curves, plot_q_maps
+    """Run every arm (reusing finished ones), summarise over seeds, draw the figures."""
+    from neurips25.deep_crl.arms import run_arms, run_online_arm, run_stitch_arm
+    from neurips25.deep_crl.summary import online_summary, stitch_summary
 
     out_dir = Path(out_dir)
-    arms = config.arms()
-    progress.log(f"{len(arms)} arms ({config.iterations * config.sgd_steps_per_iter} SGD steps each), "
-                 f"{config.workers} at a time")
-    results = _run_all(arms, out_dir, config.workers, progress)
-    summary = summarise(results)
-    plot_depth(summary, config.episode_length, out_dir / "depth_success.png")
-    plot_learning_curves(results, out_dir / "learning_curves.png")
-    plot_q_maps(results, config, out_dir / "q_maps.png")
-    shallow, deep = min(config.depths), max(config.depths)
-    arm = arms[0]
-    return {
-        "summary": summary,
-        "shallow_depth": shallow,
-        "deep_depth": deep,
-        "plain_depth": config.plain_depth,
-        "sgd_steps_per_arm": config.iterations * config.sgd_steps_per_iter,
-        "env_steps_per_arm": arm.env_steps,
-        "episode_length": config.episode_length,
-        "arms": [{k: r.get(k) for k in ("name", "depth", "residual", "seed", "params", "wall_seconds", "cpu_seconds",
-                                    "sgd_steps_per_second", "final", "history", "topology")} for r in results],
-    }
+    stitch = config.stitch_arms()
+    online = config.online_arms()
+    tasks = [(run_online_arm, dataclasses.asdict(a)) for a in online]
+    tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in stitch]
+    progress.log(f"{len(stitch)} stitching arms ({config.stitch_steps} steps), {len(online)} online arms "
+                 f"({config.iterations * config.sgd_steps_per_iter} SGD steps), {config.workers} at a time")
+    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms")
+    online_res, stitch_res = results[:len(online)], results[len(online):]
+    metrics: dict[str, Any] = {"stitching": stitch_summary(stitch_res, config)}
+    if online_res:
+        metrics["online"] = online_summary(online_res, config)
+    from neurips25.deep_crl.plots import draw_all
+
+    metrics["figures"] = draw_all(metrics, stitch_res, online_res, config, out_dir)
+    return metrics

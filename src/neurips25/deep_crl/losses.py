@@ -31,7 +31,7 @@ def infonce(logits: torch.Tensor, kind: str = "forward") -> torch.Tensor:
     """
     if logits.ndim != 2 or logits.shape[0] != logits.shape[1]:
         raise ValueError(f"InfoNCE needs a square logits matrix, got shape {tuple(logits.shape)}")
-    labels = torch.arange(logits.shape[0])
+    labels = torch.arange(logits.shape[0], device=logits.device)
     if kind == "forward":
         return F.cross_entropy(logits, labels)
     if kind == "backward":

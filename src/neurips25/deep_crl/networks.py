@@ -117,7 +117,7 @@ class Actor(nn.Module):
         """Reparameterised tanh-Gaussian sample and its log-probability (with the tanh correction)."""
         mean, log_std = self(obs, goal)
         std = log_std.exp()
-        noise = torch.randn(mean.shape, generator=generator)
+        noise = torch.randn(mean.shape, generator=generator).to(mean.device)  # CPU generator: same draws anywhere
         pre = mean + std * noise
         action = torch.tanh(pre)
         log_prob = (-0.5 * noise.pow(2) - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)

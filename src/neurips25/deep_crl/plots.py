@@ -1,4 +1,7 @@
-"""Figures of the depth experiment: success vs depth, learning curves, Q-maps (Fig. 9 analogue)."""
+"""Figures: stitching scores vs depth, Q-maps shallow vs deep (Fig. 9 analogue), online success vs depth.
+
+Error bars are 95% t-intervals over seeds; dots are the seeds.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,79 +13,122 @@ from neurips25.common.plotting import plt, save_figure
 from neurips25.deep_crl.envs.maze import LAYOUTS, parse_layout
 
 
-def plot_depth(summary: dict[str, Any], episode_length: int, path: Path) -> Path:
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
-    res = summary.get("res", {})
-    depths = sorted(int(d) for d in res)
-    for ax, key, label in ((axes[0], "success_near", "success, near goals"),
-                           (axes[1], "success_far", "success, far goals"),
-                           (axes[2], "time_at_goal_far", f"time at far goal (of {episode_length} steps)")):
-        for d in depths:
-            ys = [s[key] for s in res[str(d)]["seeds"]]
-            ax.scatter([d] * len(ys), ys, color="C0", alpha=0.4, s=12)
-        ax.plot(depths, [res[str(d)][key] for d in depths], "o-", color="C0", label="residual + LayerNorm")
-        for d, slot in summary.get("plain", {}).items():
-            ax.plot([int(d)], [slot[key]], "x", color="C3", ms=9, mew=2, label="plain MLP (ablation)")
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(depths, [str(d) for d in depths])
-        ax.set_xlabel("depth (layers in residual blocks)")
-        ax.set_title(label)
-        if key.startswith("success"):
-            ax.set_ylim(-0.05, 1.05)
-    axes[0].legend(loc="best")
-    fig.suptitle("CRL point maze at equal env-step and SGD budget (mean of the last third of evaluations; dots: seeds)")
+def _series(ax, groups: dict[str, Any], key: str, label: str, color: str, marker: str = "o", dx: float = 1.0) -> None:
+    depths = sorted(int(d) for d in groups)
+    if not depths:
+        return
+    x = np.array(depths, dtype=float) * dx
+    mean = np.array([groups[str(d)][key]["mean"] for d in depths])
+    lo = np.array([groups[str(d)][key]["lo"] for d in depths])
+    hi = np.array([groups[str(d)][key]["hi"] for d in depths])
+    finite = np.isfinite(lo) & np.isfinite(hi)
+    err = np.where(finite, [mean - lo, hi - mean], 0.0)
+    ax.errorbar(x, mean, yerr=err, fmt=f"{marker}-", color=color, capsize=3, label=label)
+    for xi, d in zip(x, depths, strict=True):
+        ys = [s[key] for s in groups[str(d)]["seeds"]]
+        ax.scatter([xi] * len(ys), ys, color=color, alpha=0.35, s=10)
+
+
+def _depth_axis(ax, depths: list[int], title: str) -> None:
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(depths, [str(d) for d in depths])
+    ax.set_xlabel("depth (layers in residual blocks)")
+    ax.set_title(title, fontsize=9)
+
+
+def plot_stitching(st: dict[str, Any], path: Path) -> Path:
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    depths = sorted(int(d) for d in st["res"])
+    panels = (("far_accuracy", "far-pair ranking accuracy (unseen pairs)"),
+              ("topology", "Q topology: rho(geo) - rho(eucl)"), ("val_loss", "held-out near-pair loss"))
+    for ax, (key, title) in zip(axes, panels, strict=True):
+        _series(ax, st["res"], key, "residual + LayerNorm", "C0")
+        if "lever_batch" in st:
+            _series(ax, st["lever_batch"]["res"], key, f"batch {st['lever_batch']['batch_size']}", "C2", "s", 1.06)
+        if "lever_obs" in st:
+            _series(ax, st["lever_obs"]["res"], key, f"{st['lever_obs']['obs_dim']}-D observations", "C1", "^", 0.94)
+        if "plain" in st:
+            pl = st["plain"]
+            _series(ax, {str(pl["depth"]): pl["best"]}, key, f"plain MLP (best lr {pl['best_lr']:g})", "C3", "x")
+        _depth_axis(ax, depths, title)
+    axes[0].axhline(0.5, color="grey", lw=0.8, ls=":")
+    axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle(f"Stitching critics, {st['layout']} maze: trained on pairs <= {st['near_max']} cells apart, "
+                 f"{st['steps']} steps, width {st['width']} (bars: 95% CI over seeds)", fontsize=10)
+    return save_figure(fig, path)
+
+
+def plot_online(on: dict[str, Any], path: Path) -> Path:
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    depths = sorted(int(d) for d in on["res"])
+    T = on["episode_length"]
+    panels = (("success_far", "success, far goals"), ("time_at_goal_far", f"time at far goal (of {T} steps)"),
+              ("time_at_goal_near", f"time at near goal (of {T} steps)"))
+    for ax, (key, title) in zip(axes, panels, strict=True):
+        _series(ax, on["res"], key, "residual + LayerNorm", "C0")
+        _depth_axis(ax, depths, title)
+    axes[0].set_ylim(-0.05, 1.05)
+    fig.suptitle(f"Online CRL, {on['layout']} maze, width {on['width']}, {on['sgd_steps']} SGD steps / "
+                 f"{on['env_steps']} env steps per arm (late-training means; bars: 95% CI over seeds)", fontsize=9)
     return save_figure(fig, path)
 
 
 def plot_learning_curves(results: list[dict[str, Any]], path: Path) -> Path:
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
-    ordered = sorted(results, key=lambda r: (not r["residual"], r["depth"], r["seed"]))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
     depths = sorted({r["depth"] for r in results})
     cmap = plt.get_cmap("viridis")
-    for r in ordered:
+    for r in sorted(results, key=lambda r: (r["depth"], r["seed"])):
         h = r["history"]
         x = [row["sgd_steps"] for row in h]
-        color = "C3" if not r["residual"] else cmap(depths.index(r["depth"]) / max(1, len(depths) - 1) * 0.85)
-        label = f"{'plain' if not r['residual'] else 'res'} d{r['depth']} s{r['seed']}"
-        ls = "--" if not r["residual"] else "-"
-        axes[0].plot(x, [row["success_near"] for row in h], ls, color=color, label=label)
-        axes[1].plot(x, [row["success_far"] for row in h], ls, color=color)
-        axes[2].plot(x, [row["critic_loss"] for row in h], ls, color=color)
-    for ax, t in zip(axes, ("success, near goals", "success, far goals", "critic loss (InfoNCE + penalty)"), strict=True):
+        color = cmap(depths.index(r["depth"]) / max(1, len(depths) - 1) * 0.85)
+        label = f"d{r['depth']}" if r["seed"] == min(q["seed"] for q in results) else None
+        for ax, key in zip(axes, ("success_near", "success_far", "critic_loss"), strict=True):
+            ax.plot(x, [row[key] for row in h], color=color, alpha=0.7, label=label if key == "success_near" else None)
+    for ax, t in zip(axes, ("success, near goals", "success, far goals", "critic loss"), strict=True):
         ax.set_xlabel("SGD steps")
-        ax.set_title(t)
-    axes[0].set_ylim(-0.05, 1.05)
-    axes[1].set_ylim(-0.05, 1.05)
+        ax.set_title(t, fontsize=9)
     axes[0].legend(fontsize=7)
     return save_figure(fig, path)
 
 
-def plot_q_maps(results: list[dict[str, Any]], config: Any, path: Path) -> Path:
-    """max_a Q(s, a, g) over the maze for the shallowest and deepest residual critic (and plain)."""
+def plot_q_maps(results: list[dict[str, Any]], layout: str, start: bool, title: str, path: Path) -> Path:
+    """max_a Q(s, a, g) for the shallowest and the deepest residual critic of the lowest seed."""
     seed0 = min(r["seed"] for r in results)
-    pick = sorted((r for r in results if r["seed"] == seed0), key=lambda r: (not r["residual"], r["depth"]))
-    res = [r for r in pick if r["residual"]]
-    show = [res[0], res[-1]] + [r for r in pick if not r["residual"]]
-    walls, start = parse_layout(LAYOUTS[config.layout])
-    fig, axes = plt.subplots(1, len(show), figsize=(3.4 * len(show), 3.0))
-    for ax, r in zip(np.atleast_1d(axes), show, strict=True):
+    pick = sorted((r for r in results if r["seed"] == seed0), key=lambda r: r["depth"])
+    show = [pick[0], pick[-1]]
+    walls, s_cell = parse_layout(LAYOUTS[layout])
+    fig, axes = plt.subplots(1, 2, figsize=(7.4, 3.4))
+    for ax, r in zip(axes, show, strict=True):
         q = np.array(r["q_map"], dtype=float)
         im = ax.imshow(q, cmap="viridis")
         ax.imshow(np.where(walls, 1.0, np.nan), cmap="Greys", vmin=0, vmax=1.5)
         gr, gc = r["q_goal_cell"]
         ax.plot(gc, gr, "r*", ms=14, label="goal")
-        ax.plot(start[1], start[0], "wo", ms=7, mec="k", label="start")
-        kind = "residual" if r["residual"] else "plain"
+        if start:
+            ax.plot(s_cell[1], s_cell[0], "wo", ms=7, mec="k", label="start")
         t = r["topology"]
-        if t.get("flat"):
-            title = f"{kind} depth {r['depth']}: Q flat\n(spread {t.get('spread', 0):.2f} over the maze: not ranked)"
-        else:
-            title = (f"{kind} depth {r['depth']}: topology {t['score']:+.2f}\n"
-                     f"rho(Q,-geo) {t['rho_geodesic']:.2f}  rho(Q,-eucl) {t['rho_euclidean']:.2f}")
-        ax.set_title(title, fontsize=8)
+        ax.set_title(f"depth {r['depth']}: topology {t['score']:+.2f}\nrho(Q,-geo) {t['rho_geodesic']:.2f}  "
+                     f"rho(Q,-eucl) {t['rho_euclidean']:.2f}", fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
         fig.colorbar(im, ax=ax, fraction=0.046)
-    np.atleast_1d(axes)[0].legend(loc="lower right", fontsize=7)
-    fig.suptitle(f"max_a Q(s, a, g) for a goal behind the wall, seed {seed0} (paper Fig. 9 analogue)")
+    axes[0].legend(loc="lower right", fontsize=7)
+    fig.suptitle(f"{title}, seed {seed0} (paper Fig. 9 analogue)", fontsize=9)
     return save_figure(fig, path)
+
+
+def draw_all(metrics: dict[str, Any], stitch: list[dict[str, Any]], online: list[dict[str, Any]], config: Any,
+             out_dir: Path) -> list[str]:
+    """Every figure of the run; returns their file names."""
+    st = metrics["stitching"]
+    made = [plot_stitching(st, out_dir / "stitching.png")]
+    base = [r for r in stitch if r["kind"] == "res" and r["batch_size"] == config.stitch_batch and r["obs_dim"] == 2]
+    if base:
+        made.append(plot_q_maps(base, config.stitch_layout, False,
+                                "Stitching critics, max_a Q(s, a, g), goal behind a wall", out_dir / "q_maps.png"))
+    if online:
+        made.append(plot_online(metrics["online"], out_dir / "depth_success.png"))
+        made.append(plot_learning_curves(online, out_dir / "learning_curves.png"))
+        made.append(plot_q_maps(online, config.layout, True, "Online critics, max_a Q(s, a, g), U4 goal behind the wall",
+                                out_dir / "q_maps_online.png"))
+    return [Path(p).name for p in made]

@@ -21,6 +21,7 @@ import torch
 from neurips25.common.io import atomic_write
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.deep_crl.buffer import EpisodeBuffer
+from neurips25.deep_crl.device import module_device, resolve_device
 from neurips25.deep_crl.envs.maze import MazeSpec, PointMaze
 from neurips25.deep_crl.losses import actor_loss, alpha_loss, critic_loss, energy
 from neurips25.deep_crl.networks import Actor, Critic
@@ -47,6 +48,7 @@ class CRLConfig:
     eval_every: int = 10
     eval_repeats: int = 4
     seed: int = 0
+    device: str = "cpu"  # where the networks run; env, buffer and RNG stay on the CPU
 
     def __post_init__(self) -> None:
         for name in ("num_envs", "iterations", "sgd_steps_per_iter", "batch_size", "eval_every", "eval_repeats"):
@@ -59,6 +61,12 @@ class CRLConfig:
     def env_steps(self) -> int:
         return self.iterations * self.num_envs * self.maze.episode_length
 
+    def identity(self) -> dict[str, Any]:
+        """What defines the result: every field but ``device`` (a checkpoint moves between devices)."""
+        d = dataclasses.asdict(self)
+        d.pop("device")
+        return d
+
 
 @dataclass
 class Agent:
@@ -69,13 +77,28 @@ class Agent:
 
 
 def make_agent(cfg: CRLConfig) -> Agent:
+    """Networks initialised on the CPU from ``cfg.seed`` (same weights on any device), then moved."""
+    dev = resolve_device(cfg.device)
     env = PointMaze(cfg.maze)
     torch.manual_seed(cfg.seed)
     critic = Critic(env.obs_dim, env.action_dim, env.goal_dim, cfg.width, cfg.critic_depth,
-                    cfg.residual, cfg.layer_norm)
+                    cfg.residual, cfg.layer_norm).to(dev)
     actor = Actor(env.obs_dim, env.goal_dim, env.action_dim, cfg.width, cfg.actor_depth,
-                  cfg.residual, cfg.layer_norm)
-    return Agent(env, actor, critic, torch.zeros((), requires_grad=True))
+                  cfg.residual, cfg.layer_norm).to(dev)
+    return Agent(env, actor, critic, torch.zeros((), device=dev, requires_grad=True))
+
+
+def on_device(fn, dev: torch.device):
+    """Wrap a policy of the networks' device so that the CPU env can call it."""
+    if dev.type == "cpu":
+        return fn
+    return lambda o, g: fn(o.to(dev), g.to(dev)).cpu()
+
+
+def batch_to(batch, dev: torch.device):
+    if dev.type == "cpu":
+        return batch
+    return dataclasses.replace(batch, **{k: getattr(batch, k).to(dev) for k in ("obs", "action", "goal")})
 
 
 @torch.no_grad()
@@ -100,7 +123,9 @@ def evaluate(agent: Agent, repeats: int = 4, seed: int = 12345, policy=None) -> 
     """Deterministic actor (or ``policy``) from S to the near and far evaluation goals."""
     env = agent.env
     gen = torch.Generator().manual_seed(seed)
-    policy = policy or (lambda o, g: agent.actor.act(o, g, deterministic=True))
+    if policy is None:
+        policy = on_device(lambda o, g: agent.actor.act(o, g, deterministic=True),
+                           module_device(agent.actor))
     out = {}
     for name, cells in env.eval_goal_cells().items():
         goals = env.cell_center(np.repeat(cells, repeats, axis=0))
@@ -136,13 +161,13 @@ def sgd_step(agent: Agent, batch, opts: dict[str, torch.optim.Optimizer], cfg: C
     opts["critic"].zero_grad(set_to_none=True)
     c_loss.backward()
     opts["critic"].step()
-    acc = (logits.argmax(1) == torch.arange(len(logits))).float().mean()
+    acc = (logits.argmax(1) == torch.arange(len(logits), device=logits.device)).float().mean()
     return {"critic_loss": c_loss.item(), "actor_loss": a_loss.item(), "accuracy": acc.item(),
             "alpha": agent.log_alpha.exp().item()}
 
 
 def _state(agent, opts, buffer, gens, it, history, cfg) -> dict[str, Any]:
-    return {"config": dataclasses.asdict(cfg), "iteration": it, "history": history,
+    return {"config": cfg.identity(), "iteration": it, "history": history,
             "actor": agent.actor.state_dict(), "critic": agent.critic.state_dict(),
             "log_alpha": agent.log_alpha.detach().clone(),
             "opts": {k: o.state_dict() for k, o in opts.items()},
@@ -151,8 +176,8 @@ def _state(agent, opts, buffer, gens, it, history, cfg) -> dict[str, Any]:
 
 
 def _restore(path: Path, cfg, agent, opts, buffer, gens) -> tuple[int, list]:
-    ck = torch.load(path, weights_only=False)
-    if ck["config"] != dataclasses.asdict(cfg):
+    ck = torch.load(path, weights_only=False, map_location=module_device(agent.critic))
+    if ck["config"] != cfg.identity():
         return 0, []
     agent.actor.load_state_dict(ck["actor"])
     agent.critic.load_state_dict(ck["critic"])
@@ -185,14 +210,15 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     t0, c0 = time.perf_counter(), time.process_time()
     sgd_time = 0.0
     last: dict[str, float] = {}
-    explore = lambda o, g: agent.actor.act(o, g, generator=gens["env"])  # noqa: E731
+    dev = module_device(agent.critic)
+    explore = on_device(lambda o, g: agent.actor.act(o, g, generator=gens["env"]), dev)
     for it in progress.track(range(start, cfg.iterations), "CRL iterations", total=cfg.iterations - start):
         goals = env.sample_goals(cfg.num_envs, gens["env"])
         obs, ach, act, _ = rollout(env, explore, goals, gens["env"])
         buffer.add(obs, ach, act)
         s0 = time.perf_counter()
         for _ in range(cfg.sgd_steps_per_iter):
-            batch = buffer.sample(cfg.batch_size, cfg.gamma, gens["sgd"])
+            batch = batch_to(buffer.sample(cfg.batch_size, cfg.gamma, gens["sgd"]), dev)
             last = sgd_step(agent, batch, opts, cfg, target_entropy, gens["sgd"])
         sgd_time += time.perf_counter() - s0
         if (it + 1) % cfg.eval_every == 0 or it + 1 == cfg.iterations:

@@ -1,0 +1,123 @@
+"""Across-seed summaries of the arms: per-seed values, means with t intervals, paired differences.
+
+Comparisons pair arms by seed (same buffer / same environment seed, same initialisation
+seed), so the interval is over seed-wise differences (``paired_diff_ci``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from neurips25.common.stats import mean_ci, paired_diff_ci
+
+STITCH_KEYS = ("far_accuracy", "near_accuracy", "topology", "rho_geodesic", "rho_euclidean", "val_loss")
+ONLINE_KEYS = ("success_near", "success_far", "time_at_goal_near", "time_at_goal_far", "critic_loss", "accuracy")
+
+
+def _ci(values: list[float]) -> dict[str, Any]:
+    return mean_ci(values).as_dict()
+
+
+def _paired(a: list[float], b: list[float]) -> dict[str, Any]:
+    return paired_diff_ci(a, b).as_dict()
+
+
+def stitch_row(r: dict[str, Any]) -> dict[str, Any]:
+    """One arm's scalar results; a diverged critic's held-out loss counts as chance, ln(batch)."""
+    chance = math.log(r["batch_size"])
+    loss = r.get("val_loss")
+    topo = r["topology"]
+    return {"seed": r["seed"], "far_accuracy": r["far_accuracy"], "near_accuracy": r["near_accuracy"],
+            "topology": topo["score"], "rho_geodesic": topo["rho_geodesic"], "rho_euclidean": topo["rho_euclidean"],
+            "q_flat": bool(topo.get("flat")), "diverged": bool(r.get("diverged")),
+            "val_loss": chance if r.get("diverged") or loss is None else min(float(loss), chance),
+            "cpu_seconds": r.get("cpu_seconds"), "wall_seconds": r.get("wall_seconds")}
+
+
+def _group(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
+    rows = sorted(rows, key=lambda s: s["seed"])
+    out: dict[str, Any] = {"seeds": rows}
+    for k in keys:
+        out[k] = _ci([s[k] for s in rows])
+    return out
+
+
+def _by_depth(results: list[dict[str, Any]], pick) -> dict[str, Any]:
+    depths = sorted({r["depth"] for r in results if pick(r)})
+    return {str(d): _group([stitch_row(r) for r in results if pick(r) and r["depth"] == d], STITCH_KEYS)
+            for d in depths}
+
+
+def _paired_key(groups: dict[str, Any], hi: int, lo: int, key: str) -> dict[str, Any] | None:
+    """Seed-paired interval of groups[hi][key] - groups[lo][key]."""
+    return _pair_groups(groups.get(str(hi)), groups.get(str(lo)), key)
+
+
+def stitch_summary(results: list[dict[str, Any]], config: Any) -> dict[str, Any]:
+    """Residual critics by depth, the plain sweep (best lr by held-out loss), lever arms, paired gaps."""
+    base_b, base_o = config.stitch_batch, 2
+    res = _by_depth(results, lambda r: r["kind"] == "res" and r["batch_size"] == base_b and r["obs_dim"] == base_o)
+    shallow, deep = min(config.stitch_depths), max(config.stitch_depths)
+    out: dict[str, Any] = {"layout": config.stitch_layout, "near_max": config.near_max, "width": config.stitch_width,
+                           "steps": config.stitch_steps, "batch_size": base_b, "shallow_depth": shallow,
+                           "deep_depth": deep, "res": res, "paired": {}}
+    for key in ("far_accuracy", "topology", "near_accuracy", "val_loss"):
+        out["paired"][f"{key}_deep_minus_shallow"] = _paired_key(res, deep, shallow, key)
+    if config.lever_batch:
+        out["lever_batch"] = {"batch_size": config.lever_batch, "res": _by_depth(
+            results, lambda r: r["kind"] == "res" and r["batch_size"] == config.lever_batch and r["obs_dim"] == base_o)}
+    if config.lever_obs_dim > 2:
+        out["lever_obs"] = {"obs_dim": config.lever_obs_dim, "res": _by_depth(
+            results, lambda r: r["kind"] == "res" and r["batch_size"] == base_b and r["obs_dim"] == config.lever_obs_dim)}
+    plain = [r for r in results if r["kind"] == "plain"]
+    if plain:
+        out["plain"] = plain_summary(plain, res, config.plain_depth, shallow)
+    return out
+
+
+def plain_summary(plain: list[dict[str, Any]], res: dict[str, Any], depth: int, shallow: int) -> dict[str, Any]:
+    """The plain net at its best learning rate (lowest mean held-out loss) vs the residual nets."""
+    sweep = {}
+    for lr in sorted({r["lr"] for r in plain}):
+        sweep[f"{lr:g}"] = _group([stitch_row(r) for r in plain if r["lr"] == lr], STITCH_KEYS)
+    best = min(sweep, key=lambda k: sweep[k]["val_loss"]["mean"])
+    plain_best = sweep[best]
+    return {"depth": depth, "shallow_depth": shallow, "best_lr": float(best), "sweep": sweep, "best": plain_best,
+            "val_loss_plain_minus_res": _pair_groups(plain_best, res.get(str(depth)), "val_loss"),
+            "val_loss_plain_minus_shallow_res": _pair_groups(plain_best, res.get(str(shallow)), "val_loss"),
+            "far_accuracy_res_minus_plain": _pair_groups(res.get(str(depth)), plain_best, "far_accuracy")}
+
+
+def _pair_groups(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+    if a is None or b is None:
+        return None
+    va = {s["seed"]: s[key] for s in a["seeds"]}
+    vb = {s["seed"]: s[key] for s in b["seeds"]}
+    seeds = sorted(set(va) & set(vb))
+    return _paired([va[s] for s in seeds], [vb[s] for s in seeds]) if seeds else None
+
+
+def late_mean(history: list[dict[str, Any]], key: str) -> float:
+    """Mean of ``key`` over the last third of the evaluations: one evaluation of a few goals is noisy."""
+    tail = history[-max(1, len(history) // 3):]
+    return float(np.mean([row[key] for row in tail]))
+
+
+def online_summary(results: list[dict[str, Any]], config: Any) -> dict[str, Any]:
+    """Per depth: per-seed late-training success / time at goal / topology, means with intervals."""
+    res: dict[str, Any] = {}
+    for d in sorted({r["depth"] for r in results}):
+        rows = [{"seed": r["seed"], **{k: late_mean(r["history"], k) for k in ONLINE_KEYS},
+                 "topology": r["topology"]["score"], "q_flat": bool(r["topology"].get("flat")),
+                 "cpu_seconds": r.get("cpu_seconds"), "wall_seconds": r.get("wall_seconds")}
+                for r in results if r["depth"] == d]
+        res[str(d)] = _group(rows, (*ONLINE_KEYS, "topology"))
+    shallow, deep = min(config.depths), max(config.depths)
+    paired = {f"{k}_deep_minus_shallow": _paired_key(res, deep, shallow, k)
+              for k in ("time_at_goal_far", "success_far", "time_at_goal_near", "topology")}
+    return {"layout": config.layout, "width": config.width, "episode_length": config.episode_length,
+            "sgd_steps": config.iterations * config.sgd_steps_per_iter,
+            "env_steps": config.iterations * config.num_envs * config.episode_length,
+            "shallow_depth": shallow, "deep_depth": deep, "res": res, "paired": paired}

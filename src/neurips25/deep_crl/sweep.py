@@ -1,0 +1,53 @@
+"""Run a preset's arms without the report: ``python -m neurips25.deep_crl.sweep --preset full --out D``.
+
+The long online sweep can be started (or moved to another machine, ``--device cuda``) on
+its own; each finished arm lands in ``D/arms/<name>.json`` and a later
+``neurips25 run deep_crl --preset full`` into the same folder reuses it. Re-running this
+command resumes: finished arms are skipped, an interrupted online arm resumes from its
+checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+from neurips25.common.progress import NullProgress
+from neurips25.deep_crl.experiment import Config
+
+
+class _Log(NullProgress):
+    def log(self, message: str) -> None:
+        print(time.strftime("%H:%M:%S"), message, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m neurips25.deep_crl.sweep", description=__doc__.splitlines()[0])
+    p.add_argument("--preset", choices=("quick", "full"), default="full")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--part", choices=("online", "stitch", "all"), default="online")
+    p.add_argument("--device", default=None, help="cpu (default) or cuda")
+    p.add_argument("--workers", type=int, default=None)
+    args = p.parse_args(argv)
+    from neurips25.deep_crl.arms import run_arms, run_online_arm, run_stitch_arm
+
+    cfg = getattr(Config, args.preset)()
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in (("device", args.device), ("workers", args.workers))
+                                      if v is not None})
+    tasks = []
+    if args.part in ("online", "all"):
+        tasks += [(run_online_arm, dataclasses.asdict(a)) for a in cfg.online_arms()]
+    if args.part in ("stitch", "all"):
+        tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in cfg.stitch_arms()]
+    log = _Log()
+    t0 = time.perf_counter()
+    log.log(f"{len(tasks)} arms into {args.out / 'arms'}, {cfg.workers} at a time")
+    run_arms(tasks, args.out, cfg.workers, log, "arms")
+    log.log(f"all {len(tasks)} arms done in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
