@@ -77,7 +77,8 @@ def _check_writable(path: str) -> None:
     if not path.strip() or p.is_dir():
         raise UserError(f"--cache-file {path!r}: give a file name")
     if not p.parent.is_dir():
-        raise UserError(f"--cache-file {path}: folder {p.parent} does not exist")
+        raise UserError(f"--cache-file {path}: {p.parent} is not a folder" if p.parent.exists()
+                        else f"--cache-file {path}: folder {p.parent} does not exist")
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".probe", dir=p.parent)
     except OSError as exc:
