@@ -3,10 +3,10 @@ a resumable collection harness, and homogenization measured on LMs trained here.
 
 Command line::
 
-    neurips25 hivemind prompts --out prompts.jsonl          # this project's prompt set
+    neurips25 hivemind prompts --out data/                  # data/prompts.jsonl
     neurips25 hivemind collect --base-url http://127.0.0.1:8000/v1 --model M1 --model M2 \
-        --n 50 --out responses.jsonl                         # resumable; top-p 0.9, T 1.0
-    neurips25 hivemind analyze responses.jsonl --out report/ # JSON + PNG figures
+        --n 50 --out data/                                   # data/responses.jsonl, resumable
+    neurips25 hivemind analyze data/responses.jsonl --out report/  # JSON + PNG figures
 
 Public API (imported lazily, so ``import neurips25.hivemind`` stays light)::
 
