@@ -22,7 +22,8 @@ from neurips25.study import (
 )
 
 TOY = Config(seeds=2, stitch_layout="u4", stitch_episodes=64, stitch_depths=(4, 8), stitch_width=8, stitch_steps=4, stitch_batch=16,
-             plain_depth=8, plain_lrs=(3e-4, 1e-3), lever_batch=32, lever_obs_dim=6, online=True,
+             plain_depth=8, plain_lrs=(3e-4, 1e-3), lever_batch=32, lever_obs_dim=6, lever_depths=(4, 8),
+             lever_seeds=2, online=True,
              online_seeds=2, layout="u", depths=(4, 8), width=8, episode_length=16, num_envs=8, iterations=2,
              sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1)
 
@@ -39,12 +40,14 @@ def test_toy_experiment_runs_resumes_and_checks(tmp_path):
     assert st["paired"]["far_accuracy_deep_minus_shallow"]["n"] == 2
     assert set(st["lever_batch"]["res"]) == set(st["lever_obs"]["res"]) == {"4", "8"}
     assert st["plain"]["best_lr"] in (3e-4, 1e-3) and len(st["plain"]["sweep"]) == 2
+    assert [s["seed"] for s in st["plain"]["best"]["seeds"]] == [0, 1]  # seed 1 ran at the swept best lr
+    assert set(st["lever_batch"]["gain"]["8"]) == {"far_accuracy", "topology"}
     assert len(on["res"]["4"]["seeds"]) == 2 and on["paired"]["time_at_goal_far_deep_minus_shallow"]["n"] == 2
     rows = STUDY.check_claims(json.loads(json.dumps(metrics)))
     assert [r["verdict"] != CHECK_FAILED for r in rows] == [True] * len(CLAIMS), rows
     arm_files = sorted(tmp_path.glob("arms/*.json"))
-    # online 2 depths x 2 seeds; stitching per seed: 2 depths x (base, batch, obs) + 2 plain lrs
-    assert len(arm_files) == 4 + 2 * (2 * 3 + 2) and not list(tmp_path.glob("arms/*.pt"))
+    # online 2 depths x 2 seeds; stitching per seed 2 depths x (base, batch, obs); plain 2 lrs + 1
+    assert len(arm_files) == 4 + 2 * 2 * 3 + 3 and not list(tmp_path.glob("arms/*.pt"))
     stamps = [f.stat().st_mtime_ns for f in arm_files]
     again = STUDY.run(TOY, tmp_path, NullProgress())  # finished arms are reused, not retrained
     assert [f.stat().st_mtime_ns for f in arm_files] == stamps
@@ -152,6 +155,8 @@ def test_config_validation_and_presets():
         Config(plain_depth=8)
     with pytest.raises(ValueError, match="workers"):
         Config(workers=3)
+    with pytest.raises(ValueError, match="lever_depths"):
+        Config(lever_depths=(8,))
     quick, full = Config.quick(), Config.full()
     assert not quick.online and quick.online_arms() == [] and quick.seeds >= 3
     assert max(full.depths) == 64 and full.online and full.online_seeds >= 2 and full.layout == "u4"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from neurips25.common.progress import Progress
 from neurips25.deep_crl.envs.maze import MazeSpec
 
 ArmFn = Callable[[dict[str, Any], str], dict[str, Any]]
+Followup = Callable[[list[dict[str, Any]]], list[tuple[ArmFn, dict[str, Any]]]]
 
 
 def arm_name(cfg: Any) -> str:
@@ -88,16 +89,42 @@ def run_stitch_arm(arm_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
 
 
 def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: int, progress: Progress,
-             label: str) -> list[dict[str, Any]]:
-    """Run ``fn(arm, out_dir)`` for every task, ``workers`` processes at a time; results in task order."""
-    if not tasks:
-        return []
+             label: str, follow: tuple[set[int], Followup] | None = None) -> list[dict[str, Any]]:
+    """Run ``fn(arm, out_dir)`` for every task, ``workers`` processes at a time; results in task order.
+
+    ``follow = (ids, make)``: once the tasks with indices ``ids`` are done, ``make(their results)``
+    returns more tasks (e.g. the other seeds at a learning rate chosen on the first), appended
+    to the queue without waiting for the rest.
+    """
+    tasks = list(tasks)
+    results: dict[int, dict[str, Any]] = {}
+    wait_for, make = follow if follow else (set(), None)
+
+    def more() -> None:
+        nonlocal make
+        if make is not None and wait_for <= results.keys():
+            tasks.extend(make([results[i] for i in sorted(wait_for)]))
+            make = None
+
+    more()
     if workers == 1:
-        return [fn(arm, str(out_dir)) for fn, arm in progress.track(tasks, label, total=len(tasks))]
-    results: list[dict[str, Any] | None] = [None] * len(tasks)
+        i = 0
+        while i < len(tasks):
+            fn, arm = tasks[i]
+            results[i] = fn(arm, str(out_dir))
+            progress.log(f"arm {results[i]['name']} done ({results[i].get('wall_seconds', 0):.0f} s)")
+            i += 1
+            more()
+        return [results[i] for i in range(len(tasks))]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futs = {pool.submit(fn, arm, str(out_dir)): i for i, (fn, arm) in enumerate(tasks)}
-        for fut in progress.track(as_completed(futs), label, total=len(futs)):
-            results[futs[fut]] = r = fut.result()
-            progress.log(f"arm {r['name']} done ({r.get('wall_seconds', 0):.0f} s)")
-    return results  # type: ignore[return-value]
+        pending = {pool.submit(fn, arm, str(out_dir)): i for i, (fn, arm) in enumerate(tasks)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = pending.pop(fut)
+                results[i] = r = fut.result()
+                progress.log(f"arm {r['name']} done ({r.get('wall_seconds', 0):.0f} s) [{len(results)}/{len(tasks)}]")
+            n = len(tasks)
+            more()
+            pending.update({pool.submit(fn, arm, str(out_dir)): j for j, (fn, arm) in enumerate(tasks[n:], n)})
+    return [results[i] for i in range(len(tasks))]

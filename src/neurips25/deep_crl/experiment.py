@@ -37,8 +37,12 @@ class Config:
     stitch_batch: int = 256
     plain_depth: int = 16  # ablation: no residual, no LayerNorm, at this depth; 0 = none
     plain_lrs: tuple[float, ...] = (1e-4, 3e-4, 1e-3)  # the plain net's own learning-rate sweep
-    lever_batch: int = 0  # > 0: every stitching depth also at this batch size (batch grown with depth)
-    lever_obs_dim: int = 0  # > 2: every stitching depth also on lifted observations of this size
+    plain_inits: tuple[str, ...] = ("swish_he",)  # and inits: the paper's vanishes without LayerNorm
+    plain_sweep_seeds: int = 1  # the sweep runs on the first seeds; the others at its best lr
+    lever_batch: int = 0  # > 0: lever arms at this batch size (the paper: batch grown with depth)
+    lever_obs_dim: int = 0  # > 2: lever arms on random-Fourier-lifted observations of this size
+    lever_depths: tuple[int, ...] = ()  # depths (of stitch_depths) that get the lever arms
+    lever_seeds: int = 3
     # part 2: online CRL depth sweep (actor + critic), off in the quick preset
     online: bool = False
     online_seeds: int = 3
@@ -64,46 +68,77 @@ class Config:
                 raise ValueError(f"{name} needs >= 2 positive multiples of 4, got {ds}")
         if self.plain_depth and self.plain_depth not in self.stitch_depths:
             raise ValueError(f"plain_depth {self.plain_depth} must be one of stitch_depths {self.stitch_depths}")
+        if not set(self.lever_depths) <= set(self.stitch_depths):
+            raise ValueError(f"lever_depths {self.lever_depths} must be among stitch_depths {self.stitch_depths}")
+        if not 1 <= self.plain_sweep_seeds <= self.seeds:
+            raise ValueError(f"plain_sweep_seeds must be in 1..seeds, got {self.plain_sweep_seeds}")
         if self.seeds < 1 or self.online_seeds < 1 or self.workers < 1:
             raise ValueError("seeds, online_seeds and workers must be >= 1")
         if self.workers > 2:
             raise ValueError("workers must be 1 or 2 (one torch thread each on a shared 2-core machine)")
         if not self.plain_lrs or any(lr <= 0 for lr in self.plain_lrs):
             raise ValueError(f"plain_lrs needs positive learning rates, got {self.plain_lrs}")
+        if not self.plain_inits or not set(self.plain_inits) <= {"paper", "swish_he"}:
+            raise ValueError(f"plain_inits must be among 'paper', 'swish_he', got {self.plain_inits}")
 
     @classmethod
     def quick(cls) -> Config:
-        """Stitching critics only: 3 seeds x depths 4/16/32 + the plain net's lr sweep."""
-        return cls()
+        """Stitching critics only: 3 seeds x depths 4/16, the plain d16 net's lr sweep on seed 0 (then
+        seeds 1-2 at its best lr)."""
+        return cls(stitch_depths=(4, 16))
 
     @classmethod
     def full(cls) -> Config:
-        """Stitching with 5 seeds, depth 64 and both levers; the online U4 sweep, depths 4-64, 3 seeds."""
+        """Stitching: 5 seeds x depths 4-64, plain d32 (lr x init) swept on every seed, levers at d4/d32 on
+        3 seeds; the online U4 sweep: depths 4-64, 3 seeds, 8k SGD steps per arm."""
         return cls(seeds=5, stitch_depths=(4, 16, 32, 64), stitch_steps=2000, plain_depth=32,
-                   lever_batch=1024, lever_obs_dim=16, online=True)
+                   plain_inits=("paper", "swish_he"), plain_sweep_seeds=5, lever_batch=1024, lever_obs_dim=16, lever_depths=(4, 32),
+                   online=True)
 
     # ---- arms ------------------------------------------------------------------------
-    def stitch_arms(self) -> list[Any]:
-        """Residual critics per (seed, depth), the plain lr sweep, the lever arms; longest first."""
+    def _stitch_base(self) -> tuple[Any, dict[str, Any]]:
         from neurips25.deep_crl.stitch_data import StitchSpec
-        from neurips25.deep_crl.stitch_train import StitchArm
 
         data = StitchSpec(layout=self.stitch_layout, near_max=self.near_max, episodes=self.stitch_episodes)
-        base = dict(width=self.stitch_width, steps=self.stitch_steps, batch_size=self.stitch_batch,
-                    device=self.device)
+        return data, dict(width=self.stitch_width, steps=self.stitch_steps, batch_size=self.stitch_batch,
+                          device=self.device)
+
+    def plain_sweep_arms(self) -> list[Any]:
+        """The plain net (no residual, no LayerNorm) at every lr of its sweep, on the sweep seeds."""
+        from neurips25.deep_crl.stitch_train import StitchArm
+
+        data, base = self._stitch_base()
+        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr, init=init,
+                          seed=self.seed + s, **base)
+                for s in range(self.plain_sweep_seeds) for init in self.plain_inits for lr in self.plain_lrs
+                ] if self.plain_depth else []
+
+    def plain_rest_arms(self, best: tuple[float, str]) -> list[Any]:
+        """The plain net on the remaining seeds at the sweep's best (learning rate, init)."""
+        from neurips25.deep_crl.stitch_train import StitchArm
+
+        data, base = self._stitch_base()
+        lr, init = best
+        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr, init=init,
+                          seed=self.seed + s, **base) for s in range(self.plain_sweep_seeds, self.seeds)]
+
+    def stitch_arms(self) -> list[Any]:
+        """Residual critics per (seed, depth) and the lever arms; longest first."""
+        from neurips25.deep_crl.stitch_train import StitchArm
+
+        data, base = self._stitch_base()
         out = []
         for s in range(self.seeds):
             seed = self.seed + s
             for d in self.stitch_depths:
                 out.append(StitchArm(data, depth=d, seed=seed, **base))
+                if d not in self.lever_depths or s >= self.lever_seeds:
+                    continue
                 if self.lever_batch:
                     out.append(StitchArm(data, depth=d, seed=seed, **{**base, "batch_size": self.lever_batch}))
                 if self.lever_obs_dim > 2:
                     lifted = dataclasses.replace(data, obs_dim=self.lever_obs_dim)
                     out.append(StitchArm(lifted, depth=d, seed=seed, **base))
-            for lr in self.plain_lrs if self.plain_depth else ():
-                out.append(StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False,
-                                     lr=lr, seed=seed, **base))
         return sorted(out, key=lambda a: -a.depth * a.batch_size)
 
     def online_arms(self) -> list[Any]:
@@ -127,21 +162,30 @@ class Config:
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     """Run every arm (reusing finished ones), summarise over seeds, draw the figures."""
     from neurips25.deep_crl.arms import run_arms, run_online_arm, run_stitch_arm
-    from neurips25.deep_crl.summary import online_summary, stitch_summary
+    from neurips25.deep_crl.plots import draw_all
+    from neurips25.deep_crl.summary import best_plain, online_summary, stitch_summary
 
     out_dir = Path(out_dir)
-    stitch = config.stitch_arms()
-    online = config.online_arms()
-    tasks = [(run_online_arm, dataclasses.asdict(a)) for a in online]
+    sweep, online, stitch = config.plain_sweep_arms(), config.online_arms(), config.stitch_arms()
+    # the plain sweep first: its best lr decides the plain arms of the other seeds, queued on arrival
+    tasks = [(run_stitch_arm, dataclasses.asdict(a)) for a in sweep]
+    tasks += [(run_online_arm, dataclasses.asdict(a)) for a in online]
     tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in stitch]
-    progress.log(f"{len(stitch)} stitching arms ({config.stitch_steps} steps), {len(online)} online arms "
-                 f"({config.iterations * config.sgd_steps_per_iter} SGD steps), {config.workers} at a time")
-    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms")
-    online_res, stitch_res = results[:len(online)], results[len(online):]
+
+    def rest(swept: list[dict[str, Any]]) -> list[Any]:
+        if not swept:
+            return []
+        return [(run_stitch_arm, dataclasses.asdict(a)) for a in config.plain_rest_arms(best_plain(swept))]
+
+    progress.log(f"{len(stitch) + len(sweep)}+ stitching arms ({config.stitch_steps} steps), {len(online)} "
+                 f"online arms ({config.iterations * config.sgd_steps_per_iter} SGD steps), {config.workers} at a time")
+    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms",
+                       follow=(set(range(len(sweep))), rest))
+    online_res = [r for r in results if "history" in r]
+    stitch_res = [r for r in results if "history" not in r]
     metrics: dict[str, Any] = {"stitching": stitch_summary(stitch_res, config)}
     if online_res:
         metrics["online"] = online_summary(online_res, config)
-    from neurips25.deep_crl.plots import draw_all
-
     metrics["figures"] = draw_all(metrics, stitch_res, online_res, config, out_dir)
+    metrics["cpu_seconds_in_arms"] = sum(r.get("cpu_seconds") or 0.0 for r in results)
     return metrics

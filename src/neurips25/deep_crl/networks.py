@@ -24,10 +24,28 @@ REPR_DIM = 64  # critic embedding size in the official code
 LOG_STD_MIN, LOG_STD_MAX = -5.0, 2.0
 
 
-def _dense(n_in: int, n_out: int) -> nn.Linear:
+def _swish_second_moment() -> float:
+    """E[silu(z)^2] for z ~ N(0, 1), by quadrature (about 0.356)."""
+    z = torch.linspace(-12.0, 12.0, 240_001, dtype=torch.float64)
+    pdf = torch.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    return float(torch.trapezoid(F.silu(z) ** 2 * pdf, z))
+
+
+INITS = ("paper", "swish_he")
+SWISH_GAIN = 1.0 / math.sqrt(_swish_second_moment())  # keeps E[x^2] through Dense -> swish
+
+
+def _dense(n_in: int, n_out: int, init: str = "paper") -> nn.Linear:
+    """``paper``: variance_scaling(1/3, fan_in, uniform) as the official code; ``swish_he``: normal
+    with std SWISH_GAIN / sqrt(fan_in), which keeps a plain (no LayerNorm) stack's signal alive."""
     layer = nn.Linear(n_in, n_out)
-    bound = 1.0 / math.sqrt(n_in)  # variance_scaling(1/3, fan_in, uniform)
-    nn.init.uniform_(layer.weight, -bound, bound)
+    if init == "paper":
+        bound = 1.0 / math.sqrt(n_in)
+        nn.init.uniform_(layer.weight, -bound, bound)
+    elif init == "swish_he":
+        nn.init.normal_(layer.weight, 0.0, SWISH_GAIN / math.sqrt(n_in))
+    else:
+        raise ValueError(f"unknown init {init!r}; choose from {', '.join(INITS)}")
     nn.init.zeros_(layer.bias)
     return layer
 
@@ -36,7 +54,7 @@ class ResidualMLP(nn.Module):
     """Input layer, ``depth // 4`` residual blocks of 4 layers, linear head to ``out_dim``."""
 
     def __init__(self, in_dim: int, out_dim: int, width: int = 256, depth: int = 4,
-                 residual: bool = True, layer_norm: bool = True) -> None:
+                 residual: bool = True, layer_norm: bool = True, init: str = "paper") -> None:
         super().__init__()
         if depth < 4 or depth % 4:
             raise ValueError(f"depth must be a positive multiple of 4 (layers per residual block), got {depth}")
@@ -44,11 +62,11 @@ class ResidualMLP(nn.Module):
             raise ValueError(f"in_dim, out_dim and width must be >= 1, got {in_dim}, {out_dim}, {width}")
         self.depth, self.width, self.residual = depth, width, residual
         norm = (lambda: nn.LayerNorm(width)) if layer_norm else nn.Identity
-        self.inp = _dense(in_dim, width)
+        self.inp = _dense(in_dim, width, init)
         self.inp_norm = norm()
-        self.layers = nn.ModuleList(_dense(width, width) for _ in range(depth))
+        self.layers = nn.ModuleList(_dense(width, width, init) for _ in range(depth))
         self.norms = nn.ModuleList(norm() for _ in range(depth))
-        self.head = _dense(width, out_dim)
+        self.head = _dense(width, out_dim)  # the head keeps the paper's init
 
     def trunk(self, x: torch.Tensor) -> torch.Tensor:
         """Features before the head: the part of the network that depth scales."""
@@ -76,10 +94,10 @@ class Critic(nn.Module):
     """Contrastive critic f(s, a, g) = -||phi(s, a) - psi(g)||_2 (paper Eq. 2 / Sec. 3)."""
 
     def __init__(self, obs_dim: int, action_dim: int, goal_dim: int, width: int = 256, depth: int = 4,
-                 residual: bool = True, layer_norm: bool = True, eps: float = 1e-6) -> None:
+                 residual: bool = True, layer_norm: bool = True, eps: float = 1e-6, init: str = "paper") -> None:
         super().__init__()
-        self.sa_encoder = ResidualMLP(obs_dim + action_dim, REPR_DIM, width, depth, residual, layer_norm)
-        self.g_encoder = ResidualMLP(goal_dim, REPR_DIM, width, depth, residual, layer_norm)
+        self.sa_encoder = ResidualMLP(obs_dim + action_dim, REPR_DIM, width, depth, residual, layer_norm, init)
+        self.g_encoder = ResidualMLP(goal_dim, REPR_DIM, width, depth, residual, layer_norm, init)
         self.eps = eps
 
     def phi(self, obs: torch.Tensor, action: torch.Tensor) -> torch.Tensor:

@@ -18,9 +18,10 @@ def _series(ax, groups: dict[str, Any], key: str, label: str, color: str, marker
     if not depths:
         return
     x = np.array(depths, dtype=float) * dx
-    mean = np.array([groups[str(d)][key]["mean"] for d in depths])
-    lo = np.array([groups[str(d)][key]["lo"] for d in depths])
-    hi = np.array([groups[str(d)][key]["hi"] for d in depths])
+    def col(field: str) -> np.ndarray:  # a missing bound (one seed: infinite, null in JSON) -> NaN
+        return np.array([np.nan if (v := groups[str(d)][key][field]) is None else v for d in depths], dtype=float)
+
+    mean, lo, hi = col("mean"), col("lo"), col("hi")
     finite = np.isfinite(lo) & np.isfinite(hi)
     err = np.where(finite, [mean - lo, hi - mean], 0.0)
     ax.errorbar(x, mean, yerr=err, fmt=f"{marker}-", color=color, capsize=3, label=label)
@@ -49,7 +50,7 @@ def plot_stitching(st: dict[str, Any], path: Path) -> Path:
             _series(ax, st["lever_obs"]["res"], key, f"{st['lever_obs']['obs_dim']}-D observations", "C1", "^", 0.94)
         if "plain" in st:
             pl = st["plain"]
-            _series(ax, {str(pl["depth"]): pl["best"]}, key, f"plain MLP (best lr {pl['best_lr']:g})", "C3", "x")
+            _series(ax, {str(pl["depth"]): pl["best"]}, key, f"plain MLP ({pl['best_init']}, lr {pl['best_lr']:g})", "C3", "x")
         _depth_axis(ax, depths, title)
     axes[0].axhline(0.5, color="grey", lw=0.8, ls=":")
     axes[0].legend(fontsize=7, loc="best")

@@ -47,6 +47,7 @@ class StitchArm:
     steps: int = 1000
     seed: int = 0
     logsumexp_penalty: float = 0.1
+    init: str = "paper"  # "swish_he" gives a plain net a variance-preserving start
     device: str = "cpu"
 
     def __post_init__(self) -> None:
@@ -60,7 +61,8 @@ class StitchArm:
 
     @property
     def name(self) -> str:
-        return (f"stitch-{self.kind}-d{self.depth}-w{self.width}-b{self.batch_size}-o{self.data.obs_dim}"
+        init = "" if self.init == "paper" else f"-{self.init}"
+        return (f"stitch-{self.kind}{init}-d{self.depth}-w{self.width}-b{self.batch_size}-o{self.data.obs_dim}"
                 f"-lr{self.lr:g}-s{self.seed}")
 
     def identity(self) -> dict[str, Any]:
@@ -97,7 +99,8 @@ def held_out_loss(critic: Critic, pairs: Pairs, arm: StitchArm, dev: torch.devic
 def fit(arm: StitchArm, pairs: Pairs, dev: torch.device) -> tuple[Critic, list[float], bool]:
     """Adam on the near pairs; returns the critic, the loss curve (10 chunk means) and whether it diverged."""
     torch.manual_seed(arm.seed)
-    critic = Critic(pairs.obs.shape[1], 2, 2, arm.width, arm.depth, arm.residual, arm.layer_norm).to(dev)
+    critic = Critic(pairs.obs.shape[1], 2, 2, arm.width, arm.depth, arm.residual, arm.layer_norm,
+                    init=arm.init).to(dev)
     opt = torch.optim.Adam(critic.parameters(), lr=arm.lr)
     gen = torch.Generator().manual_seed(arm.seed + 1)
     chunk = max(1, arm.steps // 10)
@@ -147,7 +150,7 @@ def train_stitch(arm: StitchArm) -> dict[str, Any]:
     if not math.isfinite(held["val_loss"]):
         diverged = True
     scores = evaluate_critic(critic, env, arm.data.near_max, diverged)
-    return {"name": arm.name, "kind": arm.kind, "depth": arm.depth, "width": arm.width, "lr": arm.lr,
+    return {"name": arm.name, "kind": arm.kind, "init": arm.init, "depth": arm.depth, "width": arm.width, "lr": arm.lr,
             "batch_size": arm.batch_size, "obs_dim": arm.data.obs_dim, "seed": arm.seed,
             "diverged": diverged, "loss_curve": curve, **held, **scores, "data": stats,
             "params": sum(p.numel() for p in critic.parameters()),

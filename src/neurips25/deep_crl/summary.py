@@ -65,26 +65,42 @@ def stitch_summary(results: list[dict[str, Any]], config: Any) -> dict[str, Any]
                            "deep_depth": deep, "res": res, "paired": {}}
     for key in ("far_accuracy", "topology", "near_accuracy", "val_loss"):
         out["paired"][f"{key}_deep_minus_shallow"] = _paired_key(res, deep, shallow, key)
-    if config.lever_batch:
-        out["lever_batch"] = {"batch_size": config.lever_batch, "res": _by_depth(
-            results, lambda r: r["kind"] == "res" and r["batch_size"] == config.lever_batch and r["obs_dim"] == base_o)}
-    if config.lever_obs_dim > 2:
-        out["lever_obs"] = {"obs_dim": config.lever_obs_dim, "res": _by_depth(
-            results, lambda r: r["kind"] == "res" and r["batch_size"] == base_b and r["obs_dim"] == config.lever_obs_dim)}
+    for lever, pick in (("lever_batch", lambda r: r["batch_size"] == config.lever_batch and r["obs_dim"] == base_o),
+                        ("lever_obs", lambda r: r["batch_size"] == base_b and r["obs_dim"] == config.lever_obs_dim)):
+        if not (config.lever_batch if lever == "lever_batch" else config.lever_obs_dim > 2):
+            continue
+        groups = _by_depth(results, lambda r, p=pick: r["kind"] == "res" and p(r))
+        out[lever] = {"batch_size": config.lever_batch, "obs_dim": config.lever_obs_dim, "res": groups,
+                      "gain": {d: {k: _pair_groups(g, res.get(d), k) for k in ("far_accuracy", "topology")}
+                               for d, g in groups.items()}}
     plain = [r for r in results if r["kind"] == "plain"]
     if plain:
-        out["plain"] = plain_summary(plain, res, config.plain_depth, shallow)
+        out["plain"] = plain_summary(plain, res, config, shallow)
     return out
 
 
-def plain_summary(plain: list[dict[str, Any]], res: dict[str, Any], depth: int, shallow: int) -> dict[str, Any]:
-    """The plain net at its best learning rate (lowest mean held-out loss) vs the residual nets."""
-    sweep = {}
-    for lr in sorted({r["lr"] for r in plain}):
-        sweep[f"{lr:g}"] = _group([stitch_row(r) for r in plain if r["lr"] == lr], STITCH_KEYS)
-    best = min(sweep, key=lambda k: sweep[k]["val_loss"]["mean"])
-    plain_best = sweep[best]
-    return {"depth": depth, "shallow_depth": shallow, "best_lr": float(best), "sweep": sweep, "best": plain_best,
+def _setting(r: dict[str, Any]) -> tuple[float, str]:
+    return r["lr"], r.get("init", "paper")
+
+
+def best_plain(swept: list[dict[str, Any]]) -> tuple[float, str]:
+    """The (lr, init) of the sweep with the lowest mean held-out loss (diverged = chance loss)."""
+    settings = sorted({_setting(r) for r in swept})
+    return min(settings, key=lambda st: float(np.mean([stitch_row(r)["val_loss"] for r in swept
+                                                       if _setting(r) == st])))
+
+
+def plain_summary(plain: list[dict[str, Any]], res: dict[str, Any], config: Any, shallow: int) -> dict[str, Any]:
+    """The plain net at the best (lr, init) of its sweep, chosen on the sweep seeds, vs the residual nets."""
+    depth = config.plain_depth
+    sweep_seeds = set(range(config.seed, config.seed + config.plain_sweep_seeds))
+    swept = [r for r in plain if r["seed"] in sweep_seeds]
+    best = best_plain(swept)
+    sweep = {f"{init} lr {lr:g}": _group([stitch_row(r) for r in swept if _setting(r) == (lr, init)], STITCH_KEYS)
+             for lr, init in sorted({_setting(r) for r in swept})}
+    plain_best = _group([stitch_row(r) for r in plain if _setting(r) == best], STITCH_KEYS)
+    return {"depth": depth, "shallow_depth": shallow, "best_lr": best[0], "best_init": best[1],
+            "sweep_seeds": len(sweep_seeds), "sweep": sweep, "best": plain_best,
             "val_loss_plain_minus_res": _pair_groups(plain_best, res.get(str(depth)), "val_loss"),
             "val_loss_plain_minus_shallow_res": _pair_groups(plain_best, res.get(str(shallow)), "val_loss"),
             "far_accuracy_res_minus_plain": _pair_groups(res.get(str(depth)), plain_best, "far_accuracy")}
