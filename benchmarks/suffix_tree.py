@@ -22,7 +22,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from neurips25.suffix_decoding.baselines import arctic_available
+from neurips25.suffix_decoding.cache import arctic_available
 from neurips25.suffix_decoding.tree import SuffixTree
 from neurips25.suffix_decoding.workloads import WordTokenizer
 

@@ -69,17 +69,37 @@ class Sampling:
         return out
 
 
+def _row_wise(processors: Sequence) -> bool:
+    """True if every processor maps each row of scores on its own, ignoring input ids
+    (the sampling warpers): then all tree nodes are processed in one call."""
+    from transformers.generation import logits_process as lp
+
+    kinds = tuple(getattr(lp, n) for n in ("TemperatureLogitsWarper", "TopKLogitsWarper",
+                                           "TopPLogitsWarper", "MinPLogitsWarper")
+                  if hasattr(lp, n))
+    return all(type(p) in kinds for p in processors)
+
+
 class _Scores:
-    """Processed scores of one tree node, computed on first use (only visited nodes pay)."""
+    """Processed scores of the tree's nodes; per node on first use unless row-wise."""
 
     def __init__(self, logits: torch.Tensor, processors: Sequence, row: list[int],
                  tokens: Sequence[int], parents: Sequence[int]) -> None:
-        self.logits, self.processors, self.row = logits, processors, row
+        self.logits, self.processors, self.row = logits.float(), processors, row
         self.tokens, self.parents = tokens, parents
+        self.all = None
+        if processors and _row_wise(processors):
+            ids = torch.zeros((logits.shape[0], 1), dtype=torch.long, device=logits.device)
+            scores = self.logits
+            for proc in processors:
+                scores = proc(ids, scores)
+            self.all = scores
 
     def __call__(self, node: int) -> torch.Tensor:
         """Scores after draft node ``node`` (-1: after the root), shape (1, V), float32."""
-        scores = self.logits[node + 1:node + 2].float()
+        if self.all is not None:
+            return self.all[node + 1:node + 2]
+        scores = self.logits[node + 1:node + 2]
         if not self.processors:
             return scores
         path, k = [], node

@@ -155,7 +155,7 @@ class SpeculativeDecoder:
         try:
             while True:
                 remaining = max_new_tokens - len(out)
-                k = min(self.max_spec_tokens, remaining - 1)
+                k = self.max_spec_tokens if remaining > 1 else 0  # nodes; depth < remaining
                 draft = proposer.propose(rid, context, k) if k > 0 else Draft()
                 draft = cap_draft(draft, k, remaining - 1)
                 toks, pars = draft.token_ids, draft.parents

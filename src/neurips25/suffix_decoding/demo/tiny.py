@@ -1,4 +1,4 @@
-"""Tiny random Hugging Face causal LMs (Llama, GPT-2) for tests and smoke runs.
+"""Tiny random Hugging Face causal LMs (Llama, Qwen2, GPT-2) for tests and smoke runs.
 
 Random weights give degenerate text: right for losslessness checks, meaningless for
 speed. ``init_std`` is raised from the HF default so logits are spread out and greedy
@@ -11,23 +11,34 @@ import torch
 
 def tiny_random_model(kind: str = "llama", attn: str = "sdpa", *, vocab: int = 64,
                       seed: int = 0, positions: int = 256, init_std: float = 0.3,
-                      eos_token_id: int | None = None) -> torch.nn.Module:
-    """A 2-layer, 32-wide random model of ``kind`` in {llama, gpt2} with ``attn`` kernels."""
-    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+                      eos_token_id: int | None = None, width: int = 32,
+                      layers: int = 2) -> torch.nn.Module:
+    """A small random model of ``kind`` in {llama, qwen2, gpt2} with ``attn`` kernels."""
+    from transformers import (
+        GPT2Config,
+        GPT2LMHeadModel,
+        LlamaConfig,
+        LlamaForCausalLM,
+        Qwen2Config,
+        Qwen2ForCausalLM,
+    )
 
     torch.manual_seed(seed)
     common = dict(vocab_size=vocab, initializer_range=init_std, bos_token_id=None,
                   eos_token_id=eos_token_id, pad_token_id=None)
-    if kind == "llama":
-        cfg = LlamaConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                          num_attention_heads=4, num_key_value_heads=2,
-                          max_position_embeddings=positions, **common)
-        cls = LlamaForCausalLM
+    heads = 4 if width >= 16 else 2
+    if kind in ("llama", "qwen2"):
+        cls, cfg_cls = ((LlamaForCausalLM, LlamaConfig) if kind == "llama"
+                        else (Qwen2ForCausalLM, Qwen2Config))
+        cfg = cfg_cls(hidden_size=width, intermediate_size=2 * width, num_hidden_layers=layers,
+                      num_attention_heads=heads, num_key_value_heads=heads // 2,
+                      max_position_embeddings=positions, **common)
     elif kind == "gpt2":
-        cfg = GPT2Config(n_embd=32, n_layer=2, n_head=4, n_positions=positions, **common)
+        cfg = GPT2Config(n_embd=width, n_layer=layers, n_head=heads, n_positions=positions,
+                         **common)
         cls = GPT2LMHeadModel
     else:
-        raise ValueError(f"kind must be 'llama' or 'gpt2', got {kind!r}")
+        raise ValueError(f"kind must be 'llama', 'qwen2' or 'gpt2', got {kind!r}")
     cfg._attn_implementation = attn
     model = cls(cfg).eval()
     if model.config._attn_implementation != attn:
