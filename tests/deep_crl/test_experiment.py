@@ -161,6 +161,6 @@ def test_config_validation_and_presets():
     assert not quick.online and quick.online_arms() == [] and quick.seeds >= 3
     assert max(full.depths) == 64 and full.online and full.online_seeds >= 2 and full.layout == "u4"
     arms = full.online_arms()
-    assert [(a.critic_depth, a.seed) for a in arms[:6]] == [(64, 0), (64, 1), (64, 2), (4, 0), (4, 1), (4, 2)]
+    assert [(a.critic_depth, a.seed) for a in arms[:6]] == [(4, 0), (64, 0), (4, 1), (64, 1), (4, 2), (64, 2)]
     assert {a.device for a in arms} == {"cpu"}
     assert STUDY.config("quick", seeds=5).seeds == 5

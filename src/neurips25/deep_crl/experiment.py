@@ -48,11 +48,11 @@ class Config:
     online_seeds: int = 3
     layout: str = "u4"
     depths: tuple[int, ...] = (4, 8, 16, 32, 64)
-    width: int = 128
+    width: int = 64
     episode_length: int = 100
     step_size: float = 0.5
     num_envs: int = 64
-    iterations: int = 160
+    iterations: int = 120
     sgd_steps_per_iter: int = 50
     batch_size: int = 256
     gamma: float = 0.99
@@ -89,10 +89,10 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        """Stitching: 5 seeds x depths 4-64, plain d32 (lr x init) swept on every seed, levers at d4/d32 on
-        3 seeds; the online U4 sweep: depths 4-64, 3 seeds, 8k SGD steps per arm."""
-        return cls(seeds=5, stitch_depths=(4, 16, 32, 64), stitch_steps=2000, plain_depth=32,
-                   plain_inits=("paper", "swish_he"), plain_sweep_seeds=5, lever_batch=1024, lever_obs_dim=16, lever_depths=(4, 32),
+        """Stitching: 5 seeds x depths 4-64, plain d16 swept (lr x init) on 2 seeds, levers at d4/d32
+        on 3 seeds; the online U4 sweep: depths 4-64, 3 seeds, 6k SGD steps per arm, width 64."""
+        return cls(seeds=5, stitch_depths=(4, 16, 32, 64), plain_inits=("paper", "swish_he"),
+                   plain_sweep_seeds=2, lever_batch=1024, lever_obs_dim=16, lever_depths=(4, 32),
                    online=True)
 
     # ---- arms ------------------------------------------------------------------------
@@ -142,7 +142,8 @@ class Config:
         return sorted(out, key=lambda a: -a.depth * a.batch_size)
 
     def online_arms(self) -> list[Any]:
-        """One ``CRLConfig`` per (seed, depth); the extreme depths first so a cut-short sweep keeps them."""
+        """One ``CRLConfig`` per (seed, depth): shallowest and deepest seed by seed first, then the middle
+        depth, then the rest, so a sweep cut short still holds complete seed-paired extremes."""
         from neurips25.deep_crl.envs.maze import MazeSpec
         from neurips25.deep_crl.train import CRLConfig
 
@@ -154,33 +155,48 @@ class Config:
                     gamma=self.gamma, eval_every=self.eval_every, device=self.device)
         ds = sorted(self.depths)
         mid = (math.log2(ds[0]) + math.log2(ds[-1])) / 2  # then the middle depth, then the rest
-        order = [ds[-1], ds[0]] + sorted(ds[1:-1], key=lambda d: (abs(math.log2(d) - mid), -d))
-        return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s)
-                for d in order for s in range(self.online_seeds)]
+        rest = sorted(ds[1:-1], key=lambda d: (abs(math.log2(d) - mid), -d))
+        pairs = [(d, s) for s in range(self.online_seeds) for d in (ds[0], ds[-1])]
+        pairs += [(d, s) for d in rest for s in range(self.online_seeds)]
+        return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s) for d, s in pairs]
+
+    def plan(self, part: str = "all") -> tuple[list[tuple[Any, dict[str, Any]]], tuple[set[int], Any]]:
+        """Tasks for ``arms.run_arms`` and the follow-up that queues the plain net's other seeds.
+
+        ``part``: "stitch", "online" or "all" (the plain sweep first: its best setting decides
+        the plain arms of the other seeds, queued as soon as it is known).
+        """
+        from neurips25.deep_crl.arms import run_online_arm, run_stitch_arm
+        from neurips25.deep_crl.summary import best_plain
+
+        stitch = part in ("stitch", "all")
+        sweep = self.plain_sweep_arms() if stitch else []
+        tasks = [(run_stitch_arm, dataclasses.asdict(a)) for a in sweep]
+        if part in ("online", "all"):
+            tasks += [(run_online_arm, dataclasses.asdict(a)) for a in self.online_arms()]
+        if stitch:
+            tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in self.stitch_arms()]
+
+        def rest(swept: list[dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
+            if not swept:
+                return []
+            return [(run_stitch_arm, dataclasses.asdict(a)) for a in self.plain_rest_arms(best_plain(swept))]
+
+        return tasks, (set(range(len(sweep))), rest)
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     """Run every arm (reusing finished ones), summarise over seeds, draw the figures."""
-    from neurips25.deep_crl.arms import run_arms, run_online_arm, run_stitch_arm
+    from neurips25.deep_crl.arms import run_arms
     from neurips25.deep_crl.plots import draw_all
-    from neurips25.deep_crl.summary import best_plain, online_summary, stitch_summary
+    from neurips25.deep_crl.summary import online_summary, stitch_summary
 
     out_dir = Path(out_dir)
-    sweep, online, stitch = config.plain_sweep_arms(), config.online_arms(), config.stitch_arms()
-    # the plain sweep first: its best lr decides the plain arms of the other seeds, queued on arrival
-    tasks = [(run_stitch_arm, dataclasses.asdict(a)) for a in sweep]
-    tasks += [(run_online_arm, dataclasses.asdict(a)) for a in online]
-    tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in stitch]
-
-    def rest(swept: list[dict[str, Any]]) -> list[Any]:
-        if not swept:
-            return []
-        return [(run_stitch_arm, dataclasses.asdict(a)) for a in config.plain_rest_arms(best_plain(swept))]
-
-    progress.log(f"{len(stitch) + len(sweep)}+ stitching arms ({config.stitch_steps} steps), {len(online)} "
-                 f"online arms ({config.iterations * config.sgd_steps_per_iter} SGD steps), {config.workers} at a time")
-    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms",
-                       follow=(set(range(len(sweep))), rest))
+    tasks, follow = config.plan("all")
+    progress.log(f"{len(tasks)}+ arms (stitching {config.stitch_steps} steps; online "
+                 f"{config.iterations * config.sgd_steps_per_iter if config.online else 0} SGD steps), "
+                 f"{config.workers} at a time")
+    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms", follow=follow)
     online_res = [r for r in results if "history" in r]
     stitch_res = [r for r in results if "history" not in r]
     metrics: dict[str, Any] = {"stitching": stitch_summary(stitch_res, config)}

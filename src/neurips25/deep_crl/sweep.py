@@ -31,21 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--device", default=None, help="cpu (default) or cuda")
     p.add_argument("--workers", type=int, default=None)
     args = p.parse_args(argv)
-    from neurips25.deep_crl.arms import run_arms, run_online_arm, run_stitch_arm
+    from neurips25.deep_crl.arms import run_arms
 
     cfg = getattr(Config, args.preset)()
     cfg = dataclasses.replace(cfg, **{k: v for k, v in (("device", args.device), ("workers", args.workers))
                                       if v is not None})
-    tasks = []
-    if args.part in ("online", "all"):
-        tasks += [(run_online_arm, dataclasses.asdict(a)) for a in cfg.online_arms()]
-    if args.part in ("stitch", "all"):
-        tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in cfg.stitch_arms()]
+    tasks, follow = cfg.plan(args.part)
     log = _Log()
     t0 = time.perf_counter()
-    log.log(f"{len(tasks)} arms into {args.out / 'arms'}, {cfg.workers} at a time")
-    run_arms(tasks, args.out, cfg.workers, log, "arms")
-    log.log(f"all {len(tasks)} arms done in {time.perf_counter() - t0:.0f} s")
+    log.log(f"{len(tasks)}+ arms into {args.out / 'arms'}, {cfg.workers} at a time")
+    done = run_arms(tasks, args.out, cfg.workers, log, "arms", follow=follow)
+    log.log(f"all {len(done)} arms done in {time.perf_counter() - t0:.0f} s")
     return 0
 
 
