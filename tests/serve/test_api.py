@@ -181,6 +181,11 @@ def test_unknown_model_is_404(api):
     assert exc.value.body["code"] == "model_not_found"
 
 
+def test_unknown_route_is_an_openai_style_404(server):
+    status, err, _ = _post(server, "/embeddings", {"model": "noeos", "input": "hi"})
+    assert status == 404 and err["error"]["type"] == "not_found_error"
+
+
 def test_model_without_chat_template_is_400(models):
     import openai
 

@@ -101,14 +101,17 @@ class Worker:
         current = self._current
         if current is not None:
             current.cancelled.set()
-        while True:
+        while True:  # fail the waiting jobs, then queue the sentinel (retry if one slipped in)
             try:
                 job = self._queue.get_nowait()
             except queue.Empty:
-                break
+                try:
+                    self._queue.put_nowait(None)
+                    break
+                except queue.Full:
+                    continue
             if job is not None:
                 _safe_emit(job, Failed("the server is shutting down"))
-        self._queue.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
 
