@@ -68,3 +68,32 @@ def test_analyze_report_is_consistent_with_metrics():
     np.testing.assert_allclose(mat, mat.T)
     with pytest.raises(UserError):
         read_responses("/nonexistent/file.jsonl")
+
+
+class _Recorder:
+    def __init__(self):
+        self.tracked, self.logs = [], []
+
+    def track(self, items, description, total=None):
+        self.tracked.append((description, total))
+        yield from items
+
+    def log(self, message):
+        self.logs.append(message)
+
+
+def test_long_analysis_reports_progress():
+    rows = planted_pool(0.3, 0.3, n_models=3, n_prompts=10, per_model=40)  # 1200 responses
+    emb = CachedEmbedder(TfidfEmbedder().fit([r["response"] for r in rows]))
+    progress = _Recorder()
+    analyze(rows, emb, progress=progress)
+    assert ("embedding", 2) in progress.tracked  # 1200 texts in batches of 1024
+    assert ("per-prompt metrics", 10) in progress.tracked
+    assert any("1200 responses" in m for m in progress.logs)
+
+
+def test_progress_prefix_is_printed_as_text(capsys):
+    from neurips25.common.progress import RichProgress
+
+    RichProgress("[hivemind] ").log("step [1/2] done")
+    assert "[hivemind] step [1/2] done" in capsys.readouterr().err

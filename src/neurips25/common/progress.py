@@ -32,11 +32,13 @@ class RichProgress:
 
     def __init__(self, prefix: str = "") -> None:
         from rich.console import Console
+        from rich.markup import escape
 
         self.console = Console(stderr=True)
-        self.prefix = prefix
+        self.prefix = escape(prefix)  # "[study] " is text, not a rich markup tag
 
     def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+        from rich.markup import escape
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -56,10 +58,12 @@ class RichProgress:
             TimeRemainingColumn(),
         )
         with _RP(*columns, console=self.console, transient=True) as bar:
-            task = bar.add_task(f"{self.prefix}{description}", total=total)
+            task = bar.add_task(f"{self.prefix}{escape(description)}", total=total)
             for item in items:
                 yield item
                 bar.advance(task)
 
     def log(self, message: str) -> None:
-        self.console.print(f"{self.prefix}{message}")
+        from rich.markup import escape
+
+        self.console.print(f"{self.prefix}{escape(message)}")
