@@ -8,10 +8,8 @@ import pytest
 import torch
 
 from neurips25.suffix_decoding.decoder import SpeculativeDecoder, greedy_reference
-from neurips25.suffix_decoding.proposers import Draft, make_proposer
 from neurips25.suffix_decoding.demo.tiny import tiny_random_model
-
-torch.set_num_threads(1)
+from neurips25.suffix_decoding.proposers import Draft, make_proposer
 
 
 class NoisyOracle:

@@ -24,7 +24,6 @@ from neurips25.suffix_decoding.verify import (
     step_inputs,
 )
 
-torch.set_num_threads(1)
 CONFIGS = [(k, a) for k in ("llama", "gpt2") for a in ("eager", "sdpa")]
 
 

@@ -66,7 +66,7 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
         else:
             found[mid] = m
             lo = mid
-    best, best_score, best_p = Draft(), beat, 0  # a draft must beat ``beat``; ties lose
+    best, best_score, best_p = Draft(), beat, depth + 1  # must beat ``beat``; ties lose
     grow = _draft_tree if use_tree else _draft_path
     for bound, p in order:
         if p > lo:
