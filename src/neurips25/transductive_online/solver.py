@@ -1,0 +1,280 @@
+"""Exact transductive mistake bound M_tr(H) by a decision search, with a certificate.
+
+M_tr(H) = max over sequences of rank(H, seq). Subsets and order matter (adding a point
+can lower the rank), so we do not enumerate sequences. Instead we ask: "is there one
+sequence meeting every requirement {(V_j, k_j)}", i.e. rank(V_j, seq) >= k_j for all j?
+The sequence is shared by all requirements: that is what makes the game transductive.
+
+Choosing the next point x turns each requirement (V, k) that x splits into one of
+  * a forced mistake: {(V0, k-1), (V1, k-1)}  (both sides must still reach k-1),
+  * a commitment to one side: {(V0, k)} or {(V1, k)},
+because c(a, b) >= k iff a >= k, b >= k, or both >= k-1 (research notes, "A decision
+search"). Reductions, each sound:
+  * appending points never lowers a rank, so (V, 1) with |V| >= 2 always holds in the
+    end (append every point) and is dropped; (V, 2) then has one move per split: a
+    forced mistake if both sides keep >= 2 hypotheses (it then disappears, which
+    dominates committing), else a commitment to the big side;
+  * k <= min(LD(V), floor(log2|V|)) (rank <= M_std, Halving), and for small V the exact
+    M_tr(V) from a memoised sub-search;
+  * every chosen point forces at least one mistake: a point that only commits can be
+    dropped, since rank is monotone under taking subsets of V (this is also why a
+    certificate needs at most 2^M - 1 mistake points: Theorem C.2);
+  * a move that only removes requirements is taken without trying others;
+  * points with the same unordered split of every requirement are tried once;
+  * failed requirement sets are memoised (feasibility depends on the set alone).
+M_tr is the largest k that succeeds; the certificate is re-checked by ``rank``.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from neurips25.transductive_online.classes import ConceptClass, log2_floor
+from neurips25.transductive_online.littlestone import (
+    combine,
+    ld_cached,
+    ld_memo,
+    littlestone_dimension,
+)
+from neurips25.transductive_online.transductive import RankTable
+
+Requirement = tuple[int, int]  # (version space mask, k >= 2)
+State = tuple[Requirement, ...]  # sorted
+Option = tuple[bool, tuple[Requirement, ...]]  # (forces a mistake, requirements left)
+
+
+class SearchTimeout(RuntimeError):
+    """The search ran past its time budget (the value is then not known exactly)."""
+
+
+@dataclass(frozen=True)
+class TransductiveBound:
+    """M_tr(H) with the adversary's certificate: ``rank(H, sequence) == value``."""
+
+    value: int
+    sequence: tuple[int, ...]
+    littlestone: int
+    states: int  # requirement sets expanded (search effort)
+    seconds: float
+
+
+@dataclass
+class _Search:
+    cls: ConceptClass
+    deadline: float | None = None
+    exact_alone_max: int = 8  # sub-search M_tr(V) >= k only for |V| up to this
+    failed: set[State] = field(default_factory=set)
+    fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
+    holds_alone: dict[int, int] = field(default_factory=dict)  # V -> largest k known to hold
+    expanded: int = 0
+
+    def __post_init__(self) -> None:
+        self._ld_memo = ld_memo(self.cls)
+        self._table = self.cls.table
+        self._member_cache: dict[int, np.ndarray] = {}
+
+    def may_reach(self, v: int, k: int) -> bool:
+        """False when rank(V, seq) >= k is impossible for every sequence.
+
+        rank <= M_std = LD (Littlestone) and <= floor(log2|V|) (Halving), and a
+        requirement that failed on its own fails for every k at least as large.
+        """
+        return (log2_floor(v.bit_count()) >= k and self.fails_alone.get(v, k + 1) > k
+                and ld_cached(self.cls, v, self._ld_memo) >= k)
+
+    def feasible_alone(self, v: int, k: int) -> bool:
+        """Whether M_tr(V) >= k could hold (exact for k <= 2 and for small V).
+
+        k <= 2 is exact from LD: LD(V) >= 2 gives a split with two sides of >= 2
+        hypotheses, which appended points then split.
+        """
+        if k <= 0:
+            return True
+        if not self.may_reach(v, k):
+            return False
+        n = v.bit_count()
+        if k <= 2 or n > self.exact_alone_max or k < log2_floor(n) \
+                or self.holds_alone.get(v, 0) >= k:
+            return True  # sub-searches only where the Halving bound is tight: cheap there
+        ok = self.solve(((v, k),)) is not None
+        if ok:
+            self.holds_alone[v] = k
+        return ok
+
+    def options(self, v: int, k: int, x: int) -> list[Option]:
+        """The ways requirement (v, k >= 2) can go when x (which splits v) comes next."""
+        v0, v1 = self.cls.split(v, x)
+        if k == 2:
+            if v0.bit_count() >= 2 and v1.bit_count() >= 2:
+                return [(True, ())]  # both sides reach 1 by appending: requirement met
+            big = v0 if v0.bit_count() >= 2 else v1
+            return [(False, ((big, 2),))] if self.feasible_alone(big, 2) else []
+        out: list[Option] = []
+        if self.feasible_alone(v0, k - 1) and self.feasible_alone(v1, k - 1):
+            out.append((True, ((v0, k - 1), (v1, k - 1))))
+        out += [(False, ((side, k),)) for side in (v0, v1) if self.feasible_alone(side, k)]
+        return out
+
+    def candidates(self, state: State) -> list[int]:
+        """Points splitting some requirement, one per distinct effect, best-looking first.
+
+        Two points with the same unordered split of every requirement lead to the same
+        children, so only the first is kept. Points that split the demanding
+        requirements evenly come first (they find certificates sooner). Vectorised over
+        points: one row per point, one column per member of each requirement's cell.
+        """
+        idx = [self._members(v) for v, _ in state]
+        sizes = np.array([len(i) for i in idx])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        sub = self._table[:, np.concatenate(idx)]  # a copy (fancy indexing)
+        sub ^= sub[:, np.repeat(starts, sizes)]  # orient: each cell's first member on side 0
+        moved = np.add.reduceat(sub, starts, axis=1, dtype=np.int32)  # points x cells
+        split = moved.any(axis=1)
+        if not split.any():
+            return []
+        rows = np.flatnonzero(split)
+        _, first = np.unique(np.packbits(sub[rows], axis=1), axis=0, return_index=True)
+        rows = rows[np.sort(first)]
+        m = moved[rows]
+        ks = np.array([k for _, k in state])
+        score = (ks * np.minimum(m, sizes - m) / sizes).sum(axis=1)
+        return rows[np.argsort(-score, kind="stable")].tolist()
+
+    def _members(self, v: int) -> np.ndarray:
+        got = self._member_cache.get(v)
+        if got is None:
+            got = np.array(self.cls.members(v), dtype=np.intp)
+            self._member_cache[v] = got
+        return got
+
+    def children(self, state: State, x: int) -> Iterator[State]:
+        """Requirement sets reachable by playing x next, each forcing >= 1 mistake."""
+        fixed: list[Requirement] = []
+        choices: list[list[Option]] = []
+        ones = self.cls.ones[x]
+        for v, k in state:
+            if v & ones and v & ones != v:
+                opts = self.options(v, k, x)
+                if not opts:
+                    return
+                choices.append(opts)
+            else:
+                fixed.append((v, k))
+        for combo in itertools.product(*choices):  # mistakes come first in each list
+            if any(m for m, _ in combo):
+                yield tuple(sorted(fixed + [r for _, rs in combo for r in rs]))
+
+    def pure(self, state: State, x: int) -> bool:
+        """Whether x only meets k = 2 requirements (it removes them, changes nothing else)."""
+        hit = False
+        for v, k in state:
+            v1 = v & self.cls.ones[x]
+            if v1 and v1 != v:
+                if k != 2 or v1.bit_count() < 2 or (v ^ v1).bit_count() < 2:
+                    return False
+                hit = True
+        return hit
+
+    def pairs_ok(self, state: State) -> bool:
+        """Necessary: M_tr(A | B) >= c(a, b) for every two requirements (A, a), (B, b).
+
+        A and B are different cells of the labels seen so far, so some point z already
+        played separates them; any sequence s meeting both gives
+        rank(A | B, z s) = c(rank(A, s), rank(B, s)) >= c(a, b).
+        """
+        for i, (a, ka) in enumerate(state):
+            for b, kb in state[i + 1:]:
+                if not self.may_reach(a | b, combine(ka, kb)):
+                    return False
+        return True
+
+    def solve(self, state: State) -> list[int] | None:
+        """A sequence meeting every requirement of ``state``, or None if none exists."""
+        if not state:
+            return []
+        if state in self.failed:
+            return None
+        if not self.pairs_ok(state):
+            self.failed.add(state)
+            return None
+        self.expanded += 1
+        if self.deadline is not None and self.expanded % 64 == 0 \
+                and time.perf_counter() > self.deadline:
+            raise SearchTimeout("transductive search ran out of time")
+        points = self.candidates(state)
+        pure = next((x for x in points if self.pure(state, x)), None)
+        for x in [pure] if pure is not None else points:
+            for child in self.children(state, x):
+                rest = self.solve(child)
+                if rest is not None:
+                    return [x, *rest]
+        self.failed.add(state)
+        if len(state) == 1:
+            v, k = state[0]
+            self.fails_alone[v] = min(k, self.fails_alone.get(v, k))
+        return None
+
+
+def _complete(cls: ConceptClass, core: list[int]) -> tuple[int, ...]:
+    """Append points for the dropped (V, 1) requirements.
+
+    ``core`` meets every requirement with k >= 2. A dropped (V, 1) not split within the
+    core is a cell of the partition of H by the core's labels, with >= 2 hypotheses; one
+    appended point splitting it meets it, and appending never lowers a rank. Points are
+    picked greedily, each splitting as many such cells as possible.
+    """
+    cells: dict[int, int] = {}
+    for i, h in enumerate(cls.hyps):
+        key = tuple(h >> x & 1 for x in core)
+        cells[key] = cells.get(key, 0) | 1 << i
+    todo = [v for v in cells.values() if v.bit_count() >= 2]
+    tail: list[int] = []
+    while todo:
+        x = max(range(cls.n_points), key=lambda p: sum(cls.splits(v, p) for v in todo))
+        tail.append(x)
+        todo = [v for v in todo if not cls.splits(v, x)]
+    return (*core, *tail)
+
+
+def _decide(search: _Search, k: int) -> tuple[int, ...] | None:
+    """A sequence forcing >= k mistakes from the whole class, or None."""
+    cls = search.cls
+    if k <= 0:
+        return ()
+    if not search.may_reach(cls.full, k):
+        return None
+    core = [] if k == 1 else search.solve(((cls.full, k),))
+    return None if core is None else _complete(cls, core)
+
+
+def can_force(cls: ConceptClass, k: int, timeout: float | None = None
+              ) -> tuple[int, ...] | None:
+    """A sequence on which the adversary forces >= k mistakes, or None if none exists."""
+    return _decide(_Search(cls, None if timeout is None else time.perf_counter() + timeout), k)
+
+
+def transductive_mistake_bound(cls: ConceptClass, timeout: float | None = None
+                               ) -> TransductiveBound:
+    """Exact M_tr(H) and an optimal sequence for the adversary (the certificate).
+
+    Raises ``SearchTimeout`` past ``timeout`` seconds. The certificate is re-checked with
+    the rank recurrence before returning.
+    """
+    t0 = time.perf_counter()
+    search = _Search(cls, None if timeout is None else t0 + timeout)
+    value, best = 0, ()
+    top = min(littlestone_dimension(cls), log2_floor(cls.size))
+    for k in range(1, top + 1):
+        seq = _decide(search, k)
+        if seq is None:
+            break
+        value, best = k, seq
+    check = RankTable(cls, best).rank(cls.full)
+    if check != value:  # a search bug must never pass silently
+        raise AssertionError(f"certificate re-checks to {check}, search said {value}")
+    return TransductiveBound(value, best, littlestone_dimension(cls), search.expanded,
+                             time.perf_counter() - t0)
