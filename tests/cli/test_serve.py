@@ -140,3 +140,12 @@ def test_port_in_use(user_error, user_dir, models):
         port = busy.getsockname()[1]
         user_error(["serve", "--model", models["ok"], "--port", str(port)], watch=user_dir,
                    match="cannot listen on 127.0.0.1")
+
+
+def test_missing_extra_is_one_line(user_error, user_dir, models, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    user_error(_serve(models), watch=user_dir, match="needs the [serve] extra (uvicorn")

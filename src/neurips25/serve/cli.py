@@ -70,6 +70,18 @@ def _check_flags(args: argparse.Namespace) -> None:
         _check_writable(args.cache_file)
 
 
+def _check_extra() -> None:
+    import importlib.util
+
+    from neurips25.common.errors import UserError
+
+    missing = [m for m in ("fastapi", "uvicorn", "prometheus_client")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UserError(f"neurips25 serve needs the [serve] extra ({', '.join(missing)} not "
+                        "installed): pip install -e '.[serve]'")
+
+
 def _check_writable(path: str) -> None:
     from neurips25.common.errors import UserError
 
@@ -110,6 +122,7 @@ def make_server(args: argparse.Namespace) -> Served:
     from neurips25.serve import cache_store
     from neurips25.serve.loading import inspect_model, load_weights, resolve_eos
 
+    _check_extra()
     _check_flags(args)
     info = inspect_model(args.model, need_tokenizer=True)
     eos = resolve_eos(info, args.eos)
