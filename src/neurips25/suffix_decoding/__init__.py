@@ -10,8 +10,7 @@ light: torch loads with the first decoder name used.
 from neurips25.common.lazy import lazy_exports
 from neurips25.study import Study
 from neurips25.suffix_decoding.cache import SuffixDecodingCache, arctic_available, warm_cache
-from neurips25.suffix_decoding.claims import CLAIMS
-from neurips25.suffix_decoding.e2e import E2E_CLAIMS
+from neurips25.suffix_decoding.claims import CLAIMS, E2E_CLAIMS
 from neurips25.suffix_decoding.experiment import Config, run
 from neurips25.suffix_decoding.proposers import (
     METHODS,

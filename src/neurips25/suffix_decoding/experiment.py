@@ -88,6 +88,8 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
                    "eval_prompt_tokens": sum(len(r.prompt) for r in w.evaluation)}
             for name, w in wls.items()},
         "main": {}, "alpha_sweep": {}, "cached_sweep": {},
+        "config_caps": {"suffix": cfg.max_spec_tokens, "pld_ks": list(cfg.pld_ks),
+                        "equal": cfg.equal_cap},
     }
     for name in progress.track(list(cfg.workloads), "methods x workloads"):
         wl = wls[name]
