@@ -234,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
 def quiet_libraries() -> None:
     """Keep model-loading progress bars and font warnings off stderr (``-v`` shows them)."""
     for key, value in (("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TRANSFORMERS_VERBOSITY", "error"),
-                       ("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+                       ("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1"),
+                       ("TOKENIZERS_PARALLELISM", "false")):
         os.environ.setdefault(key, value)
     warnings.filterwarnings("ignore", message=r"Glyph .* missing from")
     warnings.filterwarnings("ignore", message=r".*findfont.*")
@@ -256,8 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         hint = getattr(args, "resume_hint", None)
-        print("neurips25: interrupted" + (f"; finished work is kept, {hint}" if hint else ""),
-              file=sys.stderr)
+        print(
+            "neurips25: interrupted" + (f"; finished work is kept, {hint}" if hint else ""),
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -249,7 +249,7 @@ def load_results(root: str | Path) -> list[dict[str, Any]]:
         data["_dir"] = str(path.parent)
         results.append(data)
     if not results:
-        raise UserError(f"{root}: no result.json found (run `neurips25 run STUDY --out {root}/STUDY`)")
+        raise UserError(f"{root}: no result.json found (run `neurips25 run STUDY --out {root}`)")
     from neurips25.registry import STUDY_NAMES
 
     order = {name: i for i, name in enumerate(STUDY_NAMES)}

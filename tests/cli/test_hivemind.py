@@ -24,16 +24,19 @@ def home(tmp_path) -> Path:
                               for p in "ab" for m in ("m1", "m2") for i in range(3)])
     jsonl("missing_field.jsonl", [{k: v for k, v in ROW.items() if k != "response"}])
     jsonl("wrong_type.jsonl", [{**ROW, "response": ["not", "text"]}])
-    jsonl("prompts_dup.jsonl", [{"prompt_id": "a", "prompt": "x"}, {"prompt_id": "a", "prompt": "y"}])
+    jsonl(
+        "prompts_dup.jsonl", [{"prompt_id": "a", "prompt": "x"}, {"prompt_id": "a", "prompt": "y"}]
+    )
     jsonl("prompts_type.jsonl", [{"prompt_id": "a", "prompt": {"text": "x"}}])
     (tmp_path / "malformed.jsonl").write_text(json.dumps(ROW) + "\n{oops\n")
     (tmp_path / "latin1.jsonl").write_bytes(json.dumps(ROW).encode() + b'\n{"prompt": "caf\xe9"}\n')
     (tmp_path / "empty.jsonl").write_text("\n")
     (tmp_path / "a_file").write_text("x")
     (tmp_path / "a_folder").mkdir()
-    (tmp_path / "corrupt" ).mkdir()
-    (tmp_path / "corrupt" / "responses.jsonl").write_text(json.dumps(ROW) + "\nnot json\n"
-                                                          + json.dumps(ROW) + "\n")
+    (tmp_path / "corrupt").mkdir()
+    (tmp_path / "corrupt" / "responses.jsonl").write_text(
+        json.dumps(ROW) + "\nnot json\n" + json.dumps(ROW) + "\n"
+    )
     (tmp_path / "dir_in_place" / "responses.jsonl").mkdir(parents=True)
     return tmp_path
 
@@ -48,26 +51,58 @@ CASES = [
     (ANALYZE + ["{h}/missing_field.jsonl", "--out", "{h}/o"], ":1: missing field(s) response"),
     (ANALYZE + ["{h}/wrong_type.jsonl", "--out", "{h}/o"], "field 'response' must be a string"),
     (ANALYZE + ["{h}/empty.jsonl", "--out", "{h}/o"], "no responses"),
-    (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--prompt", "bogus"],
-     "--prompt 'bogus' is not a prompt_id"),
-    (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--threshold", "1.5"],
-     "argument --threshold: must be in [0, 1]"),
-    (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--threshold", "nan"],
-     "expected a finite number"),
+    (
+        ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--prompt", "bogus"],
+        "--prompt 'bogus' is not a prompt_id",
+    ),
+    (
+        ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--threshold", "1.5"],
+        "argument --threshold: must be in [0, 1]",
+    ),
+    (
+        ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--threshold", "nan"],
+        "expected a finite number",
+    ),
     (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--neighbours", "0"], "--neighbours"),
     (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/o", "--clusters", "-1"], "--clusters"),
     (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/a_file"], "is a file; --out takes a folder"),
     (ANALYZE + ["{h}/responses.jsonl", "--out", "{h}/a_file/sub"], "a_file is a file"),
     (ANALYZE + ["{h}/responses.jsonl"], "required: --out"),
-    (["hivemind", "analyze", "{h}/responses.jsonl", "--out", "{h}/o", "--embedder", "bert"],
-     "argument --embedder: invalid choice"),
+    (
+        ["hivemind", "analyze", "{h}/responses.jsonl", "--out", "{h}/o", "--embedder", "bert"],
+        "argument --embedder: invalid choice",
+    ),
     (["hivemind", "collect", "--out", "{h}/o"], "give --model NAME"),
     (["hivemind", "collect", "--out", "{h}/o", "--model", "m"], "--model needs --base-url"),
     (["hivemind", "collect", "--out", "{h}/o", "--base-url", URL], "needs at least one --model"),
-    (["hivemind", "collect", "--out", "{h}/o", "--base-url", "127.0.0.1:8000/v1", "--model", "m"],
-     "need http:// or https://"),
-    (["hivemind", "collect", "--out", "{h}/o", "--base-url", URL, "--model", "m", "--model", "m"],
-     "given twice"),
+    (
+        [
+            "hivemind",
+            "collect",
+            "--out",
+            "{h}/o",
+            "--base-url",
+            "127.0.0.1:8000/v1",
+            "--model",
+            "m",
+        ],
+        "need http:// or https://",
+    ),
+    (
+        [
+            "hivemind",
+            "collect",
+            "--out",
+            "{h}/o",
+            "--base-url",
+            URL,
+            "--model",
+            "m",
+            "--model",
+            "m",
+        ],
+        "given twice",
+    ),
     (COLLECT + ["--out", "{h}/o", "--backoff", "-1"], "argument --backoff: must be in [0, 600]"),
     (COLLECT + ["--out", "{h}/o", "--retries", "-1"], "argument --retries"),
     (COLLECT + ["--out", "{h}/o", "--timeout", "0"], "argument --timeout"),
@@ -91,8 +126,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("argv,needle", CASES, ids=[" ".join(a[1:4]) + f" #{i}"
-                                                    for i, (a, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "argv,needle", CASES, ids=[" ".join(a[1:4]) + f" #{i}" for i, (a, _) in enumerate(CASES)]
+)
 def test_bad_input_is_one_line_exit_2_and_touches_nothing(user_error, home, argv, needle):
     user_error([a.format(h=home) for a in argv], watch=home, match=needle)
 
@@ -115,3 +151,17 @@ def test_prompts_out_writes_the_fixed_name_in_the_folder(cli, tmp_path):
 def test_analyze_reads_the_folder_collect_wrote(cli, home):
     code, out, _ = cli(ANALYZE + [home, "--out", home / "o"])  # home holds responses.jsonl
     assert code == 0 and "12 responses" in out and (home / "o" / "hivemind.json").is_file()
+
+
+def test_an_out_folder_the_os_refuses_fails_before_the_analysis(user_error, home, monkeypatch):
+    import neurips25.hivemind.analyze as analyze_module
+
+    def never(*args, **kwargs):
+        raise AssertionError("analysis ran before the output folder was made")
+
+    monkeypatch.setattr(analyze_module, "analyze", never)
+    user_error(
+        ANALYZE + [home / "responses.jsonl", "--out", "/proc/neurips25-test"],
+        watch=home,
+        match="cannot write there",
+    )

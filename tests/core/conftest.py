@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("fake_studies", Path(__file__).with_name("fake_studies.py"))
+_spec = importlib.util.spec_from_file_location(
+    "fake_studies", Path(__file__).with_name("fake_studies.py")
+)
 fake_studies = importlib.util.module_from_spec(_spec)
 sys.modules["fake_studies"] = fake_studies
 _spec.loader.exec_module(fake_studies)

@@ -22,9 +22,15 @@ def _script(folder: Path, name: str, body: str) -> None:
         "if __name__ == '__main__':\n" + "".join(f"    {line}\n" for line in body.splitlines()))
 
 
-def test_each_benchmark_runs_with_its_own_argv_and_exits_do_not_stop_the_rest(tmp_path, monkeypatch):
+def test_each_benchmark_runs_with_its_own_argv_and_exits_do_not_stop_the_rest(
+    tmp_path, monkeypatch
+):
     # a_parses: parses its options (would choke on the runner's "a_parses b_exits" argv)
-    _script(tmp_path, "a_parses", "argparse.ArgumentParser().parse_args()\n(OUT / 'a.ran').write_text('x')")
+    _script(
+        tmp_path,
+        "a_parses",
+        "argparse.ArgumentParser().parse_args()\n(OUT / 'a.ran').write_text('x')",
+    )
     _script(tmp_path, "b_exits", "(OUT / 'b.ran').write_text('x')\nsys.exit(0)")
     _script(tmp_path, "c_after", "(OUT / 'c.ran').write_text('x')")
     monkeypatch.setattr("sys.argv", ["benchmarks", "a_parses", "b_exits", "c_after"])

@@ -71,7 +71,9 @@ def test_reproduce_runs_all_reports_crash_and_resumes(capsys, fake_registry, tmp
     # resume: the finished study is reused, the crashed one reruns
     code, _, _ = run_cli(capsys, "reproduce", "--out", str(tmp_path))
     assert fake_registry.CALLS == ["ok", "crash", "crash"]
-    code, _, _ = run_cli(capsys, "reproduce", "--only", "fake_ok", "--out", str(tmp_path), "--fresh")
+    code, _, _ = run_cli(
+        capsys, "reproduce", "--only", "fake_ok", "--out", str(tmp_path), "--fresh"
+    )
     assert code == 0 and fake_registry.CALLS[-1] == "ok"
 
 
@@ -89,3 +91,30 @@ def test_every_command_has_help(capsys):
             main([cmd, "--help"])
         assert exc.value.code == 0
         assert "usage" in capsys.readouterr().out
+
+
+def test_plugins_come_from_the_registry_and_a_missing_module_is_skipped(monkeypatch, tmp_path):
+    import sys
+
+    from neurips25 import cli, registry
+
+    monkeypatch.setattr(registry, "STUDY_NAMES", ("hivemind", "no_such_study"))
+    monkeypatch.setattr(cli, "TOOL_COMMAND_MODULES", ("neurips25.no_such_tool.cli",))
+    assert cli.command_modules() == [
+        "neurips25.hivemind.cli",
+        "neurips25.no_such_study.cli",
+        "neurips25.no_such_tool.cli",
+    ]
+    parser = cli.build_parser()  # the two absent modules are skipped
+    commands = parser._subparsers._group_actions[0].choices
+    assert "hivemind" in commands and "passk" not in commands
+    # a plug-in that exists but fails to import is a bug: it is not silently skipped
+    pkg = tmp_path / "neurips25_broken_plugin"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "cli.py").write_text("import a_dependency_that_is_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(cli, "TOOL_COMMAND_MODULES", ("neurips25_broken_plugin.cli",))
+    with pytest.raises(ModuleNotFoundError, match="a_dependency_that_is_not_installed"):
+        cli.build_parser()
+    sys.modules.pop("neurips25_broken_plugin", None)

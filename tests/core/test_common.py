@@ -32,7 +32,9 @@ def test_atomic_write_gives_ordinary_permissions(tmp_path):
 
 
 def test_json_encoding_of_numpy_and_nan(tmp_path):
-    atomic_write_json(tmp_path / "x.json", {"a": np.float32(1.5), "b": np.arange(3), "c": float("nan")})
+    atomic_write_json(
+        tmp_path / "x.json", {"a": np.float32(1.5), "b": np.arange(3), "c": float("nan")}
+    )
     assert json.loads((tmp_path / "x.json").read_text()) == {"a": 1.5, "b": [0, 1, 2], "c": None}
 
 

@@ -77,7 +77,9 @@ def test_changed_arguments_are_not_reused(st, tmp_path):
     run_arms([Arm("x", st.counted, (3, str(log)))], backend="serial", cache_dir=tmp_path / "c")
     run_arms([Arm("x", st.counted, (3, str(log)))], backend="serial", cache_dir=tmp_path / "c")
     assert len(list(log.iterdir())) == 1
-    out = run_arms([Arm("x", st.counted, (4, str(log)))], backend="serial", cache_dir=tmp_path / "c")
+    out = run_arms(
+        [Arm("x", st.counted, (4, str(log)))], backend="serial", cache_dir=tmp_path / "c"
+    )
     assert out["x"]["square"] == 16 and len(list(log.iterdir())) == 2
 
 

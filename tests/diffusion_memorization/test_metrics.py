@@ -37,7 +37,8 @@ def test_ratios_match_brute_force():
 
 @pytest.mark.parametrize("d", [2, 3, 4])
 def test_poisson_invariant_k_to_the_d(d):
-    """For a Poisson cloud (d1/d2)^d ~ U(0,1), so P(d1/d2 < k) = k^d (the rule's false positives)."""
+    """For a Poisson cloud (d1/d2)^d ~ U(0,1), so P(d1/d2 < k) = k^d (the rule's false
+    positives)."""
     rng = np.random.default_rng(d)
     train = rng.uniform(size=(8_000, d))
     queries = rng.uniform(0.3, 0.7, size=(3_000, d))  # far from the cube's faces (d2 < 0.15)
@@ -57,8 +58,9 @@ def test_bootstrap_ci_brackets_and_matches_binomial_width():
 
 def test_frechet_matches_1d_closed_form_and_zero_on_self():
     # 1-D Gaussians: FD = (m1-m2)^2 + (s1-s2)^2
-    assert frechet_from_stats(np.array([1.0]), np.array([[4.0]]), np.array([-1.0]),
-                              np.array([[1.0]])) == pytest.approx(4 + 1)
+    assert frechet_from_stats(
+        np.array([1.0]), np.array([[4.0]]), np.array([-1.0]), np.array([[1.0]])
+    ) == pytest.approx(4 + 1)
     x = np.random.default_rng(0).normal(size=(500, 6))
     assert frechet_distance(x, x) == pytest.approx(0, abs=1e-8)
 

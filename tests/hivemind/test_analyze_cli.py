@@ -19,7 +19,9 @@ def _write(path, rows):
 
 
 def test_analyze_writes_json_and_figures(tmp_path, capsys):
-    src = _write(tmp_path / "responses.jsonl", planted_pool(0.3, 0.3, n_models=3, n_prompts=3, per_model=8))
+    src = _write(
+        tmp_path / "responses.jsonl", planted_pool(0.3, 0.3, n_models=3, n_prompts=3, per_model=8)
+    )
     out = tmp_path / "out"
     assert main(["hivemind", "analyze", str(src), "--out", str(out), "--embedder", "tfidf"]) == 0
     report = json.loads((out / "hivemind.json").read_text())
@@ -33,19 +35,35 @@ def test_analyze_writes_json_and_figures(tmp_path, capsys):
     assert "unrelated-pairs floor" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("content,needle", [
-    ('{"prompt_id": "a", "prompt": "x", "model": "m", "response": "r"}\n{oops\n', ":2: malformed JSON"),
-    ('{"prompt_id": "a", "prompt": "x", "model": "m"}\n', ":1: missing field(s) response"),
-    ('[1, 2]\n', ":1: expected a JSON object"),
-    ('{"prompt_id": "a", "prompt": "x", "model": "m", "response": null}\n', ":1: field 'response' must be a string"),
-    ('\n\n', "no responses"),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (
+            '{"prompt_id": "a", "prompt": "x", "model": "m", "response": "r"}\n{oops\n',
+            ":2: malformed JSON",
+        ),
+        ('{"prompt_id": "a", "prompt": "x", "model": "m"}\n', ":1: missing field(s) response"),
+        ("[1, 2]\n", ":1: expected a JSON object"),
+        (
+            '{"prompt_id": "a", "prompt": "x", "model": "m", "response": null}\n',
+            ":1: field 'response' must be a string",
+        ),
+        ("\n\n", "no responses"),
+    ],
+)
 def test_malformed_input_is_file_line_error_exit_2(tmp_path, capsys, content, needle):
     src = tmp_path / "bad.jsonl"
     src.write_text(content)
-    assert main(["hivemind", "analyze", str(src), "--out", str(tmp_path / "o"), "--embedder", "tfidf"]) == 2
+    assert (
+        main(["hivemind", "analyze", str(src), "--out", str(tmp_path / "o"), "--embedder", "tfidf"])
+        == 2
+    )
     err = capsys.readouterr().err
-    assert err.startswith("neurips25: error: ") and needle in err and len(err.strip().splitlines()) == 1
+    assert (
+        err.startswith("neurips25: error: ")
+        and needle in err
+        and len(err.strip().splitlines()) == 1
+    )
     assert not (tmp_path / "o" / "hivemind.json").exists()
 
 

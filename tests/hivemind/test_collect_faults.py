@@ -66,11 +66,33 @@ def test_flaky_server_killed_midway_then_resumed_gives_every_sample_once(tmp_pat
     rng = random.Random(0)
     script = [rng.choice(FAULTS[:-1]) if rng.random() < 0.4 else "ok" for _ in range(200)]
     out, prompts = tmp_path / "responses.jsonl", tmp_path / "prompts.jsonl"
-    prompts.write_text("".join(json.dumps({"prompt_id": p, "prompt": t}) + "\n" for p, t in PROMPTS))
+    prompts.write_text(
+        "".join(json.dumps({"prompt_id": p, "prompt": t}) + "\n" for p, t in PROMPTS)
+    )
     with FakeServer(script=script, delay=0.3) as srv:
-        cmd = [sys.executable, "-m", "neurips25", "hivemind", "collect", "--out", str(tmp_path),
-               "--base-url", srv.url, "--model", "alpha", "--model", "beta", "--n", "3",
-               "--prompts", str(prompts), "--retries", "20", "--backoff", "0"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "neurips25",
+            "hivemind",
+            "collect",
+            "--out",
+            str(tmp_path),
+            "--base-url",
+            srv.url,
+            "--model",
+            "alpha",
+            "--model",
+            "beta",
+            "--n",
+            "3",
+            "--prompts",
+            str(prompts),
+            "--retries",
+            "20",
+            "--backoff",
+            "0",
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.time() + 60
@@ -88,11 +110,30 @@ def test_flaky_server_killed_midway_then_resumed_gives_every_sample_once(tmp_pat
 def test_two_collectors_on_one_file_cannot_duplicate(tmp_path):
     out = tmp_path / "responses.jsonl"
     with FakeServer(delay=0.2) as srv:
-        cmd = [sys.executable, "-m", "neurips25", "hivemind", "collect", "--out", str(tmp_path),
-               "--base-url", srv.url, "--model", "alpha", "--n", "2", "--limit", "4"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "neurips25",
+            "hivemind",
+            "collect",
+            "--out",
+            str(tmp_path),
+            "--base-url",
+            srv.url,
+            "--model",
+            "alpha",
+            "--n",
+            "2",
+            "--limit",
+            "4",
+        ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  text=True, env=env) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+            )
+            for _ in range(2)
+        ]
         results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 2])  # the second one either waited its turn or refused
@@ -108,12 +149,14 @@ def test_a_held_lock_is_refused_in_process(tmp_path):
         collect(PROMPTS, [OpenAIBackend("http://127.0.0.1:9/v1", "a")], 1, out)
 
 
-@pytest.mark.parametrize("url", ["127.0.0.1:8000/v1", "ftp://host/v1", "http:///v1",
-                                 "http://host:port/v1"])
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8000/v1", "ftp://host/v1", "http:///v1", "http://host:port/v1"]
+)
 def test_a_url_that_can_never_work_fails_before_any_request(tmp_path, capsys, url):
     t0 = time.perf_counter()
-    rc = main(["hivemind", "collect", "--out", str(tmp_path / "o"), "--base-url", url,
-               "--model", "m"])
+    rc = main(
+        ["hivemind", "collect", "--out", str(tmp_path / "o"), "--base-url", url, "--model", "m"]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and err.startswith("neurips25: error: --base-url") and err.count("\n") == 1
     assert time.perf_counter() - t0 < 5 and not (tmp_path / "o").exists()

@@ -14,10 +14,19 @@ def _tiny_model(path):
     words = ["[UNK]", "[EOS]", "name", "a", "bakery", "moon", "bread", "night", "the"]
     tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", eos_token="[EOS]")
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tok, unk_token="[UNK]", eos_token="[EOS]"
+    )
     fast.save_pretrained(path)
-    cfg = transformers.GPT2Config(vocab_size=len(words), n_positions=32, n_embd=16, n_layer=1, n_head=2,
-                                  eos_token_id=1, bos_token_id=1)
+    cfg = transformers.GPT2Config(
+        vocab_size=len(words),
+        n_positions=32,
+        n_embd=16,
+        n_layer=1,
+        n_head=2,
+        eos_token_id=1,
+        bos_token_id=1,
+    )
     transformers.GPT2LMHeadModel(cfg).save_pretrained(path)
 
 
@@ -44,6 +53,7 @@ def test_a_model_without_tokenizer_fails_before_any_row(tmp_path):
     transformers.GPT2LMHeadModel(cfg).save_pretrained(model_dir)
     out = tmp_path / "r.jsonl"
     with pytest.raises(UserError, match="no usable tokenizer"):
-        collect([("p1", "x"), ("p2", "y")], [HFBackend(str(model_dir))], 2, out, retries=5,
-                backoff=10)
+        collect(
+            [("p1", "x"), ("p2", "y")], [HFBackend(str(model_dir))], 2, out, retries=5, backoff=10
+        )
     assert not out.exists()

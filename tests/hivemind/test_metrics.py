@@ -69,9 +69,19 @@ def test_intra_and_inter_equal_loops():
         assert v == pytest.approx(ref)
     names, mat = M.inter_model_matrix(emb, models, prompts)
     assert names == ["a", "b"]
-    ref_ab = np.mean([np.mean([c[i, j] for i in range(12) for j in range(12)
-                               if models[i] == "a" and models[j] == "b" and prompts[i] == p == prompts[j]])
-                      for p in ("p", "q")])
+    ref_ab = np.mean(
+        [
+            np.mean(
+                [
+                    c[i, j]
+                    for i in range(12)
+                    for j in range(12)
+                    if models[i] == "a" and models[j] == "b" and prompts[i] == p == prompts[j]
+                ]
+            )
+            for p in ("p", "q")
+        ]
+    )
     assert mat[0, 1] == pytest.approx(ref_ab) and mat[1, 0] == pytest.approx(ref_ab)
     assert mat[0, 0] == pytest.approx(np.mean([intra[("a", "p")], intra[("a", "q")]]))
 
@@ -111,7 +121,9 @@ def test_vendi_reference_values():
     assert M.vendi_score(np.ones((5, 5))) == pytest.approx(1.0)
     # two identical + one different item: eigenvalues of K/n are 2/3 and 1/3
     k = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1.0]])
-    assert M.vendi_score(k) == pytest.approx(math.exp(-(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3))))
+    assert M.vendi_score(k) == pytest.approx(
+        math.exp(-(2 / 3 * math.log(2 / 3) + 1 / 3 * math.log(1 / 3)))
+    )
     assert M.vendi_score(k, q=np.inf) == pytest.approx(1.5)
     assert M.vendi_score(k, q=2) == pytest.approx(1 / ((2 / 3) ** 2 + (1 / 3) ** 2))
     with pytest.raises(ValueError):
@@ -128,7 +140,14 @@ def test_vendi_dual_equals_primal(q):
 
 def test_distinct_n_equals_brute_force():
     texts = ["the cat sat", "the cat ran", "a dog sat"]
-    grams = [("the", "cat"), ("cat", "sat"), ("the", "cat"), ("cat", "ran"), ("a", "dog"), ("dog", "sat")]
+    grams = [
+        ("the", "cat"),
+        ("cat", "sat"),
+        ("the", "cat"),
+        ("cat", "ran"),
+        ("a", "dog"),
+        ("dog", "sat"),
+    ]
     assert M.distinct_n(texts, 2) == pytest.approx(len(set(grams)) / len(grams))
     assert M.distinct_n(texts, 1) == pytest.approx(6 / 9)  # the cat sat ran a dog
     assert math.isnan(M.distinct_n(["one"], 2))
@@ -153,5 +172,7 @@ def test_random_baseline_matches_simulation():
     assert exp[0] == pytest.approx(np.mean(sims), abs=0.03)
     # a pool of identical answers, ties broken at random, lands on the same ceiling
     emb = np.ones((10, 2))
-    obs = np.mean([M.unique_models_at_n(emb, models, ["p"] * 10, 3, seed=s).mean() for s in range(200)])
+    obs = np.mean(
+        [M.unique_models_at_n(emb, models, ["p"] * 10, 3, seed=s).mean() for s in range(200)]
+    )
     assert obs == pytest.approx(exp.mean(), abs=0.05)

@@ -40,7 +40,11 @@ def test_matches_fraction_grid():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 300).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(1, n))))
+@given(
+    st.integers(1, 300).flatmap(
+        lambda n: st.tuples(st.just(n), st.integers(0, n), st.integers(1, n))
+    )
+)
 def test_matches_humaneval_reference(nck):
     n, c, k = nck
     assert pass_at_k(n, c, k) == pytest.approx(humaneval_reference(n, c, k), abs=1e-10)
@@ -115,7 +119,9 @@ def test_majority_at_k():
     assert majority_at_k(answers, correct, 5) == 1.0
     assert majority_at_k(answers, [not x for x in correct], 5) == 0.0
     # k = 1: majority of one sample is that sample, so majority@1 = accuracy (Monte Carlo)
-    assert majority_at_k(answers, correct, 1, np.random.default_rng(0), 4000) == pytest.approx(0.6, abs=0.03)
+    assert majority_at_k(answers, correct, 1, np.random.default_rng(0), 4000) == pytest.approx(
+        0.6, abs=0.03
+    )
     # an even tie splits the credit
     assert majority_at_k(["a", "b"], [True, False], 2) == 0.5
     with pytest.raises(ValueError):

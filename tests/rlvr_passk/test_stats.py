@@ -37,7 +37,11 @@ def test_bootstrap_seed_deterministic():
     rng = np.random.default_rng(0)
     n = np.full(50, 32)
     c = rng.integers(0, 33, 50)
-    a, b, other = curve(n, c, n_boot=300, seed=7), curve(n, c, n_boot=300, seed=7), curve(n, c, n_boot=300, seed=8)
+    a, b, other = (
+        curve(n, c, n_boot=300, seed=7),
+        curve(n, c, n_boot=300, seed=7),
+        curve(n, c, n_boot=300, seed=8),
+    )
     assert np.array_equal(a.lo, b.lo) and np.array_equal(a.hi, b.hi)
     assert not np.array_equal(a.lo, other.lo)
     assert np.all(a.lo <= a.mean + 1e-12) and np.all(a.mean <= a.hi + 1e-12)

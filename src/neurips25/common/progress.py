@@ -12,7 +12,9 @@ T = TypeVar("T")
 
 
 class Progress(Protocol):
-    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]: ...
+    def track(
+        self, items: Iterable[T], description: str, total: int | None = None
+    ) -> Iterator[T]: ...
 
     def log(self, message: str) -> None: ...
 

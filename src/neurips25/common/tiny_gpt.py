@@ -86,7 +86,9 @@ class TinyGPT(nn.Module):
             x = block(x)
         return self.head(self.ln_f(x))
 
-    def loss(self, idx: torch.Tensor, targets: torch.Tensor, ignore_index: int = -100) -> torch.Tensor:
+    def loss(
+        self, idx: torch.Tensor, targets: torch.Tensor, ignore_index: int = -100
+    ) -> torch.Tensor:
         logits = self(idx)
         return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=ignore_index)
 

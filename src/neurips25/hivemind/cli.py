@@ -31,13 +31,13 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     pids = list(dict.fromkeys(r["prompt_id"] for r in rows))
     if args.prompt is not None and args.prompt not in pids:
         raise UserError(f"--prompt {args.prompt!r} is not a prompt_id in {args.responses}")
+    out = ensure_dir(args.out)  # input is valid: make the folder before the long part
     if args.embedder == "tfidf":
         embedder = CachedEmbedder(TfidfEmbedder().fit([r["response"] for r in rows]))
     else:
         embedder = make_embedder(args.embedder)
     report, emb = analyze(rows, embedder, args.threshold, args.neighbours, progress=progress)
     report["source"] = str(args.responses)
-    out = ensure_dir(args.out)
     report["figures"] = _figures(report, rows, emb, args, out)
     atomic_write_json(out / "hivemind.json", report)
     o = report["overall"]

@@ -110,7 +110,8 @@ class TfidfEmbedder:
 
         if not corpus:
             raise ValueError("cannot fit TF-IDF on an empty corpus")
-        self._vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+        self._vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                    token_pattern=r"(?u)\b\w+\b")
         x = self._vec.fit_transform(list(corpus))
         self._svd = None
         if self.lsa_dim is not None and min(x.shape) > self.lsa_dim + 1:

@@ -29,7 +29,9 @@ def plot_intra_histogram(report: dict[str, Any], path: str | Path) -> Path:
     if floor is not None and np.isfinite(floor):
         ax.axvline(floor, color="grey", ls=":", lw=1.5, label=f"unrelated-pairs floor {floor:.2f}")
     ax.set_xlim(edges[0], edges[-1])
-    ax.set_xlabel(f"mean pairwise similarity of one model's answers to one prompt ({overall['embedder']})")
+    ax.set_xlabel(
+        f"mean pairwise similarity of one model's answers to one prompt ({overall['embedder']})"
+    )
     ax.set_ylabel("share of (model, prompt) pools")
     ax.set_title("Intra-model repetition: one model, one prompt, many samples")
     ax.legend(ncol=2, fontsize=7)
@@ -52,9 +54,20 @@ def plot_inter_matrix(report: dict[str, Any], path: str | Path) -> Path:
     for i in range(n):
         for j in range(n):
             if np.isfinite(mat[i, j]):
-                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if mat[i, j] < (vmin + 1.0) / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{mat[i, j]:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if mat[i, j] < (vmin + 1.0) / 2 else "black",
+                )
     floor = report["overall"]["floor_unrelated_similarity"]
-    ax.set_title(f"Inter-model similarity on shared prompts (diagonal: intra-model)\nunrelated-pairs floor {floor:.2f}", fontsize=8)
+    ax.set_title(
+        "Inter-model similarity on shared prompts (diagonal: intra-model)\n"
+        f"unrelated-pairs floor {floor:.2f}",
+        fontsize=8,
+    )
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     return save_figure(fig, path)

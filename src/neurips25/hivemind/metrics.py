@@ -158,7 +158,9 @@ def unique_models_at_n(
     return out
 
 
-def unique_models_random_baseline(models: Sequence[str], prompts: Sequence[str], n: int) -> np.ndarray:
+def unique_models_random_baseline(
+    models: Sequence[str], prompts: Sequence[str], n: int
+) -> np.ndarray:
     """Expected unique-models@N per response if its N neighbours were drawn at random
     from the same prompt's pool: the value a perfect hivemind (all answers identical)
     converges to. E = sum_k 1 - C(T - s_k, N) / C(T, N), with T the other responses

@@ -82,7 +82,9 @@ def _cmd_curves(args: argparse.Namespace) -> int:
     for m in models:
         maj = analysis.majority_curve(m, ks[:6], args.seed)
         if maj is not None:
-            data.setdefault("majority_at_k", {})[m.name] = dict(zip(map(str, ks[:6]), maj, strict=True))
+            data.setdefault("majority_at_k", {})[m.name] = dict(
+                zip(map(str, ks[:6]), maj, strict=True)
+            )
     print(f"pass@k (mean over problems, 95% bootstrap CI, {args.boot} replicates)")
     for name, row in data["pass_at_k"].items():
         print(f"{name}  ({data['problems'][name]} problems)")
@@ -107,20 +109,28 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     comp, data = analysis.compare_report(base, rl, k_max, args.boot, args.seed, out)
     kk = data["big_k"]
     print(f"{len(base.problem_ids)} problems, k = 1..{k_max}, 95% paired bootstrap CIs")
-    print(f"  pass@1    base {data['base_pass1']:.3f}  RL {data['rl_pass1']:.3f}  "
-          f"RL-base {_fmt(data['diff_pass1'])}")
-    print(f"  pass@{kk:<4} base {data['base_passK']:.3f}  RL {data['rl_passK']:.3f}  "
-          f"RL-base {_fmt(data['diff_passK'])}")
+    print(
+        f"  pass@1    base {data['base_pass1']:.3f}  RL {data['rl_pass1']:.3f}  "
+        f"RL-base {_fmt(data['diff_pass1'])}"
+    )
+    print(
+        f"  pass@{kk:<4} base {data['base_passK']:.3f}  RL {data['rl_passK']:.3f}  "
+        f"RL-base {_fmt(data['diff_passK'])}"
+    )
     spread = data["k_star_boot_q025_q50_q975"]
     ks = "none (no crossover in range)" if comp.k_star is None else str(comp.k_star)
     if spread is not None:
-        ks += (f"  (bootstrap: {data['k_star_boot_fraction']:.0%} of replicates cross, "
-               f"median {spread[1]:.0f}, 95% [{spread[0]:.0f}, {spread[2]:.0f}])")
+        ks += (
+            f"  (bootstrap: {data['k_star_boot_fraction']:.0%} of replicates cross, "
+            f"median {spread[1]:.0f}, 95% [{spread[0]:.0f}, {spread[2]:.0f}])"
+        )
     print(f"  crossover k*: {ks}")
     print(f"  efficiency gap base pass@{kk} - RL pass@1: {data['efficiency_gap']:.3f}")
     cov = data["coverage"]
-    print(f"  solved (c>0): both {cov['both']}, base only {cov['base_only']}, "
-          f"RL only {cov['rl_only']}, neither {cov['neither']}")
+    print(
+        f"  solved (c>0): both {cov['both']}, base only {cov['base_only']}, "
+        f"RL only {cov['rl_only']}, neither {cov['neither']}"
+    )
     if out is not None:
         atomic_write_json(out / "compare.json", data)
         print(f"wrote {out / 'compare.json'} and figures in {out}")

@@ -21,7 +21,9 @@ def _as_counts(n: object, c: object) -> tuple[np.ndarray, np.ndarray]:
     n_arr = np.atleast_1d(np.asarray(n))
     c_arr = np.atleast_1d(np.asarray(c))
     if n_arr.shape != c_arr.shape or n_arr.ndim != 1:
-        raise ValueError(f"n and c must be 1-D and the same shape, got {n_arr.shape} and {c_arr.shape}")
+        raise ValueError(
+            f"n and c must be 1-D and the same shape, got {n_arr.shape} and {c_arr.shape}"
+        )
     if not (np.issubdtype(n_arr.dtype, np.integer) and np.issubdtype(c_arr.dtype, np.integer)):
         if not (np.all(n_arr == np.round(n_arr)) and np.all(c_arr == np.round(c_arr))):
             raise ValueError("n and c must be whole numbers")
@@ -69,8 +71,9 @@ def pass_at_k(n: object, c: object, k: object) -> np.ndarray | float:
         raise ValueError(f"k must be positive integers, got {k!r}")
     ks = ks.astype(np.int64)
     if ks.max() > n_arr.min():
-        raise ValueError(f"k={int(ks.max())} exceeds n={int(n_arr.min())} for some problem; "
-                         "pass@k needs k <= n")
+        raise ValueError(
+            f"k={int(ks.max())} exceeds n={int(n_arr.min())} for some problem; pass@k needs k <= n"
+        )
     curve = pass_at_k_curve(n_arr, c_arr, int(ks.max()))
     out = curve[:, ks - 1]
     if scalar:
@@ -129,8 +132,7 @@ def majority_at_k(
         if draws * n <= 2**22:  # k without replacement: a random order's first k
             subsets = idx[np.argsort(rng.random((draws, n)), axis=1)[:, :k]]
         else:  # large n: draw each subset alone, memory O(draws * k) instead of O(draws * n)
-            subsets = np.stack([idx[rng.choice(n, size=k, replace=False)]
-                                for _ in range(draws)])
+            subsets = np.stack([idx[rng.choice(n, size=k, replace=False)] for _ in range(draws)])
     counts = np.zeros((len(subsets), len(codes)), dtype=np.int64)
     np.add.at(counts, (np.arange(len(subsets))[:, None], subsets), 1)
     tied = counts == counts.max(axis=1, keepdims=True)

@@ -59,7 +59,9 @@ def _flag(value: Any, where: str, name: str) -> bool:
 
 def _pid(value: Any, where: str, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise UserError(f"{where}: field '{name}' must be a string or integer, got {repr(value)[:40]}")
+        raise UserError(
+            f"{where}: field '{name}' must be a string or integer, got {repr(value)[:40]}"
+        )
     return str(value)
 
 
@@ -68,11 +70,14 @@ MAX_SAMPLES = 10**12  # far above any real run, far below where int64 sums overf
 
 def _count(value: Any, where: str, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise UserError(f"{where}: field '{name}' must be a non-negative integer, "
-                        f"got {str(value)[:40]}")
+        raise UserError(
+            f"{where}: field '{name}' must be a non-negative integer, got {str(value)[:40]}"
+        )
     if value > MAX_SAMPLES:
-        raise UserError(f"{where}: field '{name}' = {str(value)[:40]} is more samples than "
-                        f"this tool takes (at most {MAX_SAMPLES:.0e})")
+        raise UserError(
+            f"{where}: field '{name}' = {str(value)[:40]} is more samples than "
+            f"this tool takes (at most {MAX_SAMPLES:.0e})"
+        )
     return value
 
 
@@ -87,8 +92,10 @@ def load_file(path: str | Path) -> dict[str, ModelCounts]:
         where = f"{path}:{lineno}"
         kind = _detect(row)
         if kind is None:
-            raise UserError(f"{where}: unknown record; need problem_id+correct (samples), "
-                            "problem_id+n+c (counts) or task_id+passed (human-eval)")
+            raise UserError(
+                f"{where}: unknown record; need problem_id+correct (samples), "
+                "problem_id+n+c (counts) or task_id+passed (human-eval)"
+            )
         if fmt is None:
             fmt = kind
         elif kind != fmt:
@@ -106,25 +113,36 @@ def load_file(path: str | Path) -> dict[str, ModelCounts]:
             key = "task_id" if fmt == "human-eval" else "problem_id"
             ok_key = "passed" if fmt == "human-eval" else "correct"
             pid = _pid(row[key], where, key)
-            flags.setdefault(model, {}).setdefault(pid, []).append(_flag(row[ok_key], where, ok_key))
+            flags.setdefault(model, {}).setdefault(pid, []).append(
+                _flag(row[ok_key], where, ok_key)
+            )
             text = row.get("completion" if fmt == "human-eval" else "sample")
-            texts.setdefault(model, {}).setdefault(pid, []).append(None if text is None else str(text))
+            texts.setdefault(model, {}).setdefault(pid, []).append(
+                None if text is None else str(text)
+            )
     if fmt is None:
         raise UserError(f"{path}: no records (empty file)")
     out: dict[str, ModelCounts] = {}
     if fmt == "counts":
         for model, per in counts.items():
             ids = list(per)
-            out[model] = ModelCounts(model, ids, np.array([per[p][0] for p in ids]),
-                                     np.array([per[p][1] for p in ids]))
+            out[model] = ModelCounts(
+                model, ids, np.array([per[p][0] for p in ids]), np.array([per[p][1] for p in ids])
+            )
         return out
     for model, per in flags.items():
         ids = list(per)
         all_text = all(t is not None for p in ids for t in texts[model][p])
-        answers = ({p: list(zip(texts[model][p], per[p], strict=True)) for p in ids}
-                   if all_text else None)
-        out[model] = ModelCounts(model, ids, np.array([len(per[p]) for p in ids]),
-                                 np.array([sum(per[p]) for p in ids]), answers)
+        answers = (
+            {p: list(zip(texts[model][p], per[p], strict=True)) for p in ids} if all_text else None
+        )
+        out[model] = ModelCounts(
+            model,
+            ids,
+            np.array([len(per[p]) for p in ids]),
+            np.array([sum(per[p]) for p in ids]),
+            answers,
+        )
     return out
 
 
@@ -150,8 +168,9 @@ def load_single(path: str | Path) -> ModelCounts:
     """The one model a file holds (``compare --base/--rl``)."""
     models = load_file(path)
     if len(models) != 1:
-        raise UserError(f"{path}: holds {len(models)} models ({', '.join(models)}); "
-                        "give a file with one model")
+        raise UserError(
+            f"{path}: holds {len(models)} models ({', '.join(models)}); give a file with one model"
+        )
     return next(iter(models.values()))
 
 
@@ -166,9 +185,11 @@ def align(models: list[ModelCounts], intersect: bool = False) -> list[ModelCount
     for m in models:
         if len(common) != len(m.problem_ids) and not intersect:
             other = next(o for o in models if set(o.problem_ids) != set(m.problem_ids))
-            raise UserError(f"problem sets differ: {m.name!r} has {len(m.problem_ids)} problems, "
-                            f"{other.name!r} has {len(other.problem_ids)}, {len(common)} in common; "
-                            "pass --intersect to compare on the common ones")
+            raise UserError(
+                f"problem sets differ: {m.name!r} has {len(m.problem_ids)} problems, "
+                f"{other.name!r} has {len(other.problem_ids)}, {len(common)} in common; "
+                "pass --intersect to compare on the common ones"
+            )
     if not common:
         raise UserError("the models share no problems")
     ids = [p for p in models[0].problem_ids if p in common]

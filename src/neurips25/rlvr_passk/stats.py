@@ -95,10 +95,16 @@ class Comparison:
         return {
             "k_max": len(self.base.ks),
             "big_k": kk,
-            "base_pass1": self.base.at(1), "rl_pass1": self.rl.at(1),
-            "base_passK": self.base.at(kk), "rl_passK": self.rl.at(kk),
+            "base_pass1": self.base.at(1),
+            "rl_pass1": self.rl.at(1),
+            "base_passK": self.base.at(kk),
+            "rl_passK": self.rl.at(kk),
             "diff_pass1": [self.diff.at(1), float(self.diff.lo[0]), float(self.diff.hi[0])],
-            "diff_passK": [self.diff.at(kk), float(self.diff.lo[kk - 1]), float(self.diff.hi[kk - 1])],
+            "diff_passK": [
+                self.diff.at(kk),
+                float(self.diff.lo[kk - 1]),
+                float(self.diff.hi[kk - 1]),
+            ],
             "k_star": self.k_star,
             "k_star_boot_q025_q50_q975": spread,
             "k_star_boot_fraction": float(found.size / max(1, self.k_star_boot.size)),
@@ -107,9 +113,16 @@ class Comparison:
         }
 
 
-def compare(base_n: np.ndarray, base_c: np.ndarray, rl_n: np.ndarray, rl_c: np.ndarray,
-            k_max: int | None = None, n_boot: int = 1000, seed: int = 0,
-            level: float = 0.95) -> Comparison:
+def compare(
+    base_n: np.ndarray,
+    base_c: np.ndarray,
+    rl_n: np.ndarray,
+    rl_c: np.ndarray,
+    k_max: int | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> Comparison:
     """Paired base-vs-RL comparison on the same problems (rows aligned)."""
     if len(base_n) != len(rl_n):
         raise ValueError("base and RL must cover the same problems, row by row")
