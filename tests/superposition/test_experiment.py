@@ -4,29 +4,41 @@ from neurips25.common.progress import NullProgress
 from neurips25.superposition import STUDY, Config, run
 from neurips25.superposition.train import RunSpec, train_toy
 
-TINY = Config(n=256, widths=(4, 8), profiles=("power", "linear"), steps=200, batch=256, workers=1)
+TINY = Config(n=256, widths=(4, 8), profiles=("power", "linear"), weak_profiles=("power", "linear"),
+              steps=200, batch=256, workers=1, seeds=2)
 
 
 @pytest.mark.slow
 def test_tiny_sweep_direction_and_determinism(tmp_path):
     a = run(TINY, tmp_path / "a", NullProgress())
     b = run(TINY, tmp_path / "b", NullProgress())
-    assert a == b  # same seed, identical metrics
-    runs = {(r["gamma"] < 0, r["profile"], r["m"]): r for r in a["runs"]}
+    assert a == b  # same seeds, identical metrics
+    assert a["seeds"] == [0, 1]
+    runs = {(r["gamma"] < 0, r["profile"], r["m"], r["seed"]): r for r in a["runs"]}
     for profile in ("power", "linear"):
-        # strong regime keeps every feature; weak decay drops most of them
-        assert runs[(True, profile, 8)]["represented_fraction"] > 0.9
-        assert runs[(False, profile, 8)]["represented_fraction"] < 0.5
-    # wider is better in the strong regime
-    assert runs[(True, "power", 8)]["loss"] < runs[(True, "power", 4)]["loss"]
+        for seed in (0, 1):
+            # strong regime keeps every feature; weak decay drops most of them
+            assert runs[(True, profile, 8, seed)]["represented_fraction"] > 0.9
+            assert runs[(False, profile, 8, seed)]["represented_fraction"] < 0.5
+            # wider is better in the strong regime
+            assert runs[(True, profile, 8, seed)]["loss"] < runs[(True, profile, 4, seed)]["loss"]
+        # dropped features carry the weak loss far more than the strong one
+        assert a["fits"][f"weak/{profile}"]["unlearned_share"] > (
+            a["fits"][f"strong/{profile}"]["unlearned_share"] + 0.5)
     assert set(a["fits"]) == {"strong/power", "strong/linear", "weak/power", "weak/linear"}
+    assert a["fits"]["weak/power"]["alpha"] == 2.0 and a["fits"]["strong/power"]["alpha"] == 1.2
+    strong = a["fits"]["strong/power"]
+    assert len(strong["per_seed"]["loss_exponent"]) == 2
+    assert strong["loss_exponent_ci"][0] <= strong["loss_exponent"] <= strong["loss_exponent_ci"][1]
+    # the null: random unit rows have mean squared overlap ~ 1/m
+    for m_ in (4, 8):
+        assert runs[(True, "power", m_, 0)]["mean_sq_overlap_random"] == pytest.approx(1 / m_, rel=0.15)
     for name in ("loss_vs_width.png", "overlap_vs_width.png", "represented_vs_width.png"):
         assert (tmp_path / "a" / name).stat().st_size > 1000
-    claims = STUDY.check_claims(a)
-    assert [c["id"] for c in claims][0] == "strong-1/m"
-    assert all(c["verdict"] in ("reproduced", "partly", "not reproduced", "not measurable here")
-               for c in claims)
-    assert not any(c["reason"].startswith("check failed") for c in claims)
+    rows = {c["id"]: c for c in STUDY.check_claims(a)}
+    assert list(rows)[0] == "strong-1/m"
+    assert not any(r["verdict"] == "check failed" for r in rows.values()), rows
+    assert rows["llm-exponent"]["verdict"] == "not measurable here"
 
 
 def test_seed_changes_result():
@@ -42,3 +54,7 @@ def test_config_guards():
         Config(n=256, widths=(0, 4))
     assert Config.full().n / max(Config.full().widths) >= 32
     assert len(Config.quick().widths) >= 4
+    assert Config.quick().seeds >= 3 and Config.full().seeds >= 3
+    assert len(Config.quick().specs()) == Config.quick().seeds * 5 * len(Config.quick().widths)
+    with pytest.raises(ValueError, match="seeds"):
+        Config(seeds=0)

@@ -89,6 +89,32 @@ def overlap_stats(W: torch.Tensor, only_represented: bool = True) -> dict[str, f
     return unembedding_overlap(rows)
 
 
+def weighted_overlap(W: torch.Tensor | np.ndarray, probs: np.ndarray) -> float:
+    """Frequency-weighted squared overlap sum_i p_i mean_{j != i} (w_i . w_j)^2 of unit rows.
+
+    When feature i fires (probability p_i) every other output j picks up x_i w_i . w_j, so
+    this is the interference the loss pays for, up to the ReLU and the biases. Random unit
+    vectors give about 1/m whatever p is; a model that arranges its frequent features to
+    interfere less than chance gives less.
+    """
+    U = torch.as_tensor(W, dtype=torch.float64)
+    U = U / U.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    n = U.shape[0]
+    p = torch.as_tensor(np.asarray(probs), dtype=torch.float64)
+    if p.shape != (n,) or n < 2:
+        raise ValueError(f"need one frequency per row (n >= 2), got {tuple(p.shape)} for n={n}")
+    sq = (U @ U.T) ** 2
+    off = (sq.sum(dim=1) - sq.diagonal()) / (n - 1)
+    return float((p * off).sum() / p.sum())
+
+
+def random_unit_rows(n: int, m: int, seed: int) -> torch.Tensor:
+    """n random directions in m dims (the geometry an untrained W starts from)."""
+    g = torch.Generator().manual_seed(seed)
+    rows = torch.randn(n, m, generator=g, dtype=torch.float64)
+    return rows / rows.norm(dim=1, keepdim=True)
+
+
 @dataclass(frozen=True)
 class PowerLawFit:
     """loss ≈ C * m^(-exponent) fitted by least squares in log-log space."""

@@ -1,5 +1,5 @@
-"""Figures: loss vs m per regime and profile, overlap vs m with the Welch bound,
-represented fraction vs m."""
+"""Figures: loss vs m per regime and profile (seed means), overlap vs m with the Welch
+bound and random rows, represented fraction vs m."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,49 +12,51 @@ from neurips25.common.plotting import plt, save_figure
 COLOURS = {"power": "C0", "exponential": "C1", "linear": "C2"}
 
 
-def _rows(runs: list[dict], regime: str, profile: str) -> list[dict]:
+def _mean_by_m(runs: list[dict], regime: str, profile: str, key: str) -> tuple[list, list]:
+    """(m values, mean of ``key`` over seeds at each m) for one regime and profile."""
     want_strong = regime == "strong"
-    return sorted((r for r in runs if (r["gamma"] < 0) == want_strong and r["profile"] == profile),
-                  key=lambda r: r["m"])
+    rows = [r for r in runs if (r["gamma"] < 0) == want_strong and r["profile"] == profile]
+    ms = sorted({r["m"] for r in rows})
+    return ms, [float(np.mean([r[key] for r in rows if r["m"] == m])) for m in ms]
 
 
 def plot_loss(runs: list[dict], fits: dict[str, Any], out: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, regime in zip(axes, ("strong", "weak"), strict=True):
         for profile, colour in COLOURS.items():
-            rows = _rows(runs, regime, profile)
-            if not rows:
+            fit = fits.get(f"{regime}/{profile}")
+            if fit is None:
                 continue
-            m = np.array([r["m"] for r in rows])
-            fit = fits.get(f"{regime}/{profile}", {})
-            label = f"{profile} (a={fit.get('loss_exponent', float('nan')):.2f})"
-            ax.loglog(m, [r["loss"] for r in rows], "o-", color=colour, label=label)
+            label = f"{profile} α={fit['alpha']:g}" if profile == "power" else profile
+            label += f" (a={fit.get('loss_exponent', float('nan')):.2f})"
+            ax.loglog(fit["m"], fit["loss"], "o-", color=colour, label=label)
             if regime == "weak":
-                ax.loglog(m, [max(r["unlearned_loss"], 1e-6) for r in rows], "x:", color=colour)
-        m_all = np.array(sorted({r["m"] for r in runs}), dtype=float)
-        ref = [r["loss"] for r in _rows(runs, "strong", "power")]
+                ms, un = _mean_by_m(runs, regime, profile, "unlearned_loss")
+                ax.loglog(ms, [max(u, 1e-6) for u in un], "x:", color=colour)
+        ref = fits.get("strong/power")
         if regime == "strong" and ref:
-            ax.loglog(m_all, ref[0] * m_all[0] / m_all, "k--", lw=0.8, label="1/m")
+            m_all = np.array(ref["m"], dtype=float)
+            ax.loglog(m_all, ref["loss"][0] * m_all[0] / m_all, "k--", lw=0.8, label="1/m")
         title = "strong (γ<0)" if regime == "strong" else "weak (γ>0); x: unlearned-feature loss"
         ax.set(title=title, xlabel="width m")
-        ax.legend()
-    axes[0].set_ylabel("test loss (summed over features)")
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("test loss (summed over features; seed mean)")
     save_figure(fig, out / "loss_vs_width.png")
 
 
 def plot_overlap(runs: list[dict], out: Path) -> None:
     fig, ax = plt.subplots(figsize=(4.6, 3.6))
     for profile, colour in COLOURS.items():
-        rows = _rows(runs, "strong", profile)
-        if rows:
-            ax.loglog([r["m"] for r in rows], [r["mean_sq_overlap"] for r in rows], "o-",
-                      color=colour, label=f"{profile}")
-    rows = _rows(runs, "strong", "power")
-    if rows:
-        ax.loglog([r["m"] for r in rows], [r["welch_bound"] for r in rows], "k--", lw=0.8,
-                  label="Welch bound (n-m)/(m(n-1))")
+        ms, ov = _mean_by_m(runs, "strong", profile, "mean_sq_overlap")
+        if ms:
+            ax.loglog(ms, ov, "o-", color=colour, label=f"{profile} (trained)")
+    ms, rand = _mean_by_m(runs, "strong", "power", "mean_sq_overlap_random")
+    if ms:
+        ax.loglog(ms, rand, "s:", color="0.5", label="random unit rows")
+        _, welch = _mean_by_m(runs, "strong", "power", "welch_bound")
+        ax.loglog(ms, welch, "k--", lw=0.8, label="Welch bound (n-m)/(m(n-1))")
     ax.set(title="strong regime: overlap of rows", xlabel="width m", ylabel="mean squared overlap")
-    ax.legend()
+    ax.legend(fontsize=7)
     save_figure(fig, out / "overlap_vs_width.png")
 
 
@@ -62,10 +64,9 @@ def plot_represented(runs: list[dict], out: Path) -> None:
     fig, ax = plt.subplots(figsize=(4.6, 3.6))
     for regime, style in (("strong", "o-"), ("weak", "s--")):
         for profile, colour in COLOURS.items():
-            rows = _rows(runs, regime, profile)
-            if rows:
-                ax.semilogx([r["m"] for r in rows], [r["represented_fraction"] for r in rows],
-                            style, color=colour, label=f"{regime}/{profile}")
+            ms, frac = _mean_by_m(runs, regime, profile, "represented_fraction")
+            if ms:
+                ax.semilogx(ms, frac, style, color=colour, label=f"{regime}/{profile}")
     n = runs[0]["n"] if runs else 1
     m_all = np.array(sorted({r["m"] for r in runs}), dtype=float)
     ax.semilogx(m_all, m_all / n, "k:", lw=0.8, label="m/n (no superposition)")

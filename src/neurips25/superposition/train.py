@@ -7,11 +7,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.superposition.features import feature_probs, sample_features
 from neurips25.superposition.metrics import (
     overlap_stats,
+    random_unit_rows,
     represented_mask,
     unlearned_loss,
+    weighted_overlap,
 )
 from neurips25.superposition.model import ToyModel, decay_step, summed_loss
 
@@ -75,6 +78,9 @@ def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
     W = model.W.detach()
     rep = represented_mask(W).numpy()
     ov = overlap_stats(W)
+    # the null: random directions, as W had at initialisation (a 1/m of the overlaps that
+    # training did not shape would show here too)
+    rand = random_unit_rows(spec.n, spec.m, seed=spec.seed + 20_000)
     return {
         **asdict(spec),
         "loss": test_loss,
@@ -82,8 +88,17 @@ def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
         "unlearned_loss": unlearned_loss(p_np, rep),
         "mean_sq_overlap": ov["mean_sq_overlap"],
         "welch_bound": ov["welch_bound"],
+        "mean_sq_overlap_random": overlap_stats(rand, only_represented=False)["mean_sq_overlap"],
+        "weighted_overlap": weighted_overlap(W, p_np),
+        "weighted_overlap_random": weighted_overlap(rand, p_np),
         "mean_row_norm": float(W.norm(dim=1).mean()),
     }
+
+
+def train_one_thread(spec: RunSpec) -> dict[str, float | int | str]:
+    """``train_toy`` with one torch/BLAS thread (the worker function of the sweep)."""
+    with threads(1):
+        return train_toy(spec)
 
 
 def run_specs(specs: list[RunSpec], workers: int = 1):
@@ -93,17 +108,15 @@ def run_specs(specs: list[RunSpec], workers: int = 1):
     single-threaded processes beat one two-threaded one for models this small.
     """
     if workers <= 1:
-        torch.set_num_threads(1)
         for spec in specs:
-            yield train_toy(spec)
+            yield train_one_thread(spec)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=torch.set_num_threads,
-                             initargs=(1,)) as pool:
-        yield from pool.map(train_toy, specs)
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        yield from pool.map(train_one_thread, specs)
 
 
 def as_array(rows: list[dict], key: str) -> np.ndarray:
