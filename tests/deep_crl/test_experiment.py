@@ -107,6 +107,9 @@ def test_ablation_check_passes_and_fails():
     # worse than residual at its depth, but better than the shallow residual (3.1): depth did not hurt
     mid = _stitch_metrics(far, far, plain_val=(3.05, 3.02, 3.0), res_val=(2.9, 2.9, 2.8))
     assert check_ablation(mid)[1] == PARTLY
+    # worse on average only (intervals cover 0) and not below the shallow residual: nothing shown
+    loose = _stitch_metrics(far, far, plain_val=(3.05, 2.95, 3.0), res_val=(3.0, 3.0, 2.95))
+    assert check_ablation(loose)[1] == NOT_REPRODUCED
     # a plain net that diverges at every lr counts at chance loss ln(256), not as missing
     div = _stitch_metrics(far, far, plain_div=True)
     assert check_ablation(div)[1] == REPRODUCED and "3 diverged" in check_ablation(div)[0]

@@ -109,11 +109,18 @@ def check_ablation(m: Metrics) -> tuple[str, str, str]:
     measured = (f"held-out near-pair loss, plain d{d} at its best setting ({pl['best_init']} init, lr "
                 f"{pl['best_lr']:g}) minus residual d{d}: {_ci(worse)}; minus residual d{ds}: {_ci(below)} "
                 f"({worse['n']} seeds; sweep on {pl['sweep_seeds']} seed(s): {lrs}; {div} diverged at the best)")
-    if worse["n"] >= 2 and worse["lo"] > 0 and below["lo"] > 0:
-        return measured, REPRODUCED, "without residuals + LayerNorm the deep critic trains worse than the residual one at the same depth, and worse than the shallow one"
-    if (worse["n"] >= 2 and worse["lo"] > 0) or worse["mean"] > 0:
-        return measured, PARTLY, "the plain deep critic trains worse on average, but an interval covers 0 or it is not worse than the shallow residual one"
-    return measured, NOT_REPRODUCED, "the plain deep critic, at its own best learning rate, trains as well as the residual one"
+    sig_worse = worse["n"] >= 2 and worse["lo"] > 0
+    if sig_worse and below["lo"] > 0:
+        return measured, REPRODUCED, ("without residuals + LayerNorm the deep critic trains worse than the residual "
+                                      "one at the same depth, and worse than the shallow one")
+    if sig_worse or (worse["mean"] > 0 and below["mean"] > 0):
+        return measured, PARTLY, ("the plain deep critic trains worse, but depth without residuals + LayerNorm "
+                                  "does not clearly hurt (not worse than the shallow residual critic), or an "
+                                  "interval covers 0")
+    return measured, NOT_REPRODUCED, ("given its own init and lr, the plain deep critic trains as well as the "
+                                      "residual one (interval covers 0) and depth does not hurt; with the paper's "
+                                      "init and no LayerNorm its signal vanishes (8e-10 rms after 16 layers), so "
+                                      "the recipe matters for that init")
 
 
 CLAIMS = (
