@@ -24,9 +24,16 @@ Followup = Callable[[list[dict[str, Any]]], list[tuple[ArmFn, dict[str, Any]]]]
 
 def arm_name(cfg: Any) -> str:
     """File name of an online arm: architecture, depth, seed."""
-    kind = "res" if cfg.residual and cfg.layer_norm else ("plain" if not (cfg.residual or cfg.layer_norm)
-                                                          else ("nores" if not cfg.residual else "noln"))
-    return f"{kind}-d{cfg.critic_depth}-s{cfg.seed}"
+    return f"{arch_kind(cfg.residual, cfg.layer_norm)}-d{cfg.critic_depth}-s{cfg.seed}"
+
+
+def arch_kind(residual: bool, layer_norm: bool) -> str:
+    """'res' (the paper's), 'plain' (neither), 'nores' or 'noln'."""
+    if residual and layer_norm:
+        return "res"
+    if not (residual or layer_norm):
+        return "plain"
+    return "nores" if not residual else "noln"
 
 
 def config_from_dict(d: dict[str, Any]) -> Any:
@@ -65,7 +72,8 @@ def run_online_arm(cfg_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
         goal = far_goal_cell(agent.env)
         qm = q_map(agent.critic, agent.env, goal)
     result = to_jsonable({"name": name, "identity": cfg.identity(), "device": cfg.device,
-                          "depth": cfg.critic_depth, "residual": cfg.residual, "layer_norm": cfg.layer_norm,
+                          "depth": cfg.critic_depth, "residual": cfg.residual,
+                          "layer_norm": cfg.layer_norm,
                           "seed": cfg.seed, **metrics, "q_goal_cell": list(goal), "q_map": qm,
                           "topology": topology_score(qm, agent.env.walls_np, goal)})
     atomic_write_json(path, result)
@@ -83,14 +91,16 @@ def run_stitch_arm(arm_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
     if (saved := finished(path, arm.identity())) is not None:
         return saved
     with threads(1):
-        result = to_jsonable({**train_stitch(arm), "identity": arm.identity(), "device": arm.device})
+        result = to_jsonable({**train_stitch(arm), "identity": arm.identity(),
+                              "device": arm.device})
     atomic_write_json(path, result)
     return result
 
 
-def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: int, progress: Progress,
-             label: str, follow: tuple[set[int], Followup] | None = None) -> list[dict[str, Any]]:
-    """Run ``fn(arm, out_dir)`` for every task, ``workers`` processes at a time; results in task order.
+def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: int,
+             progress: Progress, label: str,
+             follow: tuple[set[int], Followup] | None = None) -> list[dict[str, Any]]:
+    """Run ``fn(arm, out_dir)`` per task, ``workers`` processes at a time; results in task order.
 
     ``follow = (ids, make)``: once the tasks with indices ``ids`` are done, ``make(their results)``
     returns more tasks (e.g. the other seeds at a learning rate chosen on the first), appended
@@ -112,7 +122,7 @@ def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: 
         while i < len(tasks):
             fn, arm = tasks[i]
             results[i] = fn(arm, str(out_dir))
-            progress.log(f"arm {results[i]['name']} done ({results[i].get('wall_seconds', 0):.0f} s)")
+            progress.log(_done(results[i], len(results), len(tasks)))
             i += 1
             more()
         return [results[i] for i in range(len(tasks))]
@@ -123,8 +133,13 @@ def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: 
             for fut in done:
                 i = pending.pop(fut)
                 results[i] = r = fut.result()
-                progress.log(f"arm {r['name']} done ({r.get('wall_seconds', 0):.0f} s) [{len(results)}/{len(tasks)}]")
+                progress.log(_done(r, len(results), len(tasks)))
             n = len(tasks)
             more()
-            pending.update({pool.submit(fn, arm, str(out_dir)): j for j, (fn, arm) in enumerate(tasks[n:], n)})
+            pending.update({pool.submit(fn, arm, str(out_dir)): j
+                            for j, (fn, arm) in enumerate(tasks[n:], n)})
     return [results[i] for i in range(len(tasks))]
+
+
+def _done(r: dict[str, Any], n_done: int, n_all: int) -> str:
+    return f"arm {r['name']} done ({r.get('wall_seconds') or 0:.0f} s) [{n_done}/{n_all}]"

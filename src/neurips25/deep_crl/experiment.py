@@ -37,7 +37,7 @@ class Config:
     stitch_batch: int = 256
     plain_depth: int = 16  # ablation: no residual, no LayerNorm, at this depth; 0 = none
     plain_lrs: tuple[float, ...] = (1e-4, 3e-4, 1e-3)  # the plain net's own learning-rate sweep
-    plain_inits: tuple[str, ...] = ("swish_he",)  # and inits: the paper's vanishes without LayerNorm
+    plain_inits: tuple[str, ...] = ("swish_he",)  # and inits (the paper's vanishes without LN)
     plain_sweep_seeds: int = 1  # the sweep runs on the first seeds; the others at its best lr
     lever_batch: int = 0  # > 0: lever arms at this batch size (the paper: batch grown with depth)
     lever_obs_dim: int = 0  # > 2: lever arms on random-Fourier-lifted observations of this size
@@ -61,36 +61,40 @@ class Config:
     def __post_init__(self) -> None:
         for name in ("layout", "stitch_layout"):
             if getattr(self, name) not in LAYOUT_NAMES:
-                raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(LAYOUT_NAMES)}")
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}; "
+                                 f"choose from {', '.join(LAYOUT_NAMES)}")
         for name in ("depths", "stitch_depths"):
             ds = getattr(self, name)
             if len(ds) < 2 or any(d < 4 or d % 4 for d in ds):
                 raise ValueError(f"{name} needs >= 2 positive multiples of 4, got {ds}")
         if self.plain_depth and self.plain_depth not in self.stitch_depths:
-            raise ValueError(f"plain_depth {self.plain_depth} must be one of stitch_depths {self.stitch_depths}")
+            raise ValueError(f"plain_depth {self.plain_depth} must be one of stitch_depths "
+                             f"{self.stitch_depths}")
         if not set(self.lever_depths) <= set(self.stitch_depths):
-            raise ValueError(f"lever_depths {self.lever_depths} must be among stitch_depths {self.stitch_depths}")
+            raise ValueError(f"lever_depths {self.lever_depths} must be among stitch_depths "
+                             f"{self.stitch_depths}")
         if not 1 <= self.plain_sweep_seeds <= self.seeds:
             raise ValueError(f"plain_sweep_seeds must be in 1..seeds, got {self.plain_sweep_seeds}")
         if self.seeds < 1 or self.online_seeds < 1 or self.workers < 1:
             raise ValueError("seeds, online_seeds and workers must be >= 1")
         if self.workers > 2:
-            raise ValueError("workers must be 1 or 2 (one torch thread each on a shared 2-core machine)")
+            raise ValueError("workers must be 1 or 2 (one torch thread each, 2-core machine)")
         if not self.plain_lrs or any(lr <= 0 for lr in self.plain_lrs):
             raise ValueError(f"plain_lrs needs positive learning rates, got {self.plain_lrs}")
         if not self.plain_inits or not set(self.plain_inits) <= {"paper", "swish_he"}:
-            raise ValueError(f"plain_inits must be among 'paper', 'swish_he', got {self.plain_inits}")
+            raise ValueError(f"plain_inits must be among 'paper', 'swish_he', "
+                             f"got {self.plain_inits}")
 
     @classmethod
     def quick(cls) -> Config:
-        """Stitching critics only: 3 seeds x depths 4/16, the plain d16 net's lr sweep on seed 0 (then
-        seeds 1-2 at its best lr)."""
+        """Stitching critics only: 3 seeds x depths 4/16; the plain d16 net's lr sweep on seed 0,
+        then seeds 1-2 at its best lr."""
         return cls(stitch_depths=(4, 16))
 
     @classmethod
     def full(cls) -> Config:
-        """Stitching: 5 seeds x depths 4-64, plain d16 swept (lr x init) on 2 seeds, levers at d4/d32
-        on 3 seeds; the online U4 sweep: depths 4-64, 3 seeds, 6k SGD steps per arm, width 64."""
+        """Stitching: 5 seeds x depths 4-64, plain d16 swept (lr x init) on 2 seeds, levers at
+        d4/d32 on 3 seeds; the online U4 sweep: depths 4-64, 3 seeds, 6k SGD steps, width 64."""
         return cls(seeds=5, stitch_depths=(4, 16, 32, 64), plain_inits=("paper", "swish_he"),
                    plain_sweep_seeds=2, lever_batch=1024, lever_obs_dim=16, lever_depths=(4, 32),
                    online=True)
@@ -99,19 +103,22 @@ class Config:
     def _stitch_base(self) -> tuple[Any, dict[str, Any]]:
         from neurips25.deep_crl.stitch_data import StitchSpec
 
-        data = StitchSpec(layout=self.stitch_layout, near_max=self.near_max, episodes=self.stitch_episodes)
-        return data, dict(width=self.stitch_width, steps=self.stitch_steps, batch_size=self.stitch_batch,
-                          device=self.device)
+        data = StitchSpec(layout=self.stitch_layout, near_max=self.near_max,
+                          episodes=self.stitch_episodes)
+        return data, dict(width=self.stitch_width, steps=self.stitch_steps,
+                          batch_size=self.stitch_batch, device=self.device)
 
     def plain_sweep_arms(self) -> list[Any]:
-        """The plain net (no residual, no LayerNorm) at every lr of its sweep, on the sweep seeds."""
+        """The plain net (no residual, no LayerNorm) at every (lr, init), on the sweep seeds."""
         from neurips25.deep_crl.stitch_train import StitchArm
 
         data, base = self._stitch_base()
-        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr, init=init,
-                          seed=self.seed + s, **base)
-                for s in range(self.plain_sweep_seeds) for init in self.plain_inits for lr in self.plain_lrs
-                ] if self.plain_depth else []
+        if not self.plain_depth:
+            return []
+        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr,
+                          init=init, seed=self.seed + s, **base)
+                for s in range(self.plain_sweep_seeds) for init in self.plain_inits
+                for lr in self.plain_lrs]
 
     def plain_rest_arms(self, best: tuple[float, str]) -> list[Any]:
         """The plain net on the remaining seeds at the sweep's best (learning rate, init)."""
@@ -119,8 +126,9 @@ class Config:
 
         data, base = self._stitch_base()
         lr, init = best
-        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr, init=init,
-                          seed=self.seed + s, **base) for s in range(self.plain_sweep_seeds, self.seeds)]
+        return [StitchArm(data, depth=self.plain_depth, residual=False, layer_norm=False, lr=lr,
+                          init=init, seed=self.seed + s, **base)
+                for s in range(self.plain_sweep_seeds, self.seeds)]
 
     def stitch_arms(self) -> list[Any]:
         """Residual critics per (seed, depth) and the lever arms; longest first."""
@@ -135,15 +143,16 @@ class Config:
                 if d not in self.lever_depths or s >= self.lever_seeds:
                     continue
                 if self.lever_batch:
-                    out.append(StitchArm(data, depth=d, seed=seed, **{**base, "batch_size": self.lever_batch}))
+                    wide = {**base, "batch_size": self.lever_batch}
+                    out.append(StitchArm(data, depth=d, seed=seed, **wide))
                 if self.lever_obs_dim > 2:
                     lifted = dataclasses.replace(data, obs_dim=self.lever_obs_dim)
                     out.append(StitchArm(lifted, depth=d, seed=seed, **base))
         return sorted(out, key=lambda a: -a.depth * a.batch_size)
 
     def online_arms(self) -> list[Any]:
-        """One ``CRLConfig`` per (seed, depth): shallowest and deepest seed by seed first, then the middle
-        depth, then the rest, so a sweep cut short still holds complete seed-paired extremes."""
+        """One ``CRLConfig`` per (seed, depth): shallowest and deepest seed by seed first, then the
+        middle depth, then the rest, so a sweep cut short still holds seed-paired extremes."""
         from neurips25.deep_crl.envs.maze import MazeSpec
         from neurips25.deep_crl.train import CRLConfig
 
@@ -158,9 +167,10 @@ class Config:
         rest = sorted(ds[1:-1], key=lambda d: (abs(math.log2(d) - mid), -d))
         pairs = [(d, s) for s in range(self.online_seeds) for d in (ds[0], ds[-1])]
         pairs += [(d, s) for d in rest for s in range(self.online_seeds)]
-        return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s) for d, s in pairs]
+        return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s)
+                for d, s in pairs]
 
-    def plan(self, part: str = "all") -> tuple[list[tuple[Any, dict[str, Any]]], tuple[set[int], Any]]:
+    def plan(self, part: str = "all") -> tuple[list[Any], tuple[set[int], Any]]:
         """Tasks for ``arms.run_arms`` and the follow-up that queues the plain net's other seeds.
 
         ``part``: "stitch", "online" or "all" (the plain sweep first: its best setting decides
@@ -180,7 +190,8 @@ class Config:
         def rest(swept: list[dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
             if not swept:
                 return []
-            return [(run_stitch_arm, dataclasses.asdict(a)) for a in self.plain_rest_arms(best_plain(swept))]
+            best = best_plain(swept)
+            return [(run_stitch_arm, dataclasses.asdict(a)) for a in self.plain_rest_arms(best)]
 
         return tasks, (set(range(len(sweep))), rest)
 
@@ -193,9 +204,9 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
 
     out_dir = Path(out_dir)
     tasks, follow = config.plan("all")
+    online_steps = config.iterations * config.sgd_steps_per_iter if config.online else 0
     progress.log(f"{len(tasks)}+ arms (stitching {config.stitch_steps} steps; online "
-                 f"{config.iterations * config.sgd_steps_per_iter if config.online else 0} SGD steps), "
-                 f"{config.workers} at a time")
+                 f"{online_steps} SGD steps), {config.workers} at a time")
     results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms", follow=follow)
     online_res = [r for r in results if "history" in r]
     stitch_res = [r for r in results if "history" not in r]

@@ -33,7 +33,7 @@ class StitchSpec:
     persistence: float = 0.9  # chance that a walk keeps its previous action: long corridor runs
     gamma: float = 0.95  # relabelling offset law P(k) ~ gamma^(k-1)
     draws: int = 2  # relabelled goals drawn per stored transition
-    obs_dim: int = 2  # > 2: random Fourier lifting of the state (the paper's high-dim. observations)
+    obs_dim: int = 2  # > 2: random Fourier lifting of the state (higher-dim. observations)
 
     def __post_init__(self) -> None:
         if self.near_max < 1:
@@ -64,13 +64,14 @@ class Pairs:
 def cell_distances(walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Free cells (n, 2) and their all-pairs geodesic distance matrix (n, n) in cells."""
     cells = np.argwhere(~walls)
-    dist = np.stack([bfs_distances(walls, (int(r), int(c)))[cells[:, 0], cells[:, 1]] for r, c in cells])
+    dist = np.stack([bfs_distances(walls, (int(r), int(c)))[cells[:, 0], cells[:, 1]]
+                     for r, c in cells])
     return cells, dist
 
 
 def random_walks(env: PointMaze, episodes: int, persistence: float, gen: torch.Generator
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Positions (E, T+1, 2) and actions (E, T, 2) of persistent random walks from uniform free starts."""
+    """Positions (E, T+1, 2), actions (E, T, 2) of persistent random walks from uniform starts."""
     T = env.spec.episode_length
     pos = env.sample_goals(episodes, gen)  # uniform cell, central half of it
     action = torch.rand(episodes, 2, generator=gen) * 2 - 1
@@ -106,7 +107,8 @@ def make_pairs(spec: StitchSpec, seed: int) -> tuple[Pairs, dict[str, float]]:
     s_pos, g_pos = pos[ep, t], pos[ep, t + k]
     d = torch.from_numpy(dist)[cell_index(env, cells, s_pos), cell_index(env, cells, g_pos)]
     keep = d <= spec.near_max
-    pairs = Pairs(env.observe(s_pos[keep]), act[ep[keep], t[keep]], env.goal_obs(g_pos[keep]), d[keep].long())
+    pairs = Pairs(env.observe(s_pos[keep]), act[ep[keep], t[keep]], env.goal_obs(g_pos[keep]),
+                  d[keep].long())
     visited = np.unique(cell_index(env, cells, pos.reshape(-1, 2)).numpy())
     stats = {"transitions": float(E * T), "candidates": float(len(d)), "kept": float(keep.sum()),
              "far_dropped": float((~keep).sum()), "cell_coverage": len(visited) / len(cells)}

@@ -56,14 +56,15 @@ class StitchArm:
 
     @property
     def kind(self) -> str:
-        return "res" if self.residual and self.layer_norm else ("plain" if not (self.residual or self.layer_norm)
-                                                                 else ("nores" if not self.residual else "noln"))
+        from neurips25.deep_crl.arms import arch_kind
+
+        return arch_kind(self.residual, self.layer_norm)
 
     @property
     def name(self) -> str:
         init = "" if self.init == "paper" else f"-{self.init}"
-        return (f"stitch-{self.kind}{init}-d{self.depth}-w{self.width}-b{self.batch_size}-o{self.data.obs_dim}"
-                f"-lr{self.lr:g}-s{self.seed}")
+        return (f"stitch-{self.kind}{init}-d{self.depth}-w{self.width}-b{self.batch_size}"
+                f"-o{self.data.obs_dim}-lr{self.lr:g}-s{self.seed}")
 
     def identity(self) -> dict[str, Any]:
         """What defines the result: every field but ``device``."""
@@ -97,7 +98,7 @@ def held_out_loss(critic: Critic, pairs: Pairs, arm: StitchArm, dev: torch.devic
 
 
 def fit(arm: StitchArm, pairs: Pairs, dev: torch.device) -> tuple[Critic, list[float], bool]:
-    """Adam on the near pairs; returns the critic, the loss curve (10 chunk means) and whether it diverged."""
+    """Adam on the near pairs; returns the critic, its loss curve (10 chunk means), diverged?"""
     torch.manual_seed(arm.seed)
     critic = Critic(pairs.obs.shape[1], 2, 2, arm.width, arm.depth, arm.residual, arm.layer_norm,
                     init=arm.init).to(dev)
@@ -120,8 +121,9 @@ def fit(arm: StitchArm, pairs: Pairs, dev: torch.device) -> tuple[Critic, list[f
     return critic, curve, False
 
 
-def evaluate_critic(critic, env: PointMaze, near_max: int, diverged: bool = False) -> dict[str, Any]:
-    """Far/near ranking accuracy over cell centres and the topology score for the goal behind the wall.
+def evaluate_critic(critic, env: PointMaze, near_max: int,
+                    diverged: bool = False) -> dict[str, Any]:
+    """Far/near ranking accuracy over cell centres; topology score for the goal behind the wall.
 
     A critic whose training diverged (or whose Q is not finite) ranks nothing: every pair a tie.
     """
@@ -146,11 +148,13 @@ def train_stitch(arm: StitchArm) -> dict[str, Any]:
     critic, curve, diverged = fit(arm, pairs, dev)
     critic.eval()
     env = PointMaze(arm.data.maze(lift_seed=arm.seed))
-    held = held_out_loss(critic, val, arm, dev) if not diverged else {"val_loss": math.inf, "val_accuracy": 0.0}
+    held = ({"val_loss": math.inf, "val_accuracy": 0.0} if diverged
+            else held_out_loss(critic, val, arm, dev))
     if not math.isfinite(held["val_loss"]):
         diverged = True
     scores = evaluate_critic(critic, env, arm.data.near_max, diverged)
-    return {"name": arm.name, "kind": arm.kind, "init": arm.init, "depth": arm.depth, "width": arm.width, "lr": arm.lr,
+    return {"name": arm.name, "kind": arm.kind, "init": arm.init, "depth": arm.depth,
+            "width": arm.width, "lr": arm.lr,
             "batch_size": arm.batch_size, "obs_dim": arm.data.obs_dim, "seed": arm.seed,
             "diverged": diverged, "loss_curve": curve, **held, **scores, "data": stats,
             "params": sum(p.numel() for p in critic.parameters()),

@@ -12,8 +12,10 @@ import numpy as np
 
 from neurips25.common.stats import mean_ci, paired_diff_ci
 
-STITCH_KEYS = ("far_accuracy", "near_accuracy", "topology", "rho_geodesic", "rho_euclidean", "val_loss")
-ONLINE_KEYS = ("success_near", "success_far", "time_at_goal_near", "time_at_goal_far", "critic_loss", "accuracy")
+STITCH_KEYS = ("far_accuracy", "near_accuracy", "topology", "rho_geodesic", "rho_euclidean",
+               "val_loss")
+ONLINE_KEYS = ("success_near", "success_far", "time_at_goal_near", "time_at_goal_far",
+               "critic_loss", "accuracy")
 
 
 def _ci(values: list[float]) -> dict[str, Any]:
@@ -29,8 +31,9 @@ def stitch_row(r: dict[str, Any]) -> dict[str, Any]:
     chance = math.log(r["batch_size"])
     loss = r.get("val_loss")
     topo = r["topology"]
-    return {"seed": r["seed"], "far_accuracy": r["far_accuracy"], "near_accuracy": r["near_accuracy"],
-            "topology": topo["score"], "rho_geodesic": topo["rho_geodesic"], "rho_euclidean": topo["rho_euclidean"],
+    return {"seed": r["seed"], "far_accuracy": r["far_accuracy"],
+            "near_accuracy": r["near_accuracy"], "topology": topo["score"],
+            "rho_geodesic": topo["rho_geodesic"], "rho_euclidean": topo["rho_euclidean"],
             "q_flat": bool(topo.get("flat")), "diverged": bool(r.get("diverged")),
             "val_loss": chance if r.get("diverged") or loss is None else min(float(loss), chance),
             "cpu_seconds": r.get("cpu_seconds"), "wall_seconds": r.get("wall_seconds")}
@@ -46,8 +49,8 @@ def _group(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
 
 def _by_depth(results: list[dict[str, Any]], pick) -> dict[str, Any]:
     depths = sorted({r["depth"] for r in results if pick(r)})
-    return {str(d): _group([stitch_row(r) for r in results if pick(r) and r["depth"] == d], STITCH_KEYS)
-            for d in depths}
+    return {str(d): _group([stitch_row(r) for r in results if pick(r) and r["depth"] == d],
+                           STITCH_KEYS) for d in depths}
 
 
 def _paired_key(groups: dict[str, Any], hi: int, lo: int, key: str) -> dict[str, Any] | None:
@@ -56,23 +59,30 @@ def _paired_key(groups: dict[str, Any], hi: int, lo: int, key: str) -> dict[str,
 
 
 def stitch_summary(results: list[dict[str, Any]], config: Any) -> dict[str, Any]:
-    """Residual critics by depth, the plain sweep (best lr by held-out loss), lever arms, paired gaps."""
+    """Residual critics by depth, the plain sweep (best by held-out loss), levers, paired gaps."""
     base_b, base_o = config.stitch_batch, 2
-    res = _by_depth(results, lambda r: r["kind"] == "res" and r["batch_size"] == base_b and r["obs_dim"] == base_o)
+
+    def plain_res(r: dict[str, Any]) -> bool:
+        return r["kind"] == "res" and r["batch_size"] == base_b and r["obs_dim"] == base_o
+
+    res = _by_depth(results, plain_res)
     shallow, deep = min(config.stitch_depths), max(config.stitch_depths)
-    out: dict[str, Any] = {"layout": config.stitch_layout, "near_max": config.near_max, "width": config.stitch_width,
-                           "steps": config.stitch_steps, "batch_size": base_b, "shallow_depth": shallow,
-                           "deep_depth": deep, "res": res, "paired": {}}
+    out: dict[str, Any] = {"layout": config.stitch_layout, "near_max": config.near_max,
+                           "width": config.stitch_width, "steps": config.stitch_steps,
+                           "batch_size": base_b, "shallow_depth": shallow, "deep_depth": deep,
+                           "res": res, "paired": {}}
     for key in ("far_accuracy", "topology", "near_accuracy", "val_loss"):
         out["paired"][f"{key}_deep_minus_shallow"] = _paired_key(res, deep, shallow, key)
-    for lever, pick in (("lever_batch", lambda r: r["batch_size"] == config.lever_batch and r["obs_dim"] == base_o),
-                        ("lever_obs", lambda r: r["batch_size"] == base_b and r["obs_dim"] == config.lever_obs_dim)):
-        if not (config.lever_batch if lever == "lever_batch" else config.lever_obs_dim > 2):
+    levers = (("lever_batch", config.lever_batch > 0, (config.lever_batch, base_o)),
+              ("lever_obs", config.lever_obs_dim > 2, (base_b, config.lever_obs_dim)))
+    for lever, on, (batch, obs) in levers:
+        if not on:
             continue
-        groups = _by_depth(results, lambda r, p=pick: r["kind"] == "res" and p(r))
-        out[lever] = {"batch_size": config.lever_batch, "obs_dim": config.lever_obs_dim, "res": groups,
-                      "gain": {d: {k: _pair_groups(g, res.get(d), k) for k in ("far_accuracy", "topology")}
-                               for d, g in groups.items()}}
+        groups = _by_depth(results, lambda r, b=batch, o=obs: r["kind"] == "res"
+                           and r["batch_size"] == b and r["obs_dim"] == o)
+        gain = {d: {k: _pair_groups(g, res.get(d), k) for k in ("far_accuracy", "topology")}
+                for d, g in groups.items()}
+        out[lever] = {"batch_size": batch, "obs_dim": obs, "res": groups, "gain": gain}
     plain = [r for r in results if r["kind"] == "plain"]
     if plain:
         out["plain"] = plain_summary(plain, res, config, shallow)
@@ -90,23 +100,29 @@ def best_plain(swept: list[dict[str, Any]]) -> tuple[float, str]:
                                                        if _setting(r) == st])))
 
 
-def plain_summary(plain: list[dict[str, Any]], res: dict[str, Any], config: Any, shallow: int) -> dict[str, Any]:
-    """The plain net at the best (lr, init) of its sweep, chosen on the sweep seeds, vs the residual nets."""
+def plain_summary(plain: list[dict[str, Any]], res: dict[str, Any], config: Any,
+                  shallow: int) -> dict[str, Any]:
+    """The plain net at the best (lr, init) of its sweep (picked on the sweep seeds) vs residual."""
     depth = config.plain_depth
     sweep_seeds = set(range(config.seed, config.seed + config.plain_sweep_seeds))
     swept = [r for r in plain if r["seed"] in sweep_seeds]
     best = best_plain(swept)
-    sweep = {f"{init} lr {lr:g}": _group([stitch_row(r) for r in swept if _setting(r) == (lr, init)], STITCH_KEYS)
+    sweep = {f"{init} lr {lr:g}": _group([stitch_row(r) for r in swept
+                                          if _setting(r) == (lr, init)], STITCH_KEYS)
              for lr, init in sorted({_setting(r) for r in swept})}
     plain_best = _group([stitch_row(r) for r in plain if _setting(r) == best], STITCH_KEYS)
     return {"depth": depth, "shallow_depth": shallow, "best_lr": best[0], "best_init": best[1],
             "sweep_seeds": len(sweep_seeds), "sweep": sweep, "best": plain_best,
             "val_loss_plain_minus_res": _pair_groups(plain_best, res.get(str(depth)), "val_loss"),
-            "val_loss_plain_minus_shallow_res": _pair_groups(plain_best, res.get(str(shallow)), "val_loss"),
-            "far_accuracy_res_minus_plain": _pair_groups(res.get(str(depth)), plain_best, "far_accuracy")}
+            "val_loss_plain_minus_shallow_res": _pair_groups(plain_best, res.get(str(shallow)),
+                                                             "val_loss"),
+            "far_accuracy_res_minus_plain": _pair_groups(res.get(str(depth)), plain_best,
+                                                         "far_accuracy")}
 
 
-def _pair_groups(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -> dict[str, Any] | None:
+def _pair_groups(a: dict[str, Any] | None, b: dict[str, Any] | None,
+                 key: str) -> dict[str, Any] | None:
+    """Seed-paired interval of a[key] - b[key] over the seeds both groups hold."""
     if a is None or b is None:
         return None
     va = {s["seed"]: s[key] for s in a["seeds"]}
@@ -116,7 +132,7 @@ def _pair_groups(a: dict[str, Any] | None, b: dict[str, Any] | None, key: str) -
 
 
 def late_mean(history: list[dict[str, Any]], key: str) -> float:
-    """Mean of ``key`` over the last third of the evaluations: one evaluation of a few goals is noisy."""
+    """Mean of ``key`` over the last third of the evaluations (one evaluation is noisy)."""
     tail = history[-max(1, len(history) // 3):]
     return float(np.mean([row[key] for row in tail]))
 

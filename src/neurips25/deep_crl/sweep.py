@@ -1,4 +1,4 @@
-"""Run a preset's arms without the report: ``python -m neurips25.deep_crl.sweep --preset full --out D``.
+"""Run a preset's arms without the report (``python -m neurips25.deep_crl.sweep --out D``).
 
 The long online sweep can be started (or moved to another machine, ``--device cuda``) on
 its own; each finished arm lands in ``D/arms/<name>.json`` and a later
@@ -24,7 +24,8 @@ class _Log(NullProgress):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m neurips25.deep_crl.sweep", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m neurips25.deep_crl.sweep",
+                                description=__doc__.splitlines()[0])
     p.add_argument("--preset", choices=("quick", "full"), default="full")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--part", choices=("online", "stitch", "all"), default="online")
@@ -34,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     from neurips25.deep_crl.arms import run_arms
 
     cfg = getattr(Config, args.preset)()
-    cfg = dataclasses.replace(cfg, **{k: v for k, v in (("device", args.device), ("workers", args.workers))
-                                      if v is not None})
+    given = {"device": args.device, "workers": args.workers}
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in given.items() if v is not None})
     tasks, follow = cfg.plan(args.part)
     log = _Log()
     t0 = time.perf_counter()
