@@ -238,6 +238,8 @@ def check_result(data: Any, path: Path) -> None:
 def load_results(root: str | Path) -> list[dict[str, Any]]:
     """Every ``*/result.json`` under ``root`` (or ``root/result.json`` itself)."""
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"{root}: is a file; give the folder holding STUDY/result.json")
     if not root.is_dir():
         raise UserError(f"{root}: no such directory")
     paths = [root / RESULT_FILE] if (root / RESULT_FILE).is_file() else []

@@ -65,7 +65,7 @@ CASES = [
     (["reproduce", "--seed", "-1"], "argument --seed"),
     (["reproduce", "--out", "{home}/a_file"], "is a file"),
     (["report", "{home}/nothing"], "no such directory"),
-    (["report", "{home}/a_file"], "no such directory"),
+    (["report", "{home}/a_file"], "is a file; give the folder"),
     (["report", "{home}/results/empty"], "no result.json found"),
     (["report", "{home}/results/malformed"], "malformed JSON"),
     (["report", "{home}/results/latin1"], "not UTF-8"),

@@ -165,3 +165,16 @@ def test_an_out_folder_the_os_refuses_fails_before_the_analysis(user_error, home
         watch=home,
         match="cannot write there",
     )
+
+
+def test_model_loading_bars_stay_off_stderr(home):
+    """MiniLM loads through transformers, which draws a progress bar per load unless the
+    CLI quiets it (``neurips25 -v`` shows it again)."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "neurips25", "hivemind", "analyze",
+            str(home / "responses.jsonl"), "--out", str(home / "o")]
+    quiet = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "it/s" not in quiet.stderr and "Loading" not in quiet.stderr, quiet.stderr
