@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ngram_oracle import build, op, ops_st, tokens
+from ngram_oracle import build, check_integrity, ngram_counts, op, ops_st, tokens
 
 from neurips25.suffix_decoding.tree import SuffixTree
 
@@ -13,8 +13,8 @@ from neurips25.suffix_decoding.tree import SuffixTree
 @given(depth=st.integers(1, 6), ops=ops_st)
 def test_counts_and_stamps_match_oracle(depth, ops):
     tree, oracle = build(depth, ops)
-    tree.check_integrity()
-    got = tree.ngram_counts()
+    check_integrity(tree)
+    got = ngram_counts(tree)
     want = oracle.table()
     assert {g: c for g, (c, _) in got.items()} == {g: c for g, (c, _) in want.items()}
     assert tree.num_tokens == sum(len(s) for s in oracle.seqs.values())
@@ -30,21 +30,21 @@ def test_removal_equals_rebuild_without(depth, seqs, data):
     for i, s in enumerate(seqs):
         tree.extend(i, s)
     tree.remove(drop)
-    tree.check_integrity()
+    check_integrity(tree)
     fresh = SuffixTree(depth)
     for i, s in enumerate(seqs):
         if i != drop:
             fresh.extend(i, s)
-    counts = {g: c for g, (c, _) in tree.ngram_counts().items()}
-    assert counts == {g: c for g, (c, _) in fresh.ngram_counts().items()}
+    counts = {g: c for g, (c, _) in ngram_counts(tree).items()}
+    assert counts == {g: c for g, (c, _) in ngram_counts(fresh).items()}
     assert tree.num_nodes() == fresh.num_nodes()  # same canonical compressed shape
 
 
 def test_live_append_after_removal_stays_consistent():
     tree, oracle = build(3, [("add", 0, [1, 2, 1, 2, 3]), ("add", 1, [1, 2, 1]), ("del", 0),
                              ("add", 1, [2, 3, 1, 2]), ("add", 2, [2, 3])])
-    tree.check_integrity()
-    assert {g: c for g, (c, _) in tree.ngram_counts().items()} == {
+    check_integrity(tree)
+    assert {g: c for g, (c, _) in ngram_counts(tree).items()} == {
         g: c for g, (c, _) in oracle.table().items()}
 
 
@@ -64,14 +64,14 @@ def test_cached_best_child_never_goes_stale(depth, ops, ctx):
     for o in ops:
         if o[0] == "spec":
             queried.speculate(o[1], 8, 2.0, 0.0, 0.0)
-            queried.check_integrity()
+            check_integrity(queried)
             continue
         for t in (queried, fresh):
             if o[0] == "add":
                 t.extend(o[1], o[2])
             elif o[1] in t:
                 t.remove(o[1])
-        queried.check_integrity()
+        check_integrity(queried)
     a = queried.speculate(ctx, 8, 2.0, 0.0, 0.0)
     b = fresh.speculate(ctx, 8, 2.0, 0.0, 0.0)
     assert (a.token_ids, a.probs, a.match_len) == (b.token_ids, b.probs, b.match_len)
@@ -93,8 +93,8 @@ def test_chunked_extend_equals_token_by_token(depth, ops, data):
         elif o[1] in single:
             chunked.remove(o[1])
             single.remove(o[1])
-        chunked.check_integrity()
-    assert chunked.ngram_counts() == single.ngram_counts()  # counts and recency stamps
+        check_integrity(chunked)
+    assert ngram_counts(chunked) == ngram_counts(single)  # counts and recency stamps
     assert chunked.num_nodes() == single.num_nodes()
     for sid in single.seq_ids():
         ctx = single.sequence(sid)

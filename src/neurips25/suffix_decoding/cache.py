@@ -192,10 +192,3 @@ def warm_cache(cache: SuffixDecodingCache, responses: Iterable[Sequence[int]],
         cache.add_active_response(rid, out)
         cache.stop_request(rid)
     return n
-
-
-def SuffixCache(max_depth: int = 24, max_cached_requests: int | None = 10_000,  # noqa: N802
-                vocab_size: int | None = None) -> SuffixDecodingCache:
-    """Deprecated spelling kept until ``neurips25 generate`` switches: use SuffixDecodingCache."""
-    limit = -1 if max_cached_requests is None else max_cached_requests
-    return SuffixDecodingCache(max_depth, limit, vocab_size=vocab_size)

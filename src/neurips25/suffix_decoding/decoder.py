@@ -27,9 +27,7 @@ from neurips25.suffix_decoding.acceptance import GreedyRule, Sampling, SamplingR
 from neurips25.suffix_decoding.proposers import (
     Draft,
     NoDraft,
-    PromptLookup,
     Proposer,
-    SuffixProposer,
     cap_draft,
     next_request_id,
 )
@@ -232,10 +230,3 @@ def greedy_reference(model: torch.nn.Module, prompt: Sequence[int], max_new_toke
         if tok in eos:
             break
     return out
-
-
-# ---- names kept until ``neurips25 generate`` (suffix_decoding/cli.py) switches to
-# make_proposer; new code uses make_proposer / NoDraft / PromptLookup / SuffixProposer.
-GreedyProposer = NoDraft
-PromptLookupProposer = PromptLookup
-__all__ += ["GreedyProposer", "PromptLookupProposer", "SuffixProposer"]

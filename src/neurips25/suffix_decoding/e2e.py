@@ -60,7 +60,7 @@ class E2EConfig:
                                train_requests=self.train_requests)
 
 
-def _decoders(model: Any, cfg: E2EConfig, eos: int) -> dict[str, Any]:
+def decoders(model: Any, cfg: E2EConfig, eos: int) -> dict[str, Any]:
     """One decoder per method, each suffix method with its own cache (vLLM's defaults)."""
     from neurips25.suffix_decoding.cache import SuffixDecodingCache
     from neurips25.suffix_decoding.decoder import SpeculativeDecoder
@@ -94,20 +94,27 @@ def _hf_prompt_lookup(model: Any, ids: list[int], cfg: E2EConfig, eos: int) -> l
     return out[0, len(ids):].tolist()
 
 
-def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[str, Any]:
-    """Per kind and method: throughput, model calls, tokens/step, overhead, losslessness."""
-    from neurips25.suffix_decoding.cache import warm_cache
+def requests(tok: Any, cfg: E2EConfig) -> tuple[list[list[int]], dict[str, list[Any]]]:
+    """(history prompt ids, held-out evaluation requests by kind), never seen in training."""
     from neurips25.suffix_decoding.demo.model import training_requests
     from neurips25.suffix_decoding.demo.tasks import KINDS, held_out, make_requests
 
-    eos = tok.eos_token_id
-    decs = _decoders(model, cfg, eos)
-    enc = lambda s: tok(s)["input_ids"]  # noqa: E731
     history = [q for k in KINDS for q in make_requests(k, cfg.history_requests, cfg.seed, "history")]
     seen = {q.prompt for q in history} | {q.prompt for q in training_requests(cfg.model_config())}
     evals = {k: held_out(make_requests(k, cfg.eval_requests, cfg.seed, "eval"), seen)
              for k in KINDS}
-    h_prompts = [enc(q.prompt) for q in history]
+    return [tok(q.prompt)["input_ids"] for q in history], evals
+
+
+def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[str, Any]:
+    """Per kind and method: throughput, model calls, tokens/step, overhead, losslessness."""
+    from neurips25.suffix_decoding.cache import warm_cache
+    from neurips25.suffix_decoding.demo.tasks import KINDS
+
+    eos = tok.eos_token_id
+    decs = decoders(model, cfg, eos)
+    enc = lambda s: tok(s)["input_ids"]  # noqa: E731
+    h_prompts, evals = requests(tok, cfg)
     h_out = [decs["suffix"].generate(p, cfg.max_new_tokens)[0]
              for p in progress.track(h_prompts, "decoding history requests")]
     # the "suffix" cache already saw them while decoding; warm the tree method's cache alike
@@ -140,7 +147,7 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
                                   "out": tuple(out) if m == "greedy" else None})
     return {"per_kind": {k: {m: _summarize(v) for m, v in by.items()} for k, by in rows.items()},
             "agentic": {m: _summarize([r for k in AGENTIC for r in rows[k][m]]) for m in METHODS},
-            "history_requests": len(history),
+            "history_requests": len(h_prompts),
             "eval_requests": {k: len(v) for k, v in evals.items()}}
 
 

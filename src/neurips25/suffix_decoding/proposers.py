@@ -64,22 +64,26 @@ class Proposer(Protocol):
     def end(self, request_id: Hashable) -> None: ...
 
 
-class NoDraft:
-    """Vanilla decoding: never drafts (method "greedy", also under sampling)."""
-
-    name = "greedy"
+class _Stateless:
+    """Request hooks of a proposer that keeps no state across steps."""
 
     def begin(self, request_id: Hashable, prompt: Sequence[int]) -> None:
         pass
-
-    def propose(self, request_id: Hashable, context: Sequence[int], max_tokens: int) -> Draft:
-        return Draft()
 
     def extend(self, request_id: Hashable, new_tokens: Sequence[int]) -> None:
         pass
 
     def end(self, request_id: Hashable) -> None:
         pass
+
+
+class NoDraft(_Stateless):
+    """Vanilla decoding: never drafts (method "greedy", also under sampling)."""
+
+    name = "greedy"
+
+    def propose(self, request_id: Hashable, context: Sequence[int], max_tokens: int) -> Draft:
+        return Draft()
 
 
 def _find_aligned(hay: bytes, needle: bytes) -> int:
@@ -115,7 +119,7 @@ def prompt_lookup(context: Sequence[int], k: int, min_n: int = 1,
     return [], 0
 
 
-class PromptLookup:
+class PromptLookup(_Stateless):
     """Prompt-lookup decoding with a fixed draft length ``k`` (the paper's n-gram baseline)."""
 
     name = "prompt-lookup"
@@ -126,19 +130,10 @@ class PromptLookup:
         prompt_lookup([], 1, min_n, max_n)  # validates n
         self.k, self.min_n, self.max_n = k, min_n, max_n
 
-    def begin(self, request_id: Hashable, prompt: Sequence[int]) -> None:
-        pass
-
     def propose(self, request_id: Hashable, context: Sequence[int], max_tokens: int) -> Draft:
         toks, n = prompt_lookup(context, min(self.k, max_tokens), self.min_n, self.max_n)
         m = len(toks)
         return Draft(toks, list(range(-1, m - 1)), [1.0] * m, float(m), n)
-
-    def extend(self, request_id: Hashable, new_tokens: Sequence[int]) -> None:
-        pass
-
-    def end(self, request_id: Hashable) -> None:
-        pass
 
 
 class SuffixProposer:

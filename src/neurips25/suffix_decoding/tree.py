@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from neurips25.suffix_decoding import drafting
 from neurips25.suffix_decoding.drafting import budget
-from neurips25.suffix_decoding.nodes import _drop_endpoint, _Node, _promote, _rank
+from neurips25.suffix_decoding.nodes import _drop_endpoint, _Node, _promote
 from neurips25.suffix_decoding.proposers import Draft
 
 __all__ = ["MAX_TOKEN_ID", "SuffixTree", "budget"]
@@ -125,49 +125,6 @@ class SuffixTree:
             if node.children:
                 stack.extend(node.children.values())
         return n
-
-    def ngram_counts(self) -> dict[tuple[int, ...], tuple[int, int]]:
-        """Every stored n-gram -> (count, stamp), expanded from the compressed nodes (tests)."""
-        out: dict[tuple[int, ...], tuple[int, int]] = {}
-        stack: list[tuple[_Node, tuple[int, ...]]] = [(self._root, ())]
-        while stack:
-            node, prefix = stack.pop()
-            if node is not self._root:
-                run = self._seqs[node.ref_seq][node.ref_idx:node.ref_idx + node.length]
-                for t in run:
-                    prefix = prefix + (t,)
-                    out[prefix] = (node.count, node.stamp)
-            for ch in (node.children or {}).values():
-                stack.append((ch, prefix))
-        return out
-
-    def check_integrity(self) -> None:
-        """Raise AssertionError if a structural invariant is broken (tests, debugging)."""
-        stack = [self._root]
-        while stack:
-            node = stack.pop()
-            kids = node.children or {}
-            assert kids or node is self._root or node.endpoints, "leaf without endpoints"
-            assert sum(c.count for c in kids.values()) <= node.count, "children outnumber parent"
-            if node is not self._root:
-                assert node.count > 0 and node.length > 0, "empty node"
-                assert node.ref_seq in self._seqs, "reference to a removed sequence"
-                seq = self._seqs[node.ref_seq]
-                assert 0 <= node.ref_idx and node.ref_idx + node.length <= len(seq), "bad run"
-                assert seq[node.ref_idx] == node.token, "first token differs from key"
-                assert node.parent.children[node.token] is node, "parent link"  # type: ignore[union-attr]
-                if len(kids) == 1:
-                    (only,) = kids.values()
-                    assert only.count < node.count, "mergeable chain left unmerged"
-            if node.best is not None:
-                assert node.best is max(kids.values(), key=_rank), "stale cached best child"
-            for ch in kids.values():
-                assert ch.parent is node, "child's parent pointer"
-                assert ch.count <= node.count, "child count above parent"
-                stack.append(ch)
-        for seq_id, active in self._active.items():
-            n = len(self._seqs[seq_id])
-            assert len(active) == min(n, self.max_depth), "active window size"
 
     # ---------------------------------------------------------------- mutation
     def extend(self, seq_id: int, tokens: list[int]) -> None:
