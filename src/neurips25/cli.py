@@ -181,7 +181,7 @@ def _add_core_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="studies, papers, findings, expected quick runtime")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("run", help="run one study; writes OUT/STUDY/result.json and figures")
+    p = sub.add_parser("run", help="run one study; writes DIR/STUDY/result.json and figures")
     p.add_argument("study", help="study name, e.g. superposition (see `neurips25 list`)")
     p.add_argument("--preset", choices=PRESETS, default="quick", help=PRESET_HELP)
     p.add_argument("--out", default="results", metavar="DIR",
