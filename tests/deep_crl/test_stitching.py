@@ -173,3 +173,15 @@ def test_bad_stitch_settings_are_clear_errors():
         StitchArm(steps=0)
     with pytest.raises(ValueError, match="device"):
         train_stitch(dataclasses.replace(TINY, device="tpu"))
+
+
+def test_sweep_status_lists_finished_arms(tmp_path, capsys):
+    from neurips25.deep_crl.sweep import main
+
+    run_stitch_arm(dataclasses.asdict(TINY), str(tmp_path))
+    assert main(["--status", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert TINY.name in out and "1 arms done" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--part", "nope", "--out", str(tmp_path)])
+    assert exc.value.code == 2
