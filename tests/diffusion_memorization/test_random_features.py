@@ -90,3 +90,16 @@ def test_bad_parameters():
     prob = rf.make_problem(d=4, psi_p=5, psi_n=2, t=0.1)
     with pytest.raises(ValueError, match="A0"):
         rf.solve_flow(prob, np.zeros((3, 3)))
+
+
+def test_dense_count_follows_the_matrix_not_the_formula():
+    """Two identical data points make U_train's rank n + d - 1: one more eigenvalue sits at
+    s_t^2 than p - n - d, and the dense measurement sees it."""
+    prob = rf.make_problem(d=8, psi_p=20, psi_n=3, t=0.1, seed=4)
+    X = prob.X.copy()
+    X[1] = X[0]
+    G = rf.feature_means(prob.W, X, prob.c.t)
+    L = np.concatenate([G / np.sqrt(prob.n), prob.L[:, prob.n:]], axis=1)
+    dup = rf.RFProblem(prob.W, X, prob.c, L)
+    assert rf.spectrum(prob).n_at_s2 == prob.p - prob.n - prob.d
+    assert rf.spectrum(dup).n_at_s2 == prob.p - prob.n - prob.d + 1

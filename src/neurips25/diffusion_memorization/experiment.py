@@ -1,13 +1,14 @@
 """Two arms, one finding (arXiv 2505.17638): tau_gen is flat in n, tau_mem grows ~ n.
 
 (1) Random features at one diffusion time, in closed form (Sec. 4): train/test loss over
-training time for several psi_n = n/d at psi_p >> psi_n, and the spectrum of U.
+training time for several psi_n = n/d at psi_p >> psi_n, and the spectrum of U measured by
+a dense eigensolver on a smaller instance (d = ``rf_spectrum_d``).
 (2) Real data: DDPM on n scikit-learn digits for several n (same model, batch, optimizer),
-f_mem (d1/d2 < 1/3) and a classifier-feature Frechet distance at log-spaced steps.
+f_mem (d1/d2 < 1/3) and a classifier-feature Frechet distance at log-spaced steps, for
+``seeds`` seeds (independent replicates on the same split).
 """
 from __future__ import annotations
 
-import math
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -17,22 +18,26 @@ from typing import Any
 import numpy as np
 
 from neurips25.common.progress import Progress
+from neurips25.common.threads import threads
 from neurips25.diffusion_memorization import timescales as ts
+from neurips25.diffusion_memorization.digits_summary import ratio, summarize_seeds
 
 
 @dataclass(frozen=True)
 class Config:
     seed: int = 0
+    seeds: int = 3  # digits replicates (seed, seed + 1, ...)
     # (1) random features: d, psi_p = p/d, the psi_n = n/d sweep, diffusion time t
     rf_d: int = 64
+    rf_spectrum_d: int = 16  # dense eigendecomposition of U (p = psi_p * this) per psi_n
     rf_psi_p: float = 100.0
     rf_psi_ns: tuple[float, ...] = (4.0, 6.0, 8.0, 12.0, 16.0)
     rf_t: float = 0.1
     rf_gap: float = 0.5  # tau_mem: L_test - L_train reaches this (L(0) = 1)
     rf_tau_max: float = 1e5
     # (2) digits
-    ns: tuple[int, ...] = (16, 32, 64, 128)
-    steps: int = 8000
+    ns: tuple[int, ...] = (16, 32, 64)
+    steps: int = 5000
     batch: int = 64
     width: int = 256
     blocks: int = 3
@@ -53,7 +58,12 @@ class Config:
     @classmethod
     def full(cls) -> Config:
         return cls(rf_psi_p=200.0, rf_psi_ns=(4.0, 8.0, 16.0, 32.0), rf_tau_max=3e5,
-                   ns=(16, 32, 64, 128, 256), steps=20_000, n_checks=30, n_samples=512)
+                   rf_spectrum_d=24, ns=(16, 32, 64, 128, 256), steps=20_000, n_checks=30,
+                   n_samples=512, seeds=3)
+
+    def __post_init__(self) -> None:
+        if self.seeds < 1:
+            raise ValueError(f"seeds must be >= 1, got {self.seeds}")
 
 
 def run_random_features(cfg: Config, progress: Progress) -> dict[str, Any]:
@@ -63,12 +73,17 @@ def run_random_features(cfg: Config, progress: Progress) -> dict[str, Any]:
     out: dict[str, Any] = {"psi_n": [], "tau_gen": [], "tau_mem": [], "pred_tau_gen": [],
                            "pred_tau_mem": [], "n_at_s2": [], "expected_at_s2": [],
                            "bulk_median": [], "bulk_range": [], "bulk_edges_pred": [],
+                           "spectrum_p": [], "spike_gap": [],
                            "taus": taus[::4].tolist(), "train": [], "test": []}
     for psi_n in progress.track(cfg.rf_psi_ns, "random features", total=len(cfg.rf_psi_ns)):
         prob = rf.make_problem(cfg.rf_d, cfg.rf_psi_p, psi_n, cfg.rf_t, seed=cfg.seed)
         sol = rf.solve_flow(prob)
         train, test = sol.losses(taus)
-        spec = rf.spectrum(prob, rf.full_spectrum(sol))
+        # the spectrum, measured: a dense eigensolver on the p x p matrix U itself (not the
+        # low-rank solution, whose s_t^2 eigenvalues are filled in by construction)
+        small = rf.make_problem(cfg.rf_spectrum_d, cfg.rf_psi_p, psi_n, cfg.rf_t, seed=cfg.seed)
+        evals = np.linalg.eigvalsh(small.U)
+        spec = rf.spectrum(small, evals)
         pg, pm = rf.predicted_timescales(prob.c, psi_n)
         out["psi_n"].append(psi_n)
         out["tau_gen"].append(ts.tau_gen_from_curve(taus, test))
@@ -76,49 +91,53 @@ def run_random_features(cfg: Config, progress: Progress) -> dict[str, Any]:
         out["pred_tau_gen"].append(pg)
         out["pred_tau_mem"].append(pm)
         out["n_at_s2"].append(spec.n_at_s2)
-        out["expected_at_s2"].append(prob.p - prob.n - prob.d)
+        out["expected_at_s2"].append(small.p - small.n - small.d)
+        out["spectrum_p"].append(small.p)
+        out["spike_gap"].append(float(spec.spikes.min() / spec.bulk.max()))
         out["bulk_median"].append(float(np.median(spec.bulk)))
         out["bulk_range"].append([float(spec.bulk.min()), float(spec.bulk.max())])
         out["bulk_edges_pred"].append(list(spec.bulk_edges_pred))
         out["train"].append(train[::4].tolist())
         out["test"].append(test[::4].tolist())
         if psi_n == cfg.rf_psi_ns[len(cfg.rf_psi_ns) // 2]:
-            out["spectrum_example"] = {"psi_n": psi_n, "evals": sol.evals.tolist(),
-                                       "s2": prob.c.s2, "p": prob.p,
-                                       "edges_pred": list(spec.bulk_edges_pred)}
+            out["spectrum_example"] = {"psi_n": psi_n, "evals": evals.tolist(),
+                                       "s2": small.c.s2, "p": small.p, "n": small.n,
+                                       "d": small.d, "edges_pred": list(spec.bulk_edges_pred)}
     c = rf.ge_constants(cfg.rf_t)
     out["constants"] = {"mu0": c.mu0, "mu1": c.mu1, "v2": c.v2, "s2": c.s2,
                         "sigma_r2": c.sigma_r2, "delta": c.delta}
-    out["tau_gen_ratio"] = _ratio(out["tau_gen"])
+    out["tau_gen_ratio"] = ratio(out["tau_gen"])
     out["tau_mem_loglog_slope"] = ts.loglog_slope(out["psi_n"], out["tau_mem"])
     out["tau_mem_over_psi_n"] = [m / p for m, p in zip(out["tau_mem"], out["psi_n"], strict=True)]
     return out
 
 
-def _ratio(values: list[float]) -> float:
-    v = [x for x in values if math.isfinite(x)]
-    return max(v) / min(v) if v and min(v) > 0 else math.nan
-
-
-def _groups(ns: tuple[int, ...], workers: int) -> list[tuple[int, ...]]:
-    """Round-robin over sorted n so every worker gets the same number of members."""
-    order = sorted(ns)
-    k = max(1, min(workers, len(order)))
-    return [tuple(order[i::k]) for i in range(k)]
+def _groups(cfg: Config, workers: int) -> list[tuple[tuple[int, int], ...]]:
+    """Round-robin over the (n, seed) members, sorted by n, so every worker gets the same
+    number of members and a mix of sizes."""
+    members = sorted((n, cfg.seed + i) for n in cfg.ns for i in range(cfg.seeds))
+    k = max(1, min(workers, len(members)))
+    return [tuple(members[i::k]) for i in range(k)]
 
 
 def _arms(cfg: Config) -> list[Any]:
     from neurips25.diffusion_memorization.train_digits import DigitsArm
 
-    return [DigitsArm(ns=g, steps=cfg.steps, batch=cfg.batch, width=cfg.width, blocks=cfg.blocks,
-                      lr=cfg.lr, first_check=cfg.first_check, n_checks=cfg.n_checks,
+    return [DigitsArm(ns=tuple(n for n, _ in g), reps=tuple(r for _, r in g), steps=cfg.steps,
+                      batch=cfg.batch, width=cfg.width, blocks=cfg.blocks, lr=cfg.lr,
+                      first_check=cfg.first_check, n_checks=cfg.n_checks,
                       n_samples=cfg.n_samples, ddim_steps=cfg.ddim_steps, k=cfg.k, ema=cfg.ema,
                       seed=cfg.seed)
-            for g in _groups(cfg.ns, cfg.workers)]
+            for g in _groups(cfg, cfg.workers)]
 
 
 def _collect(results: list[dict[str, Any]], cfg: Config) -> dict[str, Any]:
-    out = summarize_digits({int(n): r for res in results for n, r in res["runs"].items()}, cfg)
+    by_seed: dict[int, dict[int, dict[str, Any]]] = {}
+    for res in results:
+        for key, run in res["runs"].items():
+            n, rep = (int(x) for x in key.split("@"))
+            by_seed.setdefault(rep, {})[n] = run
+    out = summarize_seeds(by_seed, cfg.steps, cfg.f_thr)
     out["cpu_seconds_workers"] = sum(r["cpu_seconds"] for r in results)
     out["classifier_accuracy"] = results[0]["classifier_accuracy"]
     return out
@@ -152,48 +171,11 @@ def run_digits(cfg: Config, progress: Progress) -> dict[str, Any]:
         return _collect(list(pool.map(train_group, arms)), cfg)
 
 
-def summarize_digits(runs: dict[int, dict[str, Any]], cfg: Config) -> dict[str, Any]:
-    """Timescales, the linear fit and the collapse from the per-n monitor records."""
-    ns = sorted(runs)
-    out: dict[str, Any] = {"ns": ns, "runs": {str(n): runs[n] for n in ns},
-                           "steps": cfg.steps, "f_thr": cfg.f_thr}
-    # tau_gen: when the FD on classifier features first reaches a quality bar that every n
-    # reaches (common bar); the per-run "90% of its own best" times are reported beside it
-    common, level = ts.tau_at_common_level({n: (runs[n]["steps"], runs[n]["quality"]) for n in ns})
-    tau_gen = [common[n] for n in ns]
-    out["fd_bar"] = level
-    out["tau_gen_own_fd"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["quality"]) for n in ns]
-    out["tau_gen_own_loss"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["test_loss"])
-                               for n in ns]
-    tau_mem = [ts.crossing_time(runs[n]["steps"], runs[n]["f_mem"], cfg.f_thr, "up") for n in ns]
-    out["tau_gen"], out["tau_mem"] = tau_gen, tau_mem
-    out["tau_gen_own_ratio"] = _ratio(out["tau_gen_own_fd"])
-    out["monitor_tau_mem"] = [runs[n]["tau_mem"] for n in ns]
-    out["heldout_baseline"] = [runs[n]["baseline"] for n in ns]
-    out["final_f_mem"] = [runs[n]["f_mem"][-1] for n in ns]
-    out["reached"] = [math.isfinite(t) for t in tau_mem]
-    try:
-        fit = ts.fit_linear(ns, tau_mem)
-        out["fit"] = {"tau0": fit.tau0, "c": fit.c, "c_stderr": fit.c_stderr, "r2": fit.r2,
-                      "n_points": fit.n_points}
-    except ValueError:
-        out["fit"] = None
-    out["tau_mem_loglog_slope"] = ts.loglog_slope(ns, tau_mem)
-    out["tau_gen_ratio"] = _ratio(tau_gen)
-    out["window"] = [m - g for g, m in zip(tau_gen, tau_mem, strict=True)]
-    curves = {n: (runs[n]["steps"], runs[n]["f_mem"]) for n in ns}
-    out["collapse_spread_raw"] = ts.collapse_spread(curves, scale=False)
-    out["collapse_spread_scaled"] = ts.collapse_spread(curves, scale=True)
-    return out
-
-
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
-    import torch
-
     from neurips25.diffusion_memorization.plots import plot_all
 
-    torch.set_num_threads(1)
-    rf, digits = run_both(config, progress)
+    with threads(1):
+        rf, digits = run_both(config, progress)
     metrics = {"rf": rf, "digits": digits}
     plot_all(metrics, Path(out_dir))
     return metrics

@@ -1,6 +1,8 @@
 """The real-data arm: DDPM on nested subsets of the 8x8 digits, one stacked network per
 training-set size n (same model, batch size and optimizer for every n), watched by one
-MemorizationMonitor each. Runs in a worker process; returns plain dicts."""
+MemorizationMonitor each. A member is an (n, seed) pair: members with the same n and
+different seeds are independent replicates (own initialisation, minibatches and sampling
+noise) on the same nested training set. Runs in a worker process; returns plain dicts."""
 from __future__ import annotations
 
 import copy
@@ -10,6 +12,7 @@ from typing import Any
 
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.diffusion_memorization.data import load_digits_split
 from neurips25.diffusion_memorization.diffusion import Schedule, ddim_sample, ddpm_loss
 from neurips25.diffusion_memorization.features import FeatureFrechet, train_digit_features
@@ -21,6 +24,7 @@ from neurips25.diffusion_memorization.monitor import MemorizationMonitor, log_sp
 class DigitsArm:
     ns: tuple[int, ...]
     steps: int
+    reps: tuple[int, ...] = ()  # the seed of each member (default: all ``seed``)
     batch: int = 64
     width: int = 256
     blocks: int = 3
@@ -44,9 +48,21 @@ def _denoising_loss(model: torch.nn.Module, x0: torch.Tensor, t: torch.Tensor,
     return err.mean(dim=(1, 2)).tolist()
 
 
+def member_key(n: int, rep: int) -> str:
+    return f"{n}@{rep}"
+
+
 def train_group(arm: DigitsArm) -> dict[str, Any]:
-    """Train one stacked model (a member per n in ``arm.ns``); f_mem and FD at each check."""
-    torch.set_num_threads(1)
+    """Train one stacked model (a member per (n, seed)), one torch thread; f_mem and FD at
+    each check. ``runs`` is keyed by ``member_key(n, seed)``."""
+    with threads(1):
+        return _train_group(arm)
+
+
+def _train_group(arm: DigitsArm) -> dict[str, Any]:
+    reps = arm.reps or (arm.seed,) * len(arm.ns)
+    if len(reps) != len(arm.ns):
+        raise ValueError("reps must give one seed per member of ns")
     cpu0 = time.process_time()
     split = load_digits_split(seed=arm.seed)
     feats = train_digit_features(split.held_out, split.held_labels, seed=arm.seed)
@@ -55,8 +71,9 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
     checks = log_spaced_steps(arm.first_check, arm.steps, arm.n_checks)
     monitors = [MemorizationMonitor(s, every=checks, k=arm.k, n_samples=arm.n_samples,
                                     patience=arm.patience, held_out=split.held_out,
-                                    quality_fn=fd, n_boot=500, seed=arm.seed) for s in sets]
-    torch.manual_seed(arm.seed * 7919 + sum(arm.ns))
+                                    quality_fn=fd, n_boot=500, seed=rep)
+                for s, rep in zip(sets, reps, strict=True)]
+    torch.manual_seed(arm.seed * 7919 + sum(arm.ns) + 31 * sum(reps))
     K = len(arm.ns)
     model = ResidualMLP(64, width=arm.width, blocks=arm.blocks, members=K)
     opt = torch.optim.Adam(model.parameters(), lr=arm.lr)
@@ -95,7 +112,7 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
     out: dict[str, Any] = {"cpu_seconds": time.process_time() - cpu0, "runs": {},
                            "classifier_accuracy": feats.accuracy,
                            "final_loss": sum(tail) / len(tail)}
-    for i, (n, m) in enumerate(zip(arm.ns, monitors, strict=True)):
+    for i, (n, rep, m) in enumerate(zip(arm.ns, reps, monitors, strict=True)):
         run = m.as_dict()
         run["train_loss"] = [row[i] for row in curves["train_loss"]]
         run["test_loss"] = [row[i] for row in curves["test_loss"]]
@@ -103,5 +120,5 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
         run["final_samples"] = samples[i, :8].tolist()
         d = torch.cdist(samples[i, :8], sets[i])
         run["final_nearest"] = sets[i][d.argmin(dim=1)].tolist()
-        out["runs"][str(n)] = run
+        out["runs"][member_key(n, rep)] = run
     return out
