@@ -1,9 +1,10 @@
-"""Does a G1 output gate remove the attention sink and massive activations?
+"""Does a G1 output gate remove the attention sink and massive activations, and lower the loss?
 
-Arms on identical seeds, data and (matched) parameter counts train TinyLMs on
-Bigram-Backcopy (a sink forms there within minutes on CPU); an optional pair of arms
-trains on byte-level Python stdlib source. Each arm runs in its own single-thread
-process. Compared with Table 4 of arXiv 2505.06708.
+Arms on identical data and (matched) parameter counts train TinyLMs on Bigram-Backcopy (a
+sink forms there within minutes on CPU), each for ``seeds`` seeds; an extra pair of arms
+trains on byte-level Python stdlib source. Every (part, arm, seed) is one picklable
+``ArmSpec`` run by ``train_arm`` in its own single-thread process. Compared with Tables 2
+and 4 of arXiv 2505.06708v1; claims judge across-seed means with t intervals.
 """
 from __future__ import annotations
 
@@ -32,19 +33,23 @@ ARMS: dict[str, GateConfig | None] = {
 }
 ACT_ARMS = {"act_baseline": None, "act_g1": GateConfig()}
 TEXT_ARMS = {"text_baseline": None, "text_g1": GateConfig()}
-H2 = "h2_"  # name prefix of the 2-head arms
+PARTS = ("sink", "mh", "act", "text")
 SAVED_ARMS = ("baseline", "g1_elementwise", "act_baseline", "act_g1")  # for `neurips25 diagnose`
+# per-seed numbers kept for every arm (the claims' units)
+SCALARS = ("loss", "first_token_share", "share_over_uniform", "max_activation",
+           "max_over_median", "gate_mean", "gate_sparsity")
 
 
 @dataclass(frozen=True)
 class Config:
-    """Four parts, all on the same seed and data:
-    sink: attention-only 1-layer, 1-head TinyLMs on Bigram-Backcopy, one arm per gate;
-    h2:   the same with 2 heads, where head-shared differs from head-specific (Table 4);
-    act:  2-layer, 2-head TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
+    """Four parts, each arm for ``seeds`` seeds (``text_seeds`` for the text part):
+    sink: attention-only 1-layer, 1-head TinyLMs on Bigram-Backcopy;
+    mh:   the same with ``mh_heads`` heads, where head-shared differs from head-specific;
+    act:  2-layer TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
     text: act-shaped TinyLMs on byte-level Python stdlib source (0 steps: skipped)."""
 
     seed: int = 0
+    seeds: int = 3
     lr: float = 3e-3
     min_lr_frac: float = 1.0  # 1.0: constant lr after warmup (sinks form sooner)
     batch: int = 32
@@ -53,16 +58,16 @@ class Config:
     n_head: int = 1  # the sink part
     sink_steps: int = 1000
     sink_weight_decay: float = 0.0
-    arms: tuple[str, ...] = ("baseline", "g1_elementwise", "g1_headwise", "input_independent",
-                             "g2_value")
-    h2_arms: tuple[str, ...] = ("baseline", "g1_elementwise", "head_shared", "input_independent")
-    h2_heads: int = 2
-    act_steps: int = 1000
+    arms: tuple[str, ...] = ("baseline", "g1_elementwise")
+    mh_arms: tuple[str, ...] = ("baseline", "g1_elementwise", "head_shared", "input_independent")
+    mh_heads: int = 4
+    act_steps: int = 800
     act_layers: int = 2
     act_weight_decay: float = 0.1
     act_lr: float = 1e-2  # at 3e-3 the baseline's max |h| stays small (6.6): nothing to remove
-    text_steps: int = 0
-    text_seq_len: int = 128
+    text_steps: int = 500
+    text_seq_len: int = 64
+    text_seeds: int = 1
     eval_every: int = 250
     workers: int = 2
 
@@ -72,9 +77,18 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        """3x longer runs, all arms, plus the byte-level text part: 681 s wall on 2 idle cores."""
+        """Longer runs, every gate variant, 3 seeds of the text part."""
         return cls(sink_steps=3000, arms=tuple(a for a in ARMS if a != "head_shared"),
-                   h2_arms=tuple(ARMS), act_steps=4000, text_steps=3000, eval_every=500)
+                   mh_arms=tuple(ARMS), act_steps=4000, text_steps=3000, text_seq_len=128,
+                   text_seeds=3, eval_every=500)
+
+    def seed_list(self, part: str = "sink") -> list[int]:
+        n = self.text_seeds if part == "text" else self.seeds
+        return [self.seed + i for i in range(n)]
+
+
+def spec_name(part: str, arm: str, seed: int) -> str:
+    return f"{part}:{arm}:{seed}"
 
 
 def arm_specs(cfg: Config) -> list[ArmSpec]:
@@ -82,36 +96,40 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     from neurips25.gated_attention.model import TinyLMConfig, equal_param_config
     from neurips25.gated_attention.train import ArmSpec
 
-    unknown = [a for a in (*cfg.arms, *cfg.h2_arms) if a not in ARMS]
+    unknown = [a for a in (*cfg.arms, *cfg.mh_arms) if a not in ARMS]
     if unknown:
         raise ValueError(f"unknown arm(s) {unknown}; choose from {list(ARMS)}")
-    task = BackcopyTask(seq_len=cfg.seq_len, seed=cfg.seed)
-    common = dict(batch=cfg.batch, lr=cfg.lr, seed=cfg.seed, eval_every=cfg.eval_every,
-                  min_lr_frac=cfg.min_lr_frac)
+    if cfg.seeds < 1 or cfg.text_seeds < 1:
+        raise ValueError("seeds and text_seeds must be >= 1")
+    task = BackcopyTask(seq_len=cfg.seq_len, seed=cfg.seed)  # one "language" for every seed
     sink = TinyLMConfig(vocab_size=task.vocab_size, max_len=cfg.seq_len, n_layer=1,
                         d_model=cfg.d_model, n_head=cfg.n_head, ffn=False, tie_embeddings=False)
-    specs = [ArmSpec(name, equal_param_config(sink, ARMS[name]), task, cfg.sink_steps,
-                     weight_decay=cfg.sink_weight_decay, keep_weights=name in SAVED_ARMS, **common)
-             for name in cfg.arms]
-    h2 = dataclasses.replace(sink, n_head=cfg.h2_heads)
-    specs += [ArmSpec(H2 + name, equal_param_config(h2, ARMS[name]), task, cfg.sink_steps,
-                      weight_decay=cfg.sink_weight_decay, **common)
-              for name in cfg.h2_arms]
-    act = dataclasses.replace(h2, n_layer=cfg.act_layers, ffn=True)
+    mh = dataclasses.replace(sink, n_head=cfg.mh_heads)
+    act = dataclasses.replace(mh, n_layer=cfg.act_layers, ffn=True)
+    # (part, arm, model, steps, weight decay, lr, extra)
+    plan: list[tuple[str, str, Any, int, float, float, dict[str, Any]]] = []
+    plan += [("sink", a, equal_param_config(sink, ARMS[a]), cfg.sink_steps,
+              cfg.sink_weight_decay, cfg.lr, {}) for a in cfg.arms]
+    plan += [("mh", a, equal_param_config(mh, ARMS[a]), cfg.sink_steps,
+              cfg.sink_weight_decay, cfg.lr, {}) for a in cfg.mh_arms]
     if cfg.act_steps:
-        specs += [ArmSpec(name, equal_param_config(act, gate), task, cfg.act_steps,
-                          weight_decay=cfg.act_weight_decay, keep_weights=name in SAVED_ARMS,
-                          **{**common, "lr": cfg.act_lr})
-                  for name, gate in ACT_ARMS.items()]
+        plan += [("act", a, equal_param_config(act, g), cfg.act_steps, cfg.act_weight_decay,
+                  cfg.act_lr, {}) for a, g in ACT_ARMS.items()]
     if cfg.text_steps:
         from neurips25.gated_attention.text import STDLIB, VOCAB_SIZE
 
         text = dataclasses.replace(act, vocab_size=VOCAB_SIZE, max_len=cfg.text_seq_len)
-        specs += [ArmSpec(name, equal_param_config(text, gate), None, cfg.text_steps,
-                          weight_decay=cfg.act_weight_decay, eval_batch=32, text_source=STDLIB,
-                          **common)
-                  for name, gate in TEXT_ARMS.items()]
-    return specs
+        plan += [("text", a, equal_param_config(text, g), cfg.text_steps, cfg.act_weight_decay,
+                  cfg.lr, {"eval_batch": 32, "text_source": STDLIB}) for a, g in TEXT_ARMS.items()]
+    return [
+        ArmSpec(spec_name(part, arm, seed), model, None if part == "text" else task, steps,
+                batch=cfg.batch, lr=lr, seed=seed, eval_every=cfg.eval_every,
+                min_lr_frac=cfg.min_lr_frac, weight_decay=wd,
+                keep_weights=seed == cfg.seed and part in ("sink", "act") and arm in SAVED_ARMS,
+                **extra)
+        for part, arm, model, steps, wd, lr, extra in plan
+        for seed in cfg.seed_list(part)
+    ]
 
 
 def run_arms(specs: list[ArmSpec], workers: int, progress: Progress) -> dict[str, dict[str, Any]]:
@@ -139,8 +157,10 @@ def run_arms(specs: list[ArmSpec], workers: int, progress: Progress) -> dict[str
 
 
 def _arm_metrics(res: dict[str, Any]) -> dict[str, Any]:
-    f = res["final"]
-    diag = res["diagnosis"]
+    """One seed's numbers for the report, from ``train_arm``'s result."""
+    f, diag = res["final"], res["diagnosis"]
+    layers = diag["layers"]
+    sparsity = [l["gate_sparsity"] for l in layers if l.get("gate_sparsity") is not None]
     return {
         "n_params": res["n_params"],
         "loss": f["loss"],
@@ -151,75 +171,72 @@ def _arm_metrics(res: dict[str, Any]) -> dict[str, Any]:
         "max_activation": f["max_activation"],
         "max_over_median": f["max_over_median"],
         "gate_mean": f["gate_mean"],
-        "gate_sparsity": (sum(l["gate_sparsity"] for l in diag["layers"]) / len(diag["layers"])
-                          if diag["layers"][0]["gate_sparsity"] is not None else None),
+        "gate_sparsity": sum(sparsity) / len(sparsity) if sparsity else None,
         "per_layer_share": [sum(l["first_token_share"]) / len(l["first_token_share"])
-                            for l in diag["layers"]],
-        "per_layer_max_activation": [l["max_activation"] for l in diag["layers"]],
+                            for l in layers],
+        "per_layer_max_activation": [l["max_activation"] for l in layers],
         "per_layer_max_over_median": [l["max_activation"] / max(l["median_activation"], 1e-12)
-                                      for l in diag["layers"]],
+                                      for l in layers],
         "value_norm_first_over_rest": [
             l["value_norm_first"] / l["value_norm_rest"] if l["value_norm_rest"] else None
-            for l in diag["layers"]],
+            for l in layers],
         "history": [{k: h[k] for k in ("step", "loss", "first_token_share", "max_activation")}
                     for h in res["history"]],
     }
 
 
-def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+def summarise_arm(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first seed's details, every ``SCALARS`` entry as its seed mean, and "per_seed"."""
+    per = [_arm_metrics(r) for r in results]
+    out = dict(per[0])
+    out["per_seed"] = {k: [p[k] for p in per] for k in SCALARS if per[0][k] is not None}
+    for k, vals in out["per_seed"].items():
+        out[k] = sum(vals) / len(vals)
+    return out
+
+
+def save_checkpoints(specs: list[ArmSpec], results: dict[str, dict[str, Any]], out_dir: Path,
+                     seed: int) -> None:
+    """The kept arms' weights as ``<arm>.pt`` (for ``neurips25 diagnose``), with examples."""
     import numpy as np
 
-    from neurips25.gated_attention import figures
     from neurips25.gated_attention.model import TinyLM, save_checkpoint
 
-    specs = arm_specs(config)
-    progress.log(f"training {len(specs)} arms in {max(1, config.workers)} process(es)")
-    results = run_arms(specs, config.workers, progress)
-    parts: dict[str, dict[str, dict[str, Any]]] = {"sink": {}, "h2": {}, "act": {}, "text": {}}
-    for name, res in results.items():
-        if name.startswith(H2):
-            parts["h2"][name.removeprefix(H2)] = res
-        else:
-            parts["act" if name in ACT_ARMS else "text" if name in TEXT_ARMS else "sink"][name] = res
-
-    rng = np.random.default_rng(config.seed + 1)
+    rng = np.random.default_rng(seed + 1)
     for spec in specs:
         res = results[spec.name]
         if res["state_dict"] is not None and spec.task is not None:
             model = TinyLM(spec.model)
             model.load_state_dict(res["state_dict"])
             example = spec.task.sample(4, rng)
-            save_checkpoint(model, out_dir / f"{spec.name}.pt", {"example_ids": example.tolist()})
+            arm = spec.name.split(":")[1]
+            save_checkpoint(model, out_dir / f"{arm}.pt", {"example_ids": example.tolist()})
 
-    sink = parts["sink"]
-    uniform = next(iter(sink.values()))["final"]["uniform_share"]
-    figures.heatmaps(sink, ["baseline", "g1_elementwise"], out_dir / "attention_heatmaps.png")
-    figures.arm_bars(sink, "first_token_share", "first-token attention share (1-layer, Backcopy)",
-                     out_dir / "first_token_share.png", uniform, f"uniform {uniform:.3f}")
-    if any(r.get("gate_histogram") for r in sink.values()):
-        figures.gate_histograms(sink, out_dir / "gate_histogram.png")
-    figures.share_over_training(sink, uniform, out_dir / "first_token_share_training.png")
-    metrics: dict[str, Any] = {
-        "task": "bigram_backcopy",
-        "uniform_share": uniform,
-        "arms": {n: _arm_metrics(r) for n, r in sink.items()},
-    }
-    for part in ("h2", "act", "text"):
-        if parts[part]:
-            arms = parts[part]
-            metrics[part] = {"uniform_share": next(iter(arms.values()))["final"]["uniform_share"],
-                             "arms": {n: _arm_metrics(r) for n, r in arms.items()}}
-    if parts["h2"]:
-        u2 = metrics["h2"]["uniform_share"]
-        figures.arm_bars(parts["h2"], "first_token_share", "first-token share (1-layer, 2 heads)",
-                         out_dir / "h2_first_token_share.png", u2, f"uniform {u2:.3f}")
-        if {"baseline", "g1_elementwise"} <= set(parts["h2"]):
-            figures.heatmaps(parts["h2"], ["baseline", "g1_elementwise"],
-                             out_dir / "h2_attention_heatmaps.png")
-    if parts["act"]:
-        figures.per_layer(parts["act"], "max_activation", "max |hidden| per layer (log)",
-                          out_dir / "max_activation.png", log=True)
-        figures.per_layer(parts["act"], "first_token_share", "first-token attention share",
-                          out_dir / "act_first_token_share.png",
-                          uniform=metrics["act"]["uniform_share"])
+
+def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    from neurips25.gated_attention.figures import draw_all
+
+    specs = arm_specs(config)
+    progress.log(f"training {len(specs)} arms ({config.seeds} seeds) in "
+                 f"{max(1, config.workers)} process(es)")
+    results = run_arms(specs, config.workers, progress)
+    parts: dict[str, dict[str, list[dict[str, Any]]]] = {p: {} for p in PARTS}
+    for name, res in results.items():
+        part, arm, _seed = name.split(":")
+        parts[part].setdefault(arm, []).append(res)
+    metrics: dict[str, Any] = {"task": "bigram_backcopy", "seeds": config.seed_list()}
+    for part, arms in parts.items():
+        if not arms:
+            continue
+        block = {"uniform_share": next(iter(arms.values()))[0]["final"]["uniform_share"],
+                 "arms": {a: summarise_arm(rs) for a, rs in arms.items()}}
+        if part == "mh":
+            block["heads"] = config.mh_heads
+        if part == "sink":
+            metrics.update(block)  # the 1-head part stays at the top level
+        else:
+            metrics[part] = block
+    save_checkpoints(specs, results, Path(out_dir), config.seed)
+    draw_all({p: {a: rs[0] for a, rs in arms.items()} for p, arms in parts.items()},
+             {p: metrics.get(p, metrics) for p in PARTS if parts[p]}, Path(out_dir))
     return metrics

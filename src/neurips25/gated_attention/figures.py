@@ -55,21 +55,22 @@ def per_layer(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path
     return save_figure(fig, path)
 
 
-def arm_bars(arms: dict[str, dict[str, Any]], key: str, ylabel: str, path: Path,
+def arm_bars(values: dict[str, list[float]], ylabel: str, path: Path,
              reference: float | None = None, ref_label: str = "", log: bool = False) -> Path:
-    """One bar per arm (final value of ``key``), labelled, with an optional reference line."""
-    names = list(arms)
-    vals = [float(arms[n]["final"][key]) for n in names]
+    """One bar per arm at its seed mean, a dot per seed, an optional reference line."""
+    names = list(values)
+    means = [float(np.mean(values[n])) for n in names]
     fig, ax = plt.subplots(figsize=(1.5 + 1.0 * len(names), 3.6))
-    bars = ax.bar(range(len(names)), vals, color=[f"C{i}" for i in range(len(names))])
-    for bar, v in zip(bars, vals, strict=True):
+    bars = ax.bar(range(len(names)), means, color=[f"C{i}" for i in range(len(names))], alpha=0.8)
+    for i, (bar, v) in enumerate(zip(bars, means, strict=True)):
         ax.annotate(f"{v:.3g}", (bar.get_x() + bar.get_width() / 2, v), ha="center",
                     va="bottom", fontsize=7)
+        ax.plot([i] * len(values[names[i]]), values[names[i]], "k.", ms=4)
     if reference is not None:
         ax.axhline(reference, color="k", ls="--", lw=1, label=ref_label)
         ax.legend()
     ax.set_xticks(range(len(names)), [n.replace("_", "\n") for n in names], fontsize=7)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel + (f" (dots: {len(values[names[0]])} seeds)" if names else ""))
     if log:
         ax.set_yscale("log")
     return save_figure(fig, path)
@@ -101,3 +102,35 @@ def share_over_training(arms: dict[str, dict[str, Any]], uniform: float, path: P
     ax.set_ylabel("first-token attention share")
     ax.legend(ncol=2)
     return save_figure(fig, path)
+
+
+def _shares(block: dict[str, Any]) -> dict[str, list[float]]:
+    return {a: m["per_seed"]["first_token_share"] for a, m in block["arms"].items()}
+
+
+def draw_all(first_seed: dict[str, dict[str, dict[str, Any]]], blocks: dict[str, dict[str, Any]],
+             out: Path) -> None:
+    """Every figure of the run. ``first_seed``: part -> arm -> ``train_arm`` result of the
+    first seed (heatmaps, histories); ``blocks``: part -> summarised metrics (all seeds)."""
+    pair = ["baseline", "g1_elementwise"]
+    main = "sink" if first_seed.get("sink") else "mh"
+    if first_seed.get(main):
+        arms, u = first_seed[main], blocks[main]["uniform_share"]
+        heatmaps(arms, pair, out / "attention_heatmaps.png")
+        if any(r.get("gate_histogram") for r in arms.values()):
+            gate_histograms(arms, out / "gate_histogram.png")
+        share_over_training(arms, u, out / "first_token_share_training.png")
+    for part, title, name in (("sink", "1-layer, 1 head", "first_token_share"),
+                              ("mh", "1-layer, several heads", "mh_first_token_share"),
+                              ("text", "byte-level text", "text_first_token_share")):
+        if part in blocks:
+            u = blocks[part]["uniform_share"]
+            arm_bars(_shares(blocks[part]), f"first-token share ({title})", out / f"{name}.png",
+                     u, f"uniform {u:.3f}")
+    if first_seed.get("mh") and main != "mh":
+        heatmaps(first_seed["mh"], pair, out / "mh_attention_heatmaps.png")
+    if first_seed.get("act"):
+        per_layer(first_seed["act"], "max_activation", "max |hidden| per layer (log)",
+                  out / "max_activation.png", log=True)
+        per_layer(first_seed["act"], "first_token_share", "first-token attention share",
+                  out / "act_first_token_share.png", uniform=blocks["act"]["uniform_share"])

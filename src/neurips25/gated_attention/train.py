@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.gated_attention.data import BackcopyTask
 from neurips25.gated_attention.diagnostics import Diagnosis, diagnose_tinylm
 from neurips25.gated_attention.model import TinyLM, TinyLMConfig, n_params
@@ -79,8 +80,13 @@ def evaluate(model: TinyLM, tokens: torch.Tensor,
 
 
 def train_arm(spec: ArmSpec) -> dict[str, Any]:
-    """Train with AdamW + warmup/cosine; returns metrics, history, figures' raw data."""
-    torch.set_num_threads(1)
+    """Train with AdamW + warmup/cosine, one torch thread; returns metrics, history, figures'
+    raw data."""
+    with threads(1):
+        return _train(spec)
+
+
+def _train(spec: ArmSpec) -> dict[str, Any]:
     torch.manual_seed(spec.seed)
     model = TinyLM(spec.model)
     sample = spec.task.sample if spec.task is not None else _text_sampler(spec)
