@@ -20,7 +20,7 @@ ACTION_GRID = torch.tensor([[ax, ay] for ax in (-1.0, 0.0, 1.0) for ay in (-1.0,
 
 
 def far_goal_cell(env: PointMaze) -> tuple[int, int]:
-    """The free cell with the largest geodesic/Euclidean ratio from S: the goal 'behind the wall'."""
+    """The free cell with the largest geodesic/Euclidean ratio from S: 'behind the wall'."""
     best, best_ratio = env.start_cell, -1.0
     s = np.array(env.start_cell)
     for cell in env.free_cells:
@@ -28,7 +28,8 @@ def far_goal_cell(env: PointMaze) -> tuple[int, int]:
         if eu == 0:
             continue
         ratio = env.start_dist[tuple(cell)] / eu
-        if ratio > best_ratio + 1e-9 or (abs(ratio - best_ratio) < 1e-9 and env.start_dist[tuple(cell)] > env.start_dist[best]):
+        farther = env.start_dist[tuple(cell)] > env.start_dist[best]
+        if ratio > best_ratio + 1e-9 or (abs(ratio - best_ratio) < 1e-9 and farther):
             best, best_ratio = (int(cell[0]), int(cell[1])), ratio
     return best
 
@@ -51,7 +52,7 @@ def q_map(critic: Critic, env: PointMaze, goal_cell: tuple[int, int]) -> np.ndar
 
 def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, int],
                    min_spread: float = 0.1) -> dict[str, float]:
-    """Spearman of Q with -geodesic and -Euclidean distance to the goal over free cells (goal excluded).
+    """Spearman of Q with -geodesic and -Euclidean distance to the goal over free cells (but it).
 
     A critic whose Q varies by less than ``min_spread`` over the whole maze has learned
     nothing (e.g. an untrainable plain deep MLP); ranking its noise would be spurious, so it
@@ -65,15 +66,17 @@ def topology_score(qmap: np.ndarray, walls: np.ndarray, goal_cell: tuple[int, in
     e = np.linalg.norm(cells - np.array(goal_cell), axis=1)
     spread = float(np.ptp(q)) if not np.isnan(q).any() else 0.0
     if spread < min_spread:
-        return {"rho_geodesic": 0.0, "rho_euclidean": 0.0, "score": 0.0, "spread": spread, "flat": True}
+        return {"rho_geodesic": 0.0, "rho_euclidean": 0.0, "score": 0.0, "spread": spread,
+                "flat": True}
     rg = float(spearmanr(q, -g).statistic)
     re = float(spearmanr(q, -e).statistic)
-    return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re, "spread": spread, "flat": False}
+    return {"rho_geodesic": rg, "rho_euclidean": re, "score": rg - re, "spread": spread,
+            "flat": False}
 
 
 @torch.no_grad()
 def q_matrix(critic, env: PointMaze, cells: np.ndarray) -> np.ndarray:
-    """Q[i, j] = max over a 3 x 3 action grid of critic(s = centre of cell i, a, g = centre of cell j).
+    """Q[i, j] = max over a 3 x 3 action grid of critic(s = centre of cell i, a, g = centre of j).
 
     ``critic`` is any callable (obs, action, goal) -> Q per row, so a planted critic can stand in.
     """
@@ -99,6 +102,7 @@ def ranking_accuracy(q: np.ndarray, dist: np.ndarray, mask: np.ndarray) -> float
         goals = np.flatnonzero(mask[s])
         d, v = dist[s, goals], q[s, goals]
         closer = d[:, None] < d[None, :]  # g1 (row) strictly nearer than g2 (column)
-        right += float(((v[:, None] > v[None, :]) & closer).sum() + 0.5 * ((v[:, None] == v[None, :]) & closer).sum())
+        above, tie = v[:, None] > v[None, :], v[:, None] == v[None, :]
+        right += float((above & closer).sum() + 0.5 * (tie & closer).sum())
         total += float(closer.sum())
     return right / total if total else float("nan")

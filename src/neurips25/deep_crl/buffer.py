@@ -22,7 +22,8 @@ def truncated_geometric(n_max: torch.Tensor, gamma: float, generator: torch.Gene
         raise ValueError("every n_max must be >= 1 (a future state must exist)")
     u = torch.rand(n_max.shape, generator=generator, dtype=torch.float64)
     mass = 1 - gamma ** n_max.double()
-    k = 1 + torch.floor(torch.log1p(-u * mass) / torch.log(torch.tensor(gamma, dtype=torch.float64)))
+    log_gamma = torch.log(torch.tensor(gamma, dtype=torch.float64))
+    k = 1 + torch.floor(torch.log1p(-u * mass) / log_gamma)
     return torch.minimum(k.long(), n_max).clamp(min=1)
 
 
@@ -39,9 +40,11 @@ class Batch:
 class EpisodeBuffer:
     """Ring buffer of whole episodes: obs (E, T, obs_dim), goal-part (E, T, goal_dim), actions."""
 
-    def __init__(self, capacity: int, episode_length: int, obs_dim: int, goal_dim: int, action_dim: int) -> None:
+    def __init__(self, capacity: int, episode_length: int, obs_dim: int, goal_dim: int,
+                 action_dim: int) -> None:
         if capacity < 1 or episode_length < 2:
-            raise ValueError(f"need capacity >= 1 and episode_length >= 2, got {capacity}, {episode_length}")
+            raise ValueError(f"need capacity >= 1 and episode_length >= 2, "
+                             f"got {capacity}, {episode_length}")
         self.capacity, self.T = capacity, episode_length
         self.obs = torch.zeros(capacity, episode_length, obs_dim)
         self.goal = torch.zeros(capacity, episode_length, goal_dim)
@@ -52,14 +55,17 @@ class EpisodeBuffer:
     def add(self, obs: torch.Tensor, goal: torch.Tensor, action: torch.Tensor) -> None:
         """Store episodes given as (n, T, dim) tensors."""
         n = obs.shape[0]
-        if obs.shape[1] != self.T or goal.shape[:2] != obs.shape[:2] or action.shape[:2] != obs.shape[:2]:
-            raise ValueError("episodes must be (n, T, dim) with the buffer's T for obs, goal and action")
+        if obs.shape[1] != self.T or goal.shape[:2] != obs.shape[:2] \
+                or action.shape[:2] != obs.shape[:2]:
+            raise ValueError("episodes must be (n, T, dim) with the buffer's T "
+                             "for obs, goal and action")
         idx = (self.cursor + torch.arange(n)) % self.capacity
         self.obs[idx], self.goal[idx], self.action[idx] = obs, goal, action
         self.cursor = int((self.cursor + n) % self.capacity)
         self.size = min(self.size + n, self.capacity)
 
-    def sample(self, batch_size: int, gamma: float, generator: torch.Generator | None = None) -> Batch:
+    def sample(self, batch_size: int, gamma: float,
+               generator: torch.Generator | None = None) -> Batch:
         if self.size == 0:
             raise ValueError("cannot sample from an empty buffer")
         ep = torch.randint(self.size, (batch_size,), generator=generator)

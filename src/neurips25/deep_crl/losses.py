@@ -18,7 +18,8 @@ def energy(phi: torch.Tensor, psi: torch.Tensor, eps: float = 1e-6) -> torch.Ten
 
 
 def pairwise_energy(phi: torch.Tensor, psi: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
-    """B x B logits f_ij = -sqrt(||phi_i - psi_j||^2 + eps), via ||a||^2 + ||b||^2 - 2ab (no B x B x d tensor)."""
+    """B x B logits f_ij = -sqrt(||phi_i - psi_j||^2 + eps), via ||a||^2 + ||b||^2 - 2ab
+    (no B x B x d tensor)."""
     sq = phi.pow(2).sum(-1)[:, None] + psi.pow(2).sum(-1)[None, :] - 2 * phi @ psi.T
     return -(sq.clamp(min=0) + eps).sqrt()
 
@@ -55,6 +56,7 @@ def actor_loss(q: torch.Tensor, log_prob: torch.Tensor, alpha: torch.Tensor) -> 
     return (alpha.detach() * log_prob - q).mean()
 
 
-def alpha_loss(log_alpha: torch.Tensor, log_prob: torch.Tensor, target_entropy: float) -> torch.Tensor:
+def alpha_loss(log_alpha: torch.Tensor, log_prob: torch.Tensor,
+               target_entropy: float) -> torch.Tensor:
     """Automatic entropy tuning: raise alpha when entropy is below ``target_entropy``."""
     return (log_alpha.exp() * (-log_prob.detach() - target_entropy)).mean()

@@ -1,4 +1,4 @@
-"""The paper's residual MLP, contrastive critic and goal-conditioned actor (arXiv 2503.14858, Fig. 1).
+"""The paper's residual MLP, contrastive critic and goal-conditioned actor (arXiv 2503.14858).
 
 Architecture (Sec. 4 / Fig. 1 of the paper, and the official ``train.py``): an input layer
 Dense -> LayerNorm -> swish, then ``depth // 4`` residual blocks, each four
@@ -57,9 +57,11 @@ class ResidualMLP(nn.Module):
                  residual: bool = True, layer_norm: bool = True, init: str = "paper") -> None:
         super().__init__()
         if depth < 4 or depth % 4:
-            raise ValueError(f"depth must be a positive multiple of 4 (layers per residual block), got {depth}")
+            raise ValueError(f"depth must be a positive multiple of 4 (layers per residual block), "
+                             f"got {depth}")
         if width < 1 or in_dim < 1 or out_dim < 1:
-            raise ValueError(f"in_dim, out_dim and width must be >= 1, got {in_dim}, {out_dim}, {width}")
+            raise ValueError(f"in_dim, out_dim and width must be >= 1, "
+                             f"got {in_dim}, {out_dim}, {width}")
         self.depth, self.width, self.residual = depth, width, residual
         norm = (lambda: nn.LayerNorm(width)) if layer_norm else nn.Identity
         self.inp = _dense(in_dim, width, init)
@@ -85,18 +87,21 @@ class ResidualMLP(nn.Module):
 
 def residual_mlp_param_count(in_dim: int, out_dim: int, width: int, depth: int,
                              layer_norm: bool = True) -> int:
-    """Closed form of ``ResidualMLP``'s parameter count (283,456 for 4 -> 64, width 256, depth 4)."""
+    """Closed form of ``ResidualMLP``'s parameter count (283,456 for 4 -> 64, width 256, d 4)."""
     ln = 2 * width if layer_norm else 0
-    return (in_dim * width + width + ln) + depth * (width * width + width + ln) + width * out_dim + out_dim
+    return ((in_dim * width + width + ln) + depth * (width * width + width + ln)
+            + width * out_dim + out_dim)
 
 
 class Critic(nn.Module):
     """Contrastive critic f(s, a, g) = -||phi(s, a) - psi(g)||_2 (paper Eq. 2 / Sec. 3)."""
 
-    def __init__(self, obs_dim: int, action_dim: int, goal_dim: int, width: int = 256, depth: int = 4,
-                 residual: bool = True, layer_norm: bool = True, eps: float = 1e-6, init: str = "paper") -> None:
+    def __init__(self, obs_dim: int, action_dim: int, goal_dim: int, width: int = 256,
+                 depth: int = 4, residual: bool = True, layer_norm: bool = True, eps: float = 1e-6,
+                 init: str = "paper") -> None:
         super().__init__()
-        self.sa_encoder = ResidualMLP(obs_dim + action_dim, REPR_DIM, width, depth, residual, layer_norm, init)
+        self.sa_encoder = ResidualMLP(obs_dim + action_dim, REPR_DIM, width, depth, residual,
+                                      layer_norm, init)
         self.g_encoder = ResidualMLP(goal_dim, REPR_DIM, width, depth, residual, layer_norm, init)
         self.eps = eps
 
@@ -118,10 +123,11 @@ class Critic(nn.Module):
 class Actor(nn.Module):
     """Goal-conditioned tanh-Gaussian policy pi(a | s, g); log-std squashed into [-5, 2]."""
 
-    def __init__(self, obs_dim: int, goal_dim: int, action_dim: int, width: int = 256, depth: int = 4,
-                 residual: bool = True, layer_norm: bool = True) -> None:
+    def __init__(self, obs_dim: int, goal_dim: int, action_dim: int, width: int = 256,
+                 depth: int = 4, residual: bool = True, layer_norm: bool = True) -> None:
         super().__init__()
-        self.net = ResidualMLP(obs_dim + goal_dim, 2 * action_dim, width, depth, residual, layer_norm)
+        self.net = ResidualMLP(obs_dim + goal_dim, 2 * action_dim, width, depth, residual,
+                               layer_norm)
         self.action_dim = action_dim
 
     def forward(self, obs: torch.Tensor, goal: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -132,10 +138,11 @@ class Actor(nn.Module):
 
     def sample(self, obs: torch.Tensor, goal: torch.Tensor, generator: torch.Generator | None = None
                ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Reparameterised tanh-Gaussian sample and its log-probability (with the tanh correction)."""
+        """Reparameterised tanh-Gaussian sample and its log-probability (tanh-corrected)."""
         mean, log_std = self(obs, goal)
         std = log_std.exp()
-        noise = torch.randn(mean.shape, generator=generator).to(mean.device)  # CPU generator: same draws anywhere
+        # drawn by the CPU generator, then moved: the same draws on any device
+        noise = torch.randn(mean.shape, generator=generator).to(mean.device)
         pre = mean + std * noise
         action = torch.tanh(pre)
         log_prob = (-0.5 * noise.pow(2) - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)

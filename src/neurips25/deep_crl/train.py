@@ -51,7 +51,8 @@ class CRLConfig:
     device: str = "cpu"  # where the networks run; env, buffer and RNG stay on the CPU
 
     def __post_init__(self) -> None:
-        for name in ("num_envs", "iterations", "sgd_steps_per_iter", "batch_size", "eval_every", "eval_repeats"):
+        for name in ("num_envs", "iterations", "sgd_steps_per_iter", "batch_size", "eval_every",
+                     "eval_repeats"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 < self.gamma < 1:
@@ -62,7 +63,7 @@ class CRLConfig:
         return self.iterations * self.num_envs * self.maze.episode_length
 
     def identity(self) -> dict[str, Any]:
-        """What defines the result: every field but ``device`` (a checkpoint moves between devices)."""
+        """What defines the result: every field but ``device`` (a checkpoint moves devices)."""
         d = dataclasses.asdict(self)
         d.pop("device")
         return d
@@ -77,7 +78,7 @@ class Agent:
 
 
 def make_agent(cfg: CRLConfig) -> Agent:
-    """Networks initialised on the CPU from ``cfg.seed`` (same weights on any device), then moved."""
+    """Networks initialised on the CPU from ``cfg.seed`` (same weights anywhere), then moved."""
     dev = resolve_device(cfg.device)
     env = PointMaze(cfg.maze)
     torch.manual_seed(cfg.seed)
@@ -98,13 +99,14 @@ def on_device(fn, dev: torch.device):
 def batch_to(batch, dev: torch.device):
     if dev.type == "cpu":
         return batch
-    return dataclasses.replace(batch, **{k: getattr(batch, k).to(dev) for k in ("obs", "action", "goal")})
+    moved = {k: getattr(batch, k).to(dev) for k in ("obs", "action", "goal")}
+    return dataclasses.replace(batch, **moved)
 
 
 @torch.no_grad()
 def rollout(env: PointMaze, policy, goals: torch.Tensor, gen: torch.Generator
             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Run full episodes; returns obs, goal-part of state, actions (n, T, .) and at-goal flags (n, T)."""
+    """Run full episodes: obs, goal-part of state, actions (n, T, .) and at-goal flags (n, T)."""
     pos = env.reset(goals, gen)
     g = env.goal_obs(goals)
     obs_l, ach_l, act_l, hit_l = [], [], [], []
@@ -116,7 +118,8 @@ def rollout(env: PointMaze, policy, goals: torch.Tensor, gen: torch.Generator
         act_l.append(action)
         pos = env.step(pos, action)
         hit_l.append(env.at_goal(pos, goals))
-    return torch.stack(obs_l, 1), torch.stack(ach_l, 1), torch.stack(act_l, 1), torch.stack(hit_l, 1)
+    obs, ach, act, hit = (torch.stack(x, 1) for x in (obs_l, ach_l, act_l, hit_l))
+    return obs, ach, act, hit
 
 
 def evaluate(agent: Agent, repeats: int = 4, seed: int = 12345, policy=None) -> dict[str, float]:
@@ -201,8 +204,10 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     opts = {"actor": torch.optim.Adam(agent.actor.parameters(), lr=cfg.lr),
             "critic": torch.optim.Adam(agent.critic.parameters(), lr=cfg.lr),
             "alpha": torch.optim.Adam([agent.log_alpha], lr=cfg.lr)}
-    buffer = EpisodeBuffer(cfg.buffer_episodes, cfg.maze.episode_length, env.obs_dim, env.goal_dim, env.action_dim)
-    gens = {"env": torch.Generator().manual_seed(cfg.seed + 1), "sgd": torch.Generator().manual_seed(cfg.seed + 2)}
+    buffer = EpisodeBuffer(cfg.buffer_episodes, cfg.maze.episode_length, env.obs_dim, env.goal_dim,
+                           env.action_dim)
+    gens = {"env": torch.Generator().manual_seed(cfg.seed + 1),
+            "sgd": torch.Generator().manual_seed(cfg.seed + 2)}
     target_entropy = -cfg.entropy_param * env.action_dim
     start, history = 0, []
     if checkpoint is not None and Path(checkpoint).is_file():
@@ -212,7 +217,8 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     last: dict[str, float] = {}
     dev = module_device(agent.critic)
     explore = on_device(lambda o, g: agent.actor.act(o, g, generator=gens["env"]), dev)
-    for it in progress.track(range(start, cfg.iterations), "CRL iterations", total=cfg.iterations - start):
+    todo = range(start, cfg.iterations)
+    for it in progress.track(todo, "CRL iterations", total=len(todo)):
         goals = env.sample_goals(cfg.num_envs, gens["env"])
         obs, ach, act, _ = rollout(env, explore, goals, gens["env"])
         buffer.add(obs, ach, act)
@@ -222,8 +228,10 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
             last = sgd_step(agent, batch, opts, cfg, target_entropy, gens["sgd"])
         sgd_time += time.perf_counter() - s0
         if (it + 1) % cfg.eval_every == 0 or it + 1 == cfg.iterations:
-            row = {"iteration": it + 1, "env_steps": (it + 1) * cfg.num_envs * cfg.maze.episode_length,
-                   "sgd_steps": (it + 1) * cfg.sgd_steps_per_iter, **last, **evaluate(agent, cfg.eval_repeats)}
+            row = {"iteration": it + 1,
+                   "env_steps": (it + 1) * cfg.num_envs * cfg.maze.episode_length,
+                   "sgd_steps": (it + 1) * cfg.sgd_steps_per_iter, **last,
+                   **evaluate(agent, cfg.eval_repeats)}
             history.append(row)
             if checkpoint is not None:
                 state = _state(agent, opts, buffer, gens, it + 1, history, cfg)
@@ -232,7 +240,8 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     metrics = {"final": history[-1] if history else {}, "history": history,
                "wall_seconds": time.perf_counter() - t0,
                "cpu_seconds": time.process_time() - c0,  # ~ idle-machine wall time with one thread
-               "sgd_steps_per_second": done * cfg.sgd_steps_per_iter / sgd_time if sgd_time > 0 else None,
+               "sgd_steps_per_second": (done * cfg.sgd_steps_per_iter / sgd_time
+                                        if sgd_time > 0 else None),
                "params": {"critic": sum(p.numel() for p in agent.critic.parameters()),
                           "actor": sum(p.numel() for p in agent.actor.parameters())}}
     return agent, metrics

@@ -92,7 +92,8 @@ def bfs_distances(walls: np.ndarray, source: tuple[int, int]) -> np.ndarray:
         i, j = queue.popleft()
         for di, dj in ((1, 0), (-1, 0), (0, 1), (0, -1)):
             ni, nj = i + di, j + dj
-            if 0 <= ni < walls.shape[0] and 0 <= nj < walls.shape[1] and not walls[ni, nj] and dist[ni, nj] == np.inf:
+            inside = 0 <= ni < walls.shape[0] and 0 <= nj < walls.shape[1]
+            if inside and not walls[ni, nj] and dist[ni, nj] == np.inf:
                 dist[ni, nj] = dist[i, j] + 1
                 queue.append((ni, nj))
     return dist
@@ -115,9 +116,11 @@ class PointMaze:
 
     def __init__(self, spec: MazeSpec = MazeSpec()) -> None:
         if spec.layout not in LAYOUTS:
-            raise ValueError(f"unknown maze layout {spec.layout!r}; choose from {', '.join(LAYOUTS)}")
+            raise ValueError(f"unknown maze layout {spec.layout!r}; "
+                             f"choose from {', '.join(LAYOUTS)}")
         if not 0 < spec.step_size < 1:
-            raise ValueError(f"step_size must be in (0, 1) so no move can jump a wall, got {spec.step_size}")
+            raise ValueError(f"step_size must be in (0, 1) so no move can jump a wall, "
+                             f"got {spec.step_size}")
         if spec.obs_dim < 2:
             raise ValueError(f"obs_dim must be >= 2, got {spec.obs_dim}")
         self.spec = spec
@@ -155,7 +158,8 @@ class PointMaze:
         return self.walls[r, c]
 
     def eval_goal_cells(self, near_max: int = 3) -> dict[str, np.ndarray]:
-        """Evaluation goals: ``near`` (geodesic 1..near_max cells from S) and ``far`` (the farthest third)."""
+        """Evaluation goals: ``near`` (geodesic 1..near_max cells from S), ``far`` (the farthest
+        third)."""
         d = self.start_dist[~self.walls_np]
         cells = self.free_cells
         near = cells[(d >= 1) & (d <= near_max)]
