@@ -21,10 +21,10 @@ from neurips25.study import (
     REPRODUCED,
 )
 
-TOY = Config(seeds=2, stitch_layout="u4", stitch_episodes=64, stitch_depths=(4, 8), stitch_width=8, stitch_steps=4, stitch_batch=16,
-             plain_depth=8, plain_lrs=(3e-4, 1e-3), lever_batch=32, lever_obs_dim=6, lever_depths=(4, 8),
-             lever_seeds=2, online=True,
-             online_seeds=2, layout="u", depths=(4, 8), width=8, episode_length=16, num_envs=8, iterations=2,
+TOY = Config(seeds=2, stitch_layout="u4", stitch_episodes=64, stitch_depths=(4, 8), stitch_width=8,
+             stitch_steps=4, stitch_batch=16, plain_depth=8, plain_lrs=(3e-4, 1e-3), lever_batch=32,
+             lever_obs_dim=6, lever_depths=(4, 8), lever_seeds=2, online=True, online_seeds=2,
+             layout="u", depths=(4, 8), width=8, episode_length=16, num_envs=8, iterations=2,
              sgd_steps_per_iter=2, batch_size=16, eval_every=1, workers=1)
 
 
@@ -34,15 +34,18 @@ def test_toy_experiment_runs_resumes_and_checks(tmp_path):
 
     metrics = STUDY.run(TOY, tmp_path, NullProgress())
     assert set(metrics["figures"]) == {p.name for p in tmp_path.glob("*.png")} == {
-        "stitching.png", "q_maps.png", "depth_success.png", "learning_curves.png", "q_maps_online.png"}
+        "stitching.png", "q_maps.png", "depth_success.png", "learning_curves.png",
+        "q_maps_online.png"}
     st, on = metrics["stitching"], metrics["online"]
     assert [s["seed"] for s in st["res"]["8"]["seeds"]] == [0, 1]  # per-seed values kept
     assert st["paired"]["far_accuracy_deep_minus_shallow"]["n"] == 2
     assert set(st["lever_batch"]["res"]) == set(st["lever_obs"]["res"]) == {"4", "8"}
     assert st["plain"]["best_lr"] in (3e-4, 1e-3) and len(st["plain"]["sweep"]) == 2
-    assert [s["seed"] for s in st["plain"]["best"]["seeds"]] == [0, 1]  # seed 1 ran at the swept best lr
+    # seed 1 ran at the best lr of the seed-0 sweep
+    assert [s["seed"] for s in st["plain"]["best"]["seeds"]] == [0, 1]
     assert set(st["lever_batch"]["gain"]["8"]) == {"far_accuracy", "topology"}
-    assert len(on["res"]["4"]["seeds"]) == 2 and on["paired"]["time_at_goal_far_deep_minus_shallow"]["n"] == 2
+    assert len(on["res"]["4"]["seeds"]) == 2
+    assert on["paired"]["time_at_goal_far_deep_minus_shallow"]["n"] == 2
     rows = STUDY.check_claims(json.loads(json.dumps(metrics)))
     assert [r["verdict"] != CHECK_FAILED for r in rows] == [True] * len(CLAIMS), rows
     arm_files = sorted(tmp_path.glob("arms/*.json"))
@@ -55,7 +58,9 @@ def test_toy_experiment_runs_resumes_and_checks(tmp_path):
 
 
 # ---- claims on synthetic arm results: each check can pass, and its null case does not ----------
-CFG = Config(seeds=3, stitch_depths=(4, 16), plain_depth=16, online=True, depths=(4, 64), online_seeds=3)
+CFG = Config(seeds=3, stitch_depths=(4, 16), plain_depth=16, online=True, depths=(4, 64),
+             online_seeds=3)
+NO = NOT_REPRODUCED
 
 
 def _stitch(kind, depth, seed, far=0.8, topo=0.0, val=3.0, lr=3e-4, diverged=False):
@@ -65,8 +70,8 @@ def _stitch(kind, depth, seed, far=0.8, topo=0.0, val=3.0, lr=3e-4, diverged=Fal
                                                "rho_euclidean": 0.5 - topo / 2, "flat": False}}
 
 
-def _stitch_metrics(far4, far16, topo4=(0.0,) * 3, topo16=(0.0,) * 3, plain_val=(3.0,) * 3, res_val=(3.0,) * 3,
-                    plain_div=False):
+def _stitch_metrics(far4, far16, topo4=(0.0,) * 3, topo16=(0.0,) * 3, plain_val=(3.0,) * 3,
+                    res_val=(3.0,) * 3, plain_div=False):
     arms = []
     for s in range(3):
         arms.append(_stitch("res", 4, s, far4[s], topo4[s], 3.1))
@@ -76,26 +81,33 @@ def _stitch_metrics(far4, far16, topo4=(0.0,) * 3, topo16=(0.0,) * 3, plain_val=
     return {"stitching": stitch_summary(arms, CFG)}
 
 
+def _gen(far4, far16):
+    return check_generalization(_stitch_metrics(far4, far16))[1]
+
+
 def test_generalization_check_passes_and_fails():
-    assert check_generalization(_stitch_metrics((0.80, 0.82, 0.79), (0.90, 0.91, 0.88)))[1] == REPRODUCED
-    # null: depth changes nothing
-    assert check_generalization(_stitch_metrics((0.8, 0.82, 0.79), (0.8, 0.82, 0.79)))[1] == NOT_REPRODUCED
-    # reversed order
-    assert check_generalization(_stitch_metrics((0.9, 0.91, 0.88), (0.8, 0.82, 0.79)))[1] == NOT_REPRODUCED
+    assert _gen((0.80, 0.82, 0.79), (0.90, 0.91, 0.88)) == REPRODUCED
+    assert _gen((0.8, 0.82, 0.79), (0.8, 0.82, 0.79)) == NO  # null: depth changes nothing
+    assert _gen((0.9, 0.91, 0.88), (0.8, 0.82, 0.79)) == NO  # reversed order
     # ahead on average only (one seed behind): the interval covers 0
-    assert check_generalization(_stitch_metrics((0.80, 0.82, 0.79), (0.95, 0.90, 0.70)))[1] == PARTLY
+    assert _gen((0.80, 0.82, 0.79), (0.95, 0.90, 0.70)) == PARTLY
     # saturated toy: the shallow critic is already right on far pairs
-    assert check_generalization(_stitch_metrics((0.99, 0.99, 0.99), (1.0, 1.0, 1.0)))[1] == NOT_REPRODUCED
+    assert _gen((0.99, 0.99, 0.99), (1.0, 1.0, 1.0)) == NO
 
 
 def test_topology_check_passes_and_fails_on_stitching_critics():
     far = (0.8, 0.8, 0.8)
     m = _stitch_metrics(far, far, topo4=(-0.2, 0.0, -0.1), topo16=(0.3, 0.4, 0.35))
-    assert check_topology(m)[1] == REPRODUCED and check_topology(m)[0].startswith("stitching critics")
-    assert check_topology(_stitch_metrics(far, far, topo4=(0.2,) * 3, topo16=(0.2,) * 3))[1] == NOT_REPRODUCED
-    assert check_topology(_stitch_metrics(far, far, topo4=(0.3,) * 3, topo16=(-0.3,) * 3))[1] == NOT_REPRODUCED
+    assert check_topology(m)[1] == REPRODUCED
+    assert check_topology(m)[0].startswith("stitching critics")
+
+    def topo(t4, t16):
+        return check_topology(_stitch_metrics(far, far, topo4=t4, topo16=t16))[1]
+
+    assert topo((0.2,) * 3, (0.2,) * 3) == NO  # null: same topology
+    assert topo((0.3,) * 3, (-0.3,) * 3) == NO  # reversed
     # deeper follows the maze more, but its Q still tracks Euclidean distance more than geodesic
-    assert check_topology(_stitch_metrics(far, far, topo4=(-0.5, -0.6, -0.4), topo16=(-0.2, -0.3, -0.1)))[1] == PARTLY
+    assert topo((-0.5, -0.6, -0.4), (-0.2, -0.3, -0.1)) == PARTLY
 
 
 def test_ablation_check_passes_and_fails():
@@ -103,8 +115,9 @@ def test_ablation_check_passes_and_fails():
     worse = _stitch_metrics(far, far, plain_val=(4.0, 4.2, 3.9), res_val=(3.0, 3.0, 2.9))
     assert check_ablation(worse)[1] == REPRODUCED
     # null: the plain net at its best lr trains as well as the residual one
-    assert check_ablation(_stitch_metrics(far, far, plain_val=(3.0, 3.0, 2.9), res_val=(3.0, 3.0, 2.9)))[1] == NOT_REPRODUCED
-    # worse than residual at its depth, but better than the shallow residual (3.1): depth did not hurt
+    same = _stitch_metrics(far, far, plain_val=(3.0, 3.0, 2.9), res_val=(3.0, 3.0, 2.9))
+    assert check_ablation(same)[1] == NO
+    # worse than residual at its depth, but better than the shallow residual (3.1): no harm
     mid = _stitch_metrics(far, far, plain_val=(3.05, 3.02, 3.0), res_val=(2.9, 2.9, 2.8))
     assert check_ablation(mid)[1] == PARTLY
     # worse on average only (intervals cover 0) and not below the shallow residual: nothing shown
@@ -119,7 +132,8 @@ def test_ablation_check_passes_and_fails():
 def _online(depth, seed, tag_far):
     row = {"success_near": 1.0, "success_far": min(1.0, tag_far / 50), "time_at_goal_near": 80.0,
            "time_at_goal_far": tag_far, "critic_loss": 4.0, "accuracy": 0.1}
-    return {"depth": depth, "seed": seed, "history": [row] * 3, "topology": {"score": 0.0, "flat": False}}
+    return {"depth": depth, "seed": seed, "history": [row] * 3,
+            "topology": {"score": 0.0, "flat": False}}
 
 
 def _online_metrics(tag4, tag64):
@@ -130,8 +144,8 @@ def _online_metrics(tag4, tag64):
 
 def test_online_depth_check_passes_and_fails():
     assert check_depth_online(_online_metrics((5.0, 8.0, 6.0), (40.0, 55.0, 30.0)))[1] == REPRODUCED
-    assert check_depth_online(_online_metrics((10.0, 12.0, 9.0), (10.0, 12.0, 9.0)))[1] == NOT_REPRODUCED
-    assert check_depth_online(_online_metrics((30.0, 20.0, 25.0), (5.0, 2.0, 0.0)))[1] == NOT_REPRODUCED
+    assert check_depth_online(_online_metrics((10.0, 12.0, 9.0), (10.0, 12.0, 9.0)))[1] == NO
+    assert check_depth_online(_online_metrics((30.0, 20.0, 25.0), (5.0, 2.0, 0.0)))[1] == NO
     # ahead in every seed but by much less than 2x: partly
     assert check_depth_online(_online_metrics((20.0, 22.0, 21.0), (24.0, 25.0, 26.0)))[1] == PARTLY
     quick = _stitch_metrics((0.8,) * 3, (0.8,) * 3)
@@ -164,6 +178,7 @@ def test_config_validation_and_presets():
     assert not quick.online and quick.online_arms() == [] and quick.seeds >= 3
     assert max(full.depths) == 64 and full.online and full.online_seeds >= 2 and full.layout == "u4"
     arms = full.online_arms()
-    assert [(a.critic_depth, a.seed) for a in arms[:6]] == [(4, 0), (64, 0), (4, 1), (64, 1), (4, 2), (64, 2)]
+    first = [(a.critic_depth, a.seed) for a in arms[:6]]
+    assert first == [(4, 0), (64, 0), (4, 1), (64, 1), (4, 2), (64, 2)]
     assert {a.device for a in arms} == {"cpu"}
     assert STUDY.config("quick", seeds=5).seeds == 5

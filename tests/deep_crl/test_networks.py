@@ -127,7 +127,8 @@ def test_plain_stack_needs_its_own_init_while_layernorm_needs_none():
     torch.manual_seed(0)
     x = torch.randn(256, 4)
     rms = {}
-    for name, res, ln, init in (("paper plain", False, False, "paper"), ("he plain", False, False, "swish_he"),
+    for name, res, ln, init in (("paper plain", False, False, "paper"),
+                                ("he plain", False, False, "swish_he"),
                                 ("paper residual+LN", True, True, "paper")):
         rms[name] = ResidualMLP(4, 8, 64, 16, res, ln, init).trunk(x).pow(2).mean().sqrt().item()
     assert rms["paper plain"] < 1e-6 < 0.1 < rms["he plain"] < 100

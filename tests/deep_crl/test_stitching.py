@@ -1,4 +1,4 @@
-"""Stitching: the split never leaks a far pair into training; the far-pair ranking metric is right."""
+"""Stitching: the split never leaks a far pair into training; the far-pair ranking is right."""
 import dataclasses
 import math
 from collections import deque
@@ -75,7 +75,7 @@ def test_cell_distances_match_the_corridor():
 def test_geodesic_critic_ranks_every_far_pair_right():
     cells, dist = _u4_cells_and_dist()
     assert ranking_accuracy(-dist, dist, dist > 3) == 1.0
-    assert ranking_accuracy(np.zeros_like(dist), dist, dist > 3) == 0.5  # a constant critic: all ties
+    assert ranking_accuracy(np.zeros_like(dist), dist, dist > 3) == 0.5  # constant: all ties
     assert ranking_accuracy(dist, dist, dist > 3) == 0.0  # reversed
 
 
@@ -91,7 +91,7 @@ def test_euclidean_critic_on_u4_scores_what_it_should():
                     total += 1
                     right += 1.0 if ea < eb else 0.5 if ea == eb else 0.0
     expected = right / total
-    assert (right, total) == (45.0, 118.0)  # the wall makes straight-line distance mostly wrong here
+    assert (right, total) == (45.0, 118.0)  # the wall makes straight lines mostly wrong here
     cells, dist = _u4_cells_and_dist()
     eu = np.linalg.norm(cells[:, None, :] - cells[None, :, :], axis=-1)
     assert ranking_accuracy(-eu, dist, dist > 3) == pytest.approx(expected)
@@ -113,7 +113,8 @@ class PlantedGeodesic(torch.nn.Module):
 
     def forward(self, obs, action, goal):
         s, g = self._cells(obs), self._cells(goal)
-        return torch.tensor([-float(self.dist[i, j]) for i, j in zip(s, g, strict=True)]) + self.anchor
+        q = [-float(self.dist[i, j]) for i, j in zip(s, g, strict=True)]
+        return torch.tensor(q) + self.anchor
 
 
 def test_planted_critic_scores_one_through_the_evaluation_path():
@@ -142,9 +143,11 @@ def test_finished_stitch_arm_is_reused_and_a_changed_one_is_not(tmp_path):
     first = run_stitch_arm(dataclasses.asdict(TINY), str(tmp_path))
     path = tmp_path / "arms" / f"{TINY.name}.json"
     stamp = path.stat().st_mtime_ns
-    again = run_stitch_arm(dataclasses.asdict(dataclasses.replace(TINY, device="cpu")), str(tmp_path))
+    same = dataclasses.replace(TINY, device="cpu")
+    again = run_stitch_arm(dataclasses.asdict(same), str(tmp_path))
     assert path.stat().st_mtime_ns == stamp and again["far_accuracy"] == first["far_accuracy"]
-    path.write_text(path.read_text().replace('"steps": 6', '"steps": 7'))  # identity no longer matches
+    # the saved identity no longer matches: the arm is retrained
+    path.write_text(path.read_text().replace('"steps": 6', '"steps": 7'))
     run_stitch_arm(dataclasses.asdict(TINY), str(tmp_path))
     assert path.stat().st_mtime_ns != stamp
 

@@ -69,7 +69,8 @@ def test_device_is_threaded_through_and_checked():
     from neurips25.deep_crl.train import make_agent
 
     agent = make_agent(dataclasses.replace(TINY, device="cpu"))
-    assert {p.device.type for p in [*agent.actor.parameters(), *agent.critic.parameters()]} == {"cpu"}
+    params = [*agent.actor.parameters(), *agent.critic.parameters()]
+    assert {p.device.type for p in params} == {"cpu"}
     assert agent.log_alpha.device.type == "cpu"
     # the device is not part of what defines a result: a checkpoint moves between devices
     assert TINY.identity() == dataclasses.replace(TINY, device="cuda").identity()
