@@ -180,10 +180,18 @@ class SuffixTree:
               take: int) -> _Node:
         """Extend the suffix that ends at ``node`` (at seq[j]) by seq[j : j + take].
 
-        Returns the node where it ends afterwards. Every step keeps the invariants:
-        node boundaries where counts drop or the trie branches, ``best`` caches, stamps.
+        Returns the node where it ends afterwards. Each token falls in one of five growth
+        cases, each keeping the invariants (node boundaries exactly where counts drop or
+        the trie branches, ``best`` caches, stamps):
+
+        - ``_lone_leaf``: only this suffix reaches the leaf: it takes every token left;
+        - ``_new_leaf``: no child starts with the token: branch off a new leaf;
+        - ``_merge``: the suffix ends here and every other one goes on into the child, so
+          after the append the two carry equal counts: fuse them (or shift the run);
+        - ``_step``: the child is one token long: count the suffix in and move on;
+        - ``_split``: the child's run is longer: split it after its first token.
         """
-        root, seqs = self._root, self._seqs
+        root = self._root
         stop = j + take
         while j < stop:
             tok = seq[j]
@@ -191,95 +199,104 @@ class SuffixTree:
             ch = kids.get(tok) if kids is not None else None
             if ch is None:
                 if node.count == 1 and node is not root:
-                    # only this suffix reaches this leaf: it takes every token left
-                    node.length += stop - j
-                    node.ref_seq = seq_id
-                    node.ref_idx = stop - node.length
-                    node.endpoints[seq_id] = stop  # type: ignore[index]
-                    return node
-                new = _Node(tok, 1, node, seq_id, j, 1, start)
-                new.endpoints = {seq_id: j + 1}
-                if kids is None:
-                    node.children = {tok: new}
-                else:
-                    kids[tok] = new
-                    _promote(node, new)
-                if node is not root:
-                    _drop_endpoint(node, seq_id)
-                node = new
-                j += 1
+                    return self._lone_leaf(node, seq_id, j, stop)
+                node, j = self._new_leaf(node, tok, start, seq_id, j), j + 1
             elif node is not root and node.count == ch.count + 1:
-                # this suffix ends here and every other one goes on into ch: after the
-                # append, node and the first token of ch carry equal counts -> merge them
-                if ch.length == 1:
-                    parent = node.parent
-                    end = j + 1
-                    ch.token = node.token
-                    ch.count += 1
-                    ch.length = node.length + 1
-                    ch.ref_seq = seq_id
-                    ch.ref_idx = end - ch.length
-                    ch.parent = parent
-                    ch.stamp = node.stamp
-                    if ch.endpoints is None:
-                        ch.endpoints = {seq_id: end}
-                    else:
-                        ch.endpoints[seq_id] = end
-                    parent.children[ch.token] = ch  # type: ignore[index]
-                    if parent.best is node:  # same suffixes, same rank
-                        parent.best = ch
-                    node = ch
-                    j = end
-                else:  # shift every matching token but ch's last from ch into node
-                    run, r = seqs[ch.ref_seq], ch.ref_idx
-                    k, most = 1, min(ch.length - 1, stop - j)
-                    while k < most and run[r + k] == seq[j + k]:
-                        k += 1
-                    j += k
-                    node.length += k
-                    node.ref_seq = seq_id
-                    node.ref_idx = j - node.length
-                    node.endpoints[seq_id] = j  # type: ignore[index]
-                    ch.length -= k
-                    ch.ref_idx = r + k
-                    first = run[r + k]
-                    if first != tok:
-                        del kids[tok]  # type: ignore[union-attr]
-                        kids[first] = ch  # type: ignore[index]
-                        ch.token = first
+                node, j = self._merge(node, ch, seq_id, seq, j, stop)
             else:
                 if node is not root:
                     _drop_endpoint(node, seq_id)
                 if ch.length == 1:
-                    ch.count += 1
-                    if start > ch.stamp:
-                        ch.stamp = start
-                    _promote(node, ch)
-                    ch.ref_seq = seq_id
-                    ch.ref_idx = j
-                    j += 1
-                    if ch.endpoints is None:
-                        ch.endpoints = {seq_id: j}
-                    else:
-                        ch.endpoints[seq_id] = j
-                    node = ch
-                else:  # split ch after its first token
-                    new = _Node(tok, ch.count + 1, node, seq_id, j, 1, max(ch.stamp, start))
-                    j += 1
-                    new.endpoints = {seq_id: j}
-                    ch.length -= 1
-                    ch.ref_idx += 1
-                    ch.token = seqs[ch.ref_seq][ch.ref_idx]
-                    ch.parent = new
-                    new.children = {ch.token: ch}
-                    new.best = ch
-                    kids[tok] = new  # type: ignore[index]
-                    if node.best is ch:
-                        node.best = new
-                    else:
-                        _promote(node, new)
-                    node = new
+                    node, j = self._step(node, ch, start, seq_id, j), j + 1
+                else:
+                    node, j = self._split(node, ch, start, seq_id, j), j + 1
         return node
+
+    @staticmethod
+    def _lone_leaf(node: _Node, seq_id: int, j: int, stop: int) -> _Node:
+        node.length += stop - j
+        node.ref_seq = seq_id
+        node.ref_idx = stop - node.length
+        node.endpoints[seq_id] = stop  # type: ignore[index]
+        return node
+
+    def _new_leaf(self, node: _Node, tok: int, start: int, seq_id: int, j: int) -> _Node:
+        new = _Node(tok, 1, node, seq_id, j, 1, start)
+        new.endpoints = {seq_id: j + 1}
+        if node.children is None:
+            node.children = {tok: new}
+        else:
+            node.children[tok] = new
+            _promote(node, new)
+        if node is not self._root:
+            _drop_endpoint(node, seq_id)
+        return new
+
+    def _merge(self, node: _Node, ch: _Node, seq_id: int, seq: list[int], j: int,
+               stop: int) -> tuple[_Node, int]:
+        if ch.length == 1:  # ch takes node's place, one token longer
+            parent, end = node.parent, j + 1
+            ch.token = node.token
+            ch.count += 1
+            ch.length = node.length + 1
+            ch.ref_seq, ch.ref_idx = seq_id, end - ch.length
+            ch.parent = parent
+            ch.stamp = node.stamp
+            if ch.endpoints is None:
+                ch.endpoints = {seq_id: end}
+            else:
+                ch.endpoints[seq_id] = end
+            parent.children[ch.token] = ch  # type: ignore[union-attr, index]
+            if parent.best is node:  # type: ignore[union-attr]  # same suffixes, same rank
+                parent.best = ch  # type: ignore[union-attr]
+            return ch, end
+        # shift every matching token but ch's last from ch into node
+        run, r = self._seqs[ch.ref_seq], ch.ref_idx
+        k, most = 1, min(ch.length - 1, stop - j)
+        while k < most and run[r + k] == seq[j + k]:
+            k += 1
+        tok, j = seq[j], j + k
+        node.length += k
+        node.ref_seq, node.ref_idx = seq_id, j - node.length
+        node.endpoints[seq_id] = j  # type: ignore[index]
+        ch.length -= k
+        ch.ref_idx = r + k
+        first = run[r + k]
+        if first != tok:
+            del node.children[tok]  # type: ignore[union-attr]
+            node.children[first] = ch  # type: ignore[index]
+            ch.token = first
+        return node, j
+
+    @staticmethod
+    def _step(node: _Node, ch: _Node, start: int, seq_id: int, j: int) -> _Node:
+        ch.count += 1
+        if start > ch.stamp:
+            ch.stamp = start
+        _promote(node, ch)
+        ch.ref_seq, ch.ref_idx = seq_id, j
+        if ch.endpoints is None:
+            ch.endpoints = {seq_id: j + 1}
+        else:
+            ch.endpoints[seq_id] = j + 1
+        return ch
+
+    def _split(self, node: _Node, ch: _Node, start: int, seq_id: int, j: int) -> _Node:
+        tok = ch.token
+        new = _Node(tok, ch.count + 1, node, seq_id, j, 1, max(ch.stamp, start))
+        new.endpoints = {seq_id: j + 1}
+        ch.length -= 1
+        ch.ref_idx += 1
+        ch.token = self._seqs[ch.ref_seq][ch.ref_idx]
+        ch.parent = new
+        new.children = {ch.token: ch}
+        new.best = ch
+        node.children[tok] = new  # type: ignore[index]
+        if node.best is ch:
+            node.best = new
+        else:
+            _promote(node, new)
+        return new
 
     def remove(self, seq_id: int) -> None:
         """Remove a whole sequence; afterwards the tree equals one built without it."""
