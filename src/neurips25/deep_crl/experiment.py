@@ -131,7 +131,7 @@ class Config:
                 for s in range(self.plain_sweep_seeds, self.seeds)]
 
     def stitch_arms(self) -> list[Any]:
-        """Residual critics per (seed, depth) and the lever arms; longest first."""
+        """Residual critics per (seed, depth) and the lever arms, in ``_stitch_priority`` order."""
         from neurips25.deep_crl.stitch_train import StitchArm
 
         data, base = self._stitch_base()
@@ -148,7 +148,19 @@ class Config:
                 if self.lever_obs_dim > 2:
                     lifted = dataclasses.replace(data, obs_dim=self.lever_obs_dim)
                     out.append(StitchArm(lifted, depth=d, seed=seed, **base))
-        return sorted(out, key=lambda a: -a.depth * a.batch_size)
+        return sorted(out, key=self._stitch_priority)
+
+    def _stitch_priority(self, a: Any) -> tuple[int, int, int]:
+        """Order that keeps a cut-short run useful: the shallowest and deepest critics of the first
+        3 seeds, then the lever arms with their baselines, then the rest; seed by seed."""
+        s = a.seed - self.seed
+        lever = a.batch_size != self.stitch_batch or a.data.obs_dim != 2
+        ends = (min(self.stitch_depths), max(self.stitch_depths))
+        if not lever and a.depth in ends and s < 3:
+            return 0, s, a.depth
+        if (lever or a.depth in self.lever_depths) and s < self.lever_seeds:
+            return 1, s, a.depth
+        return 2, s, a.depth
 
     def online_arms(self) -> list[Any]:
         """One ``CRLConfig`` per (seed, depth): shallowest and deepest seed by seed first, then the
