@@ -1,4 +1,5 @@
 """The depth experiment end to end at toy size, and every claim's check fed its null case."""
+import dataclasses
 import json
 
 import pytest
@@ -181,4 +182,5 @@ def test_config_validation_and_presets():
     first = [(a.critic_depth, a.seed) for a in arms[:6]]
     assert first == [(4, 0), (64, 0), (4, 1), (64, 1), (4, 2), (64, 2)]
     assert {a.device for a in arms} == {"cpu"}
+    assert {a.seed for a in dataclasses.replace(full, seeds=2).online_arms()} == {0, 1}  # --seeds 2
     assert STUDY.config("quick", seeds=5).seeds == 5

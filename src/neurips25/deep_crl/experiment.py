@@ -45,7 +45,7 @@ class Config:
     lever_seeds: int = 3
     # part 2: online CRL depth sweep (actor + critic), off in the quick preset
     online: bool = False
-    online_seeds: int = 3
+    online_seeds: int = 3  # cap: the online sweep runs min(seeds, online_seeds) seeds
     layout: str = "u4"
     depths: tuple[int, ...] = (4, 8, 16, 32, 64)
     width: int = 64
@@ -177,8 +177,9 @@ class Config:
         ds = sorted(self.depths)
         mid = (math.log2(ds[0]) + math.log2(ds[-1])) / 2  # then the middle depth, then the rest
         rest = sorted(ds[1:-1], key=lambda d: (abs(math.log2(d) - mid), -d))
-        pairs = [(d, s) for s in range(self.online_seeds) for d in (ds[0], ds[-1])]
-        pairs += [(d, s) for d in rest for s in range(self.online_seeds)]
+        n = min(self.seeds, self.online_seeds)  # an online arm costs ~100 stitching arms
+        pairs = [(d, s) for s in range(n) for d in (ds[0], ds[-1])]
+        pairs += [(d, s) for d in rest for s in range(n)]
         return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s)
                 for d, s in pairs]
 
