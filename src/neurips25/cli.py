@@ -113,8 +113,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     study = get_study(args.study)
     out = check_out_dir(Path(args.out)) / study.name
-    study.config(args.preset, args.seed, args.seeds)  # a bad --seeds fails before any work
+    # a bad --seeds or --device fails before any work
+    study.config(args.preset, args.seed, args.seeds, args.device)
     result = run_study(study, out, preset=args.preset, seed=args.seed, seeds=args.seeds,
+                       device=args.device, executor=args.executor,
                        progress=RichProgress(f"[{study.name}] "))
     result["_dir"] = str(out)
     print_table([result])
@@ -145,7 +147,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from neurips25.reproduce import reproduce
 
     return reproduce(_parse_only(args.only), Path(args.out), args.preset, args.seed,
-                     args.seeds, fresh=args.fresh)
+                     args.seeds, fresh=args.fresh, device=args.device, executor=args.executor)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -190,6 +192,7 @@ def _add_core_commands(sub: argparse._SubParsersAction) -> None:
                    help="override the preset's seed (0 <= seed < 2**32)")
     p.add_argument("--seeds", type=A.int_range(1, 100), default=None,
                    help="number of seeds the study's arms run for (default: the preset's)")
+    _add_scale_flags(p)
     p.set_defaults(func=_cmd_run, resume_hint="rerun the same command to resume")
 
     p = sub.add_parser("reproduce", help="run every study and write one report")
@@ -202,6 +205,7 @@ def _add_core_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seeds", type=A.int_range(1, 100), default=None,
                    help="seeds per study that runs several (one-seed studies ignore it)")
     p.add_argument("--fresh", action="store_true", help="rerun studies with a finished result")
+    _add_scale_flags(p)
     p.set_defaults(func=_cmd_reproduce, resume_hint="rerun the same command to resume")
 
     p = sub.add_parser("report", help="rebuild report.html and summary.md from result folders")
@@ -212,6 +216,20 @@ def _add_core_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="run the speed/memory benchmarks (source checkout)")
     p.add_argument("names", nargs="*", help="benchmark names (default: all)")
     p.set_defaults(func=_cmd_bench)
+
+
+def _add_scale_flags(p: argparse.ArgumentParser) -> None:
+    """Where arms run and on what device: the same code on a laptop, a GPU or a cluster."""
+    from neurips25.common.executor import BACKENDS
+
+    p.add_argument("--executor", choices=BACKENDS, default=None,
+                   help="where a study's arms run: serial (this process), local (a process "
+                        "pool, one thread per worker, workers = cores) or ray (needs the "
+                        "[ray] extra; the cluster at RAY_ADDRESS, else a local one). "
+                        "Default: ray if RAY_ADDRESS is set, else local")
+    p.add_argument("--device", default=None,
+                   help="torch device for the studies that train models: cpu, cuda, cuda:N "
+                        "(default: the preset's, cpu); studies without torch models ignore it")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,8 @@ from neurips25.common.errors import UserError
 
 
 def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int | None,
-             seeds: int | None, fresh: bool, console) -> str | None:
+             seeds: int | None, fresh: bool, console, device: str | None = None,
+             executor: str | None = None) -> str | None:
     """Run (or reuse) one study; returns an error line when it did not finish."""
     from neurips25.common.progress import RichProgress
     from neurips25.registry import get_study
@@ -23,8 +24,10 @@ def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int |
     study = get_study(name)
     console.rule(f"[{i}/{total}] {name} — {study.title} ({study.quick_runtime} quick)")
     seeds = seeds if study.takes_seeds else None  # one-seed studies ignore --seeds
+    device = device if study.takes_device else None  # so do CPU-only studies --device
     try:
         result = run_study(study, root / name, preset=preset, seed=seed, seeds=seeds,
+                           device=device, executor=executor,
                            progress=RichProgress(f"[{name}] "), reuse=not fresh)
     except UserError as exc:
         console.print(f"[red]{name} did not run: {exc}[/]")
@@ -52,23 +55,30 @@ def _write_report(root: Path, t0: float) -> None:
 
 
 def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
-              seeds: int | None, fresh: bool = False) -> int:
+              seeds: int | None, fresh: bool = False, device: str | None = None,
+              executor: str | None = None) -> int:
     """Exit code: 0 when every study finished, 1 when one crashed or did not run."""
     from rich.console import Console
 
     from neurips25.registry import get_study
     from neurips25.runner import ensure_writable
 
+    if device is not None:  # checked even if no study selected here takes a device
+        from neurips25.common.device import check_device
+
+        check_device(device)
     for name in names:  # every config is checked before the first study starts
         study = get_study(name)
-        study.config(preset, seed, seeds if study.takes_seeds else None)
+        study.config(preset, seed, seeds if study.takes_seeds else None,
+                     device if study.takes_device else None)
     root = ensure_writable(root)
     console = Console(stderr=True)
     failed: list[str] = []
     t0 = time.perf_counter()
     try:
         for i, name in enumerate(names, 1):
-            err = _run_one(name, root, i, len(names), preset, seed, seeds, fresh, console)
+            err = _run_one(name, root, i, len(names), preset, seed, seeds, fresh, console,
+                           device, executor)
             if err:
                 failed.append(err)
     finally:  # also on Ctrl-C: the report shows what finished

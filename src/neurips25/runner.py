@@ -21,9 +21,11 @@ from typing import Any
 
 from neurips25.common.environment import git_commit, machine, package_versions
 from neurips25.common.errors import UserError
+from neurips25.common.executor import default_backend, use_executor
 from neurips25.common.io import atomic_write_json, ensure_dir, read_json, to_jsonable
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.common.seeding import seed_everything
+from neurips25.common.threads import threads_restored
 from neurips25.study import CHECK_FAILED, VERDICTS, Study
 
 SCHEMA_VERSION = 1
@@ -134,14 +136,20 @@ def run_study(
     config: Any | None = None,
     reuse: bool = False,
     seeds: int | None = None,
+    device: str | None = None,
+    executor: str | None = None,
 ) -> dict[str, Any]:
     """Run ``study`` and write ``out_dir/result.json``; returns the result dict.
+
+    ``executor`` picks where the study's arms run (``common.executor``: serial, local
+    pool, ray); it never changes results, so it is not part of the config. The caller's
+    torch thread setting is the same after the run as before.
 
     Exceptions inside the study are caught and recorded (``status: crashed``);
     KeyboardInterrupt propagates, leaving any previous result untouched.
     """
     out_dir = ensure_writable(Path(out_dir))
-    config = config if config is not None else study.config(preset, seed, seeds)
+    config = config if config is not None else study.config(preset, seed, seeds, device)
     if reuse and (saved := finished_result(out_dir, config, preset)) is not None:
         saved["reused"] = True
         return saved
@@ -153,7 +161,8 @@ def run_study(
     wall0, cpu0 = time.perf_counter(), _cpu_seconds()
     status, error, metrics, claims = "ok", None, {}, []
     try:
-        metrics = study.run(config, out_dir, progress) or {}
+        with use_executor(executor), threads_restored():
+            metrics = study.run(config, out_dir, progress) or {}
         claims = study.check_claims(metrics)
     except UserError:
         _record_outputs(out_dir, before)
@@ -178,6 +187,7 @@ def run_study(
         "preset": preset,
         "seed": config.seed,
         "seeds": getattr(config, "seeds", 1),
+        "executor": executor or default_backend(),
         "config": config_dict(config),
         "status": status,
         "error": error,

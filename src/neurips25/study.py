@@ -100,11 +100,14 @@ class Study:
     figures_note: str = ""  # the figures a run writes, in words (shown under the study's figures)
 
     def config(self, preset: str = "quick", seed: int | None = None,
-               seeds: int | None = None) -> Any:
-        """The preset's config, with the base ``seed`` and the number of ``seeds`` overridden.
+               seeds: int | None = None, device: str | None = None) -> Any:
+        """The preset's config, with the base ``seed``, the number of ``seeds`` and the torch
+        ``device`` overridden.
 
         A study that runs several seeds has a ``seeds: int`` field in its Config (seed
         ``seed + i`` for i < seeds); ``seeds`` on a study without that field is an error.
+        A torch study has a ``device: str`` field; any device but cpu on a study without
+        one is an error.
         """
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
@@ -118,11 +121,23 @@ class Study:
             if "seeds" not in {f.name for f in dataclasses.fields(cfg)}:
                 raise UserError(f"study {self.name} runs one seed; it takes no --seeds")
             cfg = dataclasses.replace(cfg, seeds=seeds)
+        if device is not None:
+            from neurips25.common.device import check_device
+
+            check_device(device)
+            if self.takes_device:
+                cfg = dataclasses.replace(cfg, device=device)
+            elif device != "cpu":
+                raise UserError(f"study {self.name} runs on the CPU only; it takes no --device")
         return cfg
 
     @property
     def takes_seeds(self) -> bool:
         return "seeds" in {f.name for f in dataclasses.fields(self.config_cls)}
+
+    @property
+    def takes_device(self) -> bool:
+        return "device" in {f.name for f in dataclasses.fields(self.config_cls)}
 
     def check_claims(self, metrics: Metrics) -> list[dict[str, str]]:
         return [c.evaluate(metrics) for c in self.claims]
