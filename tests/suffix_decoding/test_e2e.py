@@ -19,7 +19,7 @@ def test_splits_are_disjoint_and_deterministic():
         assert a == make_requests(kind, 50, 3, "eval")
         train = {q.prompt for q in make_requests(kind, 500, 3, "train")}
         assert len(held_out(a, train)) >= 45  # distinct streams rarely collide
-        assert all(q.response.endswith("<|end|>") for q in a)
+        assert all(q.output.endswith("<|end|>") for q in a)
     with pytest.raises(ValueError, match="kind"):
         make_requests("poem", 1, 0, "eval")
 

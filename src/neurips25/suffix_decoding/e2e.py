@@ -143,7 +143,7 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
                                   "spec": st.spec_s if st else None,
                                   "index": st.index_s if st else None,
                                   "total": st.total_s if st else None,
-                                  "exact": tok.decode(out) == q.response if m == "greedy" else None,
+                                  "exact": tok.decode(out) == q.output if m == "greedy" else None,
                                   "out": tuple(out) if m == "greedy" else None})
     return {"per_kind": {k: {m: _summarize(v) for m, v in by.items()} for k, by in rows.items()},
             "agentic": {m: _summarize([r for k in AGENTIC for r in rows[k][m]]) for m in METHODS},

@@ -28,8 +28,10 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 WORKLOADS = ("code_edit", "sql_tools", "self_refine", "open_ended")
+T = TypeVar("T", str, list[int])
 _PIECE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+| +|\n[ \t]*|[^\sA-Za-z0-9_]|\s")
 
 
@@ -76,9 +78,17 @@ class WordTokenizer:
 
 
 @dataclass(frozen=True)
-class Request:
-    prompt: list[int]
-    output: list[int]
+class Request(Generic[T]):
+    """One request and its reference output, as text or as token ids (one type for both);
+    ``kind`` names the workload it belongs to."""
+
+    prompt: T
+    output: T
+    kind: str = ""
+
+    @property
+    def text(self) -> T:
+        return self.prompt + self.output  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
@@ -86,12 +96,6 @@ class Workload:
     name: str
     history: tuple[Request, ...]
     evaluation: tuple[Request, ...]
-
-
-@dataclass(frozen=True)
-class TextRequest:
-    prompt: str
-    output: str
 
 
 # --------------------------------------------------------------------- sources
@@ -169,16 +173,16 @@ def _insert_line(src: str, line: str, rng: random.Random) -> str:
     return "\n".join(lines[:i] + [indent + line] + lines[i:])
 
 
-def code_edit(fn: tuple[str, str, str], rng: random.Random) -> TextRequest:
+def code_edit(fn: tuple[str, str, str], rng: random.Random) -> Request:
     fname, name, src = fn
     edited, old, new = _rename(src, rng)
     edited = _insert_line(edited, f"# edited: {old} -> {new}", rng)
     prompt = (f"<task>In {fname}, rename `{old}` to `{new}` in `{name}` and mark the edit "
               f"with a comment. Reply with the whole function.</task>\n<code>\n{src}\n</code>\n")
-    return TextRequest(prompt, f"<code>\n{edited}\n</code>\n")
+    return Request(prompt, f"<code>\n{edited}\n</code>\n")
 
 
-def self_refine_chain(fn: tuple[str, str, str], rng: random.Random, turns: int) -> list[TextRequest]:
+def self_refine_chain(fn: tuple[str, str, str], rng: random.Random, turns: int) -> list[Request]:
     """Turn t answers with the previous answer slightly revised (one edit per turn)."""
     answer, chain = fn[2], []
     for _ in range(turns):
@@ -188,17 +192,17 @@ def self_refine_chain(fn: tuple[str, str, str], rng: random.Random, turns: int) 
             revised = _insert_line(answer, "# " + template.split(".")[0].lower(), rng)
         critique = template.format(old=old, new=new)
         prompt = f"<previous_answer>\n{answer}\n</previous_answer>\n<feedback>{critique}</feedback>\n"
-        chain.append(TextRequest(prompt, f"<answer>\n{revised}\n</answer>\n"))
+        chain.append(Request(prompt, f"<answer>\n{revised}\n</answer>\n"))
         answer = revised
     return chain
 
 
-def open_ended(fn: tuple[str, str, str], rng: random.Random) -> TextRequest:
+def open_ended(fn: tuple[str, str, str], rng: random.Random) -> Request:
     fname, name, src = fn
     body = ast.parse(src).body[0]
     doc = ast.get_docstring(body) if isinstance(body, ast.FunctionDef) else None  # type: ignore[arg-type]
     hint = (doc or f"the helper used by {fname}").split("\n")[0]
-    return TextRequest(f"<task>Write a Python function `{name}`: {hint}</task>\n", src + "\n")
+    return Request(f"<task>Write a Python function `{name}`: {hint}</task>\n", src + "\n")
 
 
 # ----------------------------------------------------------- templated tool calls
@@ -223,7 +227,7 @@ _SQL = [
 ]
 
 
-def sql_request(rng: random.Random) -> TextRequest:
+def sql_request(rng: random.Random) -> Request:
     t, t2 = rng.sample(_WORDS, 2)
     c1, c2, c3 = rng.sample(_COLS, 3)
     cols = sorted(set(rng.sample(_COLS, 6)) | {c1, c2, c3})
@@ -241,17 +245,17 @@ def sql_request(rng: random.Random) -> TextRequest:
         {"tool": "run_sql", "arguments": {"query": sql}},
         {"tool": "final_answer", "arguments": {"answer": answer, "sql": sql}},
     ]
-    return TextRequest(prompt, "\n".join(json.dumps(c) for c in calls) + "\n")
+    return Request(prompt, "\n".join(json.dumps(c) for c in calls) + "\n")
 
 
 # ------------------------------------------------------------------ assembly
 def text_workloads(seed: int, n_history: int, n_eval: int, sql_history: int | None = None,
-                   turns: int = 3) -> dict[str, tuple[list[TextRequest], list[TextRequest]]]:
+                   turns: int = 3) -> dict[str, tuple[list[Request], list[Request]]]:
     """(history, evaluation) text requests per workload; disjoint files and seeds."""
     e_chains = max(1, -(-n_eval // turns))
     hist_fns, eval_fns = stdlib_functions(seed, n_history, 2 * n_eval + e_chains)
     h_rng, e_rng = random.Random(seed * 7919 + 1), random.Random(seed * 7919 + 2)
-    out: dict[str, tuple[list[TextRequest], list[TextRequest]]] = {}
+    out: dict[str, tuple[list[Request], list[Request]]] = {}
     out["code_edit"] = ([code_edit(f, h_rng) for f in hist_fns[:n_history]],
                         [code_edit(f, e_rng) for f in eval_fns[:n_eval]])
     n_sql = n_history if sql_history is None else sql_history

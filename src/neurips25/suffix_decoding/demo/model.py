@@ -111,7 +111,7 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, 
     reqs = training_requests(cfg)
     tok = train_tokenizer([q.text for q in reqs], cfg.vocab_size)
     # prompt and response tokenized apart, as at inference; loss on the response only (SFT)
-    pairs = [(tok(q.prompt)["input_ids"], tok(q.response)["input_ids"]) for q in reqs]
+    pairs = [(tok(q.prompt)["input_ids"], tok(q.output)["input_ids"]) for q in reqs]
     pairs = [(p, r) for p, r in pairs if len(p) + len(r) <= cfg.max_positions]
     model = build_model(cfg, len(tok), tok.eos_token_id)
     model.train()

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+
+from neurips25.suffix_decoding.workloads import Request
 
 KINDS = ("tool", "edit", "chat")
 EOS = "<|end|>"
@@ -38,17 +39,6 @@ _WORDS = ("the a an of to in on with for from by as at is was are be this that i
           "old new small bright cold warm green slow open long early late simple strange "
           "walks sings opens waits falls turns grows moves holds finds keeps brings leaves "
           "and but or so then while because after before under over near across between").split()
-
-
-@dataclass(frozen=True)
-class Request:
-    kind: str
-    prompt: str
-    response: str  # the reference continuation (training target), ends with EOS
-
-    @property
-    def text(self) -> str:
-        return self.prompt + self.response
 
 
 def _date(r: random.Random) -> str:
@@ -86,7 +76,7 @@ def tool_request(r: random.Random) -> Request:
             n=name, t=topic, i=tid)
         call = (f'{{"tool": "send_email", "args": {{"to": "{name}@example.com", "subject": '
                 f'"Re: {topic} #{tid}", "body": "Hi {name}, following up on the {topic}."}}}}')
-    return Request("tool", f"### request\n{ask}\n### call\n", call + "\n" + EOS)
+    return Request(f"### request\n{ask}\n### call\n", call + "\n" + EOS, "tool")
 
 
 def _function(r: random.Random) -> tuple[str, list[str]]:
@@ -111,8 +101,8 @@ def edit_request(r: random.Random) -> Request:
     old = r.choice(names)
     new = r.choice([n for n in _IDENTS if n not in names])
     edited = re.sub(rf"\b{old}\b", new, code)
-    return Request("edit", f"### edit: rename {old} to {new}\n{code}\n### result\n",
-                   edited + "\n" + EOS)
+    return Request(f"### edit: rename {old} to {new}\n{code}\n### result\n",
+                   edited + "\n" + EOS, "edit")
 
 
 def chat_request(r: random.Random) -> Request:
@@ -120,7 +110,7 @@ def chat_request(r: random.Random) -> Request:
     topic = r.choice(_TOPICS + _CATEGORIES)
     keys = " ".join(r.sample(_WORDS, 3))
     words = [r.choice(_WORDS) for _ in range(r.randint(12, 20))]
-    return Request("chat", f"### note on {topic}, keywords: {keys}\n", " ".join(words) + ".\n" + EOS)
+    return Request(f"### note on {topic}, keywords: {keys}\n", " ".join(words) + ".\n" + EOS, "chat")
 
 
 _MAKERS = {"tool": tool_request, "edit": edit_request, "chat": chat_request}
