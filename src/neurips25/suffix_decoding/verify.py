@@ -74,10 +74,9 @@ def build_tree_inputs(
     anc = ancestor_matrix(pf)
     depth = anc.sum(axis=1) - 1
     t = len(pf)
-    visible = np.ones((t, prefix_len + t), dtype=bool)
-    visible[:, prefix_len:] = anc
     mask = torch.zeros((1, 1, t, prefix_len + t), dtype=dtype, device=device)
-    mask.masked_fill_(torch.from_numpy(~visible).to(device), torch.finfo(dtype).min)
+    mask[0, 0, :, prefix_len:].masked_fill_(torch.from_numpy(~anc).to(device),
+                                            torch.finfo(dtype).min)  # the prefix: all visible
     ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=device)
     pos = torch.from_numpy(prefix_len + depth).to(device=device, dtype=torch.long)[None]
     return TreeInputs(ids, pos, mask, depth)
