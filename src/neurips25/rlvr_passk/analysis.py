@@ -30,7 +30,8 @@ def resolve_kmax(models: list[ModelCounts], k_max: int | None) -> int:
     return k_max
 
 
-def majority_curve(m: ModelCounts, ks: list[int], seed: int = 0, draws: int = 200) -> list[float] | None:
+def majority_curve(m: ModelCounts, ks: list[int], seed: int = 0,
+                   draws: int = 200) -> list[float] | None:
     """Dataset majority@k at the given k (needs sample texts), else None."""
     if m.answers is None:
         return None

@@ -113,3 +113,23 @@ def perplexity_figure(ppl: Mapping[str, np.ndarray], path: str | Path,
     ax.set_title(f"outputs scored by the {scorer}")
     ax.legend()
     return save_figure(fig, path)
+
+
+def reach_figure(carries: np.ndarray, counts: Mapping[str, np.ndarray], n: int,
+                 path: str | Path) -> Path:
+    """Share of problems solved at least once in n samples (pass@n), by carry count, per model:
+    where each model's reach ends."""
+    levels = sorted(set(np.asarray(carries).tolist()))
+    fig, ax = plt.subplots(figsize=(5.6, 3.2))
+    width = 0.8 / max(1, len(counts))
+    x = np.arange(len(levels))
+    for i, (name, c) in enumerate(counts.items()):
+        c = np.asarray(c)
+        vals = [float((c[carries == k] > 0).mean()) for k in levels]
+        ax.bar(x + (i - (len(counts) - 1) / 2) * width, vals, width, label=name)
+    ax.set_xticks(x, [f"{k} carr{'y' if k == 1 else 'ies'}" for k in levels])
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(f"pass@{n} (solved at least once)")
+    ax.set_title("reach by problem difficulty")
+    ax.legend(fontsize=7)
+    return save_figure(fig, path)

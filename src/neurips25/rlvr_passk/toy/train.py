@@ -42,15 +42,17 @@ def _cosine_lr(step: int, total: int, lr: float, warmup: int = 50) -> float:
 def pretrain(
     model: TinyGPT, steps: int, batch: int, lr: float, p_correct: float, digit_noise: float,
     rng: np.random.Generator, track: Callable = lambda it, desc, total: it,
+    textbook_carries: int | None = None,
 ) -> list[float]:
-    """Train on traces that mostly follow the shortcut (``p_correct`` of them the correct way)."""
+    """Train on traces that mostly follow the shortcut: ``p_correct`` of those with at most
+    ``textbook_carries`` carries are worked out the correct way (``task.traces``)."""
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     losses = []
     for step in track(range(steps), "pretraining", total=steps):
         for g in opt.param_groups:
             g["lr"] = _cosine_lr(step, steps, lr)
         a, b = task.random_problems(rng, batch)
-        loss = _sft_loss(model, task.traces(a, b, p_correct, digit_noise, rng))
+        loss = _sft_loss(model, task.traces(a, b, p_correct, digit_noise, rng, textbook_carries))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -83,6 +85,7 @@ class RLConfig:
     advantage: str = "grpo"  # "grpo" | "rloo"
     kl_coef: float = 0.0  # beta of KL(pi || pi_base), 0 = no KL (the paper's default)
     carry_fraction: float = 0.0  # share of RL prompts that need a carry (edge of competence)
+    edge_carries: tuple[int, int] = (1, 1)  # carry counts of those prompts (min, max)
 
 
 def advantages(r: torch.Tensor, kind: str, eps: float = 1e-6) -> torch.Tensor:
@@ -97,8 +100,8 @@ def advantages(r: torch.Tensor, kind: str, eps: float = 1e-6) -> torch.Tensor:
 
 def _rl_prompts(rng: np.random.Generator, cfg: RLConfig) -> tuple[np.ndarray, np.ndarray]:
     n_carry = int(round(cfg.carry_fraction * cfg.prompts_per_step))
-    a1, b1 = task.random_problems(rng, cfg.prompts_per_step - n_carry, carry=False)
-    a2, b2 = task.random_problems(rng, n_carry, carry=True)
+    a1, b1 = task.random_problems(rng, cfg.prompts_per_step - n_carry, 0, 0)
+    a2, b2 = task.random_problems(rng, n_carry, *cfg.edge_carries)
     return np.concatenate([a1, a2]), np.concatenate([b1, b2])
 
 
