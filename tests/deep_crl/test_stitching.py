@@ -188,3 +188,16 @@ def test_sweep_status_lists_finished_arms(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--part", "nope", "--out", str(tmp_path)])
     assert exc.value.code == 2
+
+
+def test_held_out_pairs_are_observed_through_the_training_lifting():
+    spec = StitchSpec(episodes=32, obs_dim=6)
+    train, _ = make_pairs(spec, seed=3)
+    val, _ = make_pairs(spec, seed=99, lift_seed=3)
+    env = PointMaze(spec.maze(lift_seed=3))
+    for pairs in (train, val):
+        pos = (pairs.obs[:, :2] + 1) / 2 * env.scale
+        torch.testing.assert_close(env.observe(pos), pairs.obs, atol=1e-5, rtol=1e-5)
+    other = PointMaze(spec.maze(lift_seed=99))
+    pos = (val.obs[:, :2] + 1) / 2 * env.scale
+    assert not torch.allclose(other.observe(pos), val.obs, atol=1e-3)  # a new lifting would differ

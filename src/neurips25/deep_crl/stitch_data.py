@@ -94,9 +94,14 @@ def cell_index(env: PointMaze, cells: np.ndarray, pos: torch.Tensor) -> torch.Te
     return lookup[r, c]
 
 
-def make_pairs(spec: StitchSpec, seed: int) -> tuple[Pairs, dict[str, float]]:
-    """The near-pair training set of one seed's buffer, and how much the split removed."""
-    env = PointMaze(spec.maze(lift_seed=seed))
+def make_pairs(spec: StitchSpec, seed: int,
+               lift_seed: int | None = None) -> tuple[Pairs, dict[str, float]]:
+    """The near-pair set of one seed's buffer, and how much the split removed.
+
+    ``lift_seed`` (default ``seed``) fixes the random observation lifting when ``obs_dim`` > 2:
+    a held-out buffer must be drawn with its own seed but observed through the same lifting.
+    """
+    env = PointMaze(spec.maze(lift_seed=seed if lift_seed is None else lift_seed))
     gen = torch.Generator().manual_seed(seed)
     cells, dist = cell_distances(env.walls_np)
     pos, act = random_walks(env, spec.episodes, spec.persistence, gen)

@@ -144,7 +144,7 @@ def train_stitch(arm: StitchArm) -> dict[str, Any]:
     dev = resolve_device(arm.device)
     t0, c0 = time.perf_counter(), time.process_time()
     pairs, stats = make_pairs(arm.data, arm.seed)
-    val, _ = make_pairs(arm.data, arm.seed + VAL_SEED_OFFSET)
+    val, _ = make_pairs(arm.data, arm.seed + VAL_SEED_OFFSET, lift_seed=arm.seed)
     critic, curve, diverged = fit(arm, pairs, dev)
     critic.eval()
     env = PointMaze(arm.data.maze(lift_seed=arm.seed))
