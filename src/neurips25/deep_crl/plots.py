@@ -47,7 +47,7 @@ def plot_stitching(st: dict[str, Any], path: Path) -> Path:
               ("val_loss", "held-out near-pair loss"))
     for ax, (key, title) in zip(axes, panels, strict=True):
         _series(ax, st["res"], key, "residual + LayerNorm", "C0")
-        if "lever_batch" in st:
+        if "lever_batch" in st and key != "val_loss":  # InfoNCE over 1024 is not on this scale
             lb = st["lever_batch"]
             _series(ax, lb["res"], key, f"batch {lb['batch_size']}", "C2", "s", 1.06)
         if "lever_obs" in st:
