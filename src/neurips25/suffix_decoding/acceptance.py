@@ -156,7 +156,7 @@ class SamplingRule:
         path: list[int] = []
         node = -1
         while True:
-            w = torch.softmax(scores(node)[0].double(), -1)  # target p at this node
+            w = torch.softmax(scores(node)[0].double(), -1).cpu()  # target p at this node
             total = 1.0  # mass not yet rejected (w keeps the unnormalised remainder)
             for c in kids.get(node, ()):
                 x = tokens[c]
@@ -169,6 +169,6 @@ class SamplingRule:
                 w[x] = 0.0
             else:  # every child rejected (or a leaf): sample from what remains
                 if total <= 0.0 or float(w.sum()) <= 0.0:  # only rounding can get here
-                    w = torch.softmax(scores(node)[0].double(), -1)
+                    w = torch.softmax(scores(node)[0].double(), -1).cpu()
                 y = int(torch.multinomial(w, 1, generator=self.generator))
                 return path, y

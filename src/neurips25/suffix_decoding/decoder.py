@@ -144,13 +144,13 @@ class SpeculativeDecoder:
         proposer.begin(rid, prompt)
         t = clock()
         stats.index_s += t - t_start
-        cache = new_cache(model)
-        if len(prompt) > 1:
-            forward_tokens(model, cache, prompt[:-1], 0)
-        context, root, prefix = list(prompt), prompt[-1], list(row_prefix)
-        now = clock()
-        stats.prefill_s, t = now - t, now
         try:
+            cache = new_cache(model)
+            if len(prompt) > 1:
+                forward_tokens(model, cache, prompt[:-1], 0)
+            context, root, prefix = list(prompt), prompt[-1], list(row_prefix)
+            now = clock()
+            stats.prefill_s, t = now - t, now
             while True:
                 remaining = max_new_tokens - len(out)
                 k = self.max_spec_tokens if remaining > 1 else 0  # nodes; depth < remaining
