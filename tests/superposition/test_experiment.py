@@ -4,8 +4,8 @@ from neurips25.common.progress import NullProgress
 from neurips25.superposition import STUDY, Config, run
 from neurips25.superposition.train import RunSpec, train_toy
 
-TINY = Config(n=256, widths=(4, 8), profiles=("power", "linear"), weak_profiles=("power", "linear"),
-              steps=200, batch=256, workers=1, seeds=2)
+TINY = Config(n=256, widths=(4, 8), weak_widths=(4, 8), profiles=("power", "linear"),
+              weak_profiles=("power", "linear"), steps=200, batch=256, workers=1, seeds=2)
 
 
 @pytest.mark.slow
@@ -49,12 +49,15 @@ def test_seed_changes_result():
 
 def test_config_guards():
     with pytest.raises(ValueError, match="n/m >= 32"):
-        Config(n=256, widths=(4, 16))
+        Config(n=256, widths=(4, 16), weak_widths=(8,))
     with pytest.raises(ValueError, match="widths"):
-        Config(n=256, widths=(0, 4))
+        Config(n=256, widths=(0, 4), weak_widths=(8,))
+    with pytest.raises(ValueError, match="weak widths"):
+        Config(n=256, widths=(4,), weak_widths=(128,))
     assert Config.full().n / max(Config.full().widths) >= 32
     assert len(Config.quick().widths) >= 4
     assert Config.quick().seeds >= 3 and Config.full().seeds >= 3
-    assert len(Config.quick().specs()) == Config.quick().seeds * 5 * len(Config.quick().widths)
+    q = Config.quick()
+    assert len(q.specs()) == q.seeds * (3 * len(q.widths) + 2 * len(q.weak_widths))
     with pytest.raises(ValueError, match="seeds"):
         Config(seeds=0)

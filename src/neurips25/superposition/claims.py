@@ -79,18 +79,19 @@ def check_strong_robust(m: Metrics) -> tuple[str, str, str]:
 
 def check_weak_tracks_unlearned(m: Metrics) -> tuple[str, str, str]:
     """Weak regime: dropped features carry the loss; strong regime (the contrast): they do not.
-    A weak model that represents nothing would pass the first half by construction, so it
-    must also represent features (the loss falls with m: weak power exponent > 0)."""
+    A weak model that represents nothing passes the first half by construction (its share is
+    1), so at least one weak profile must learn: its loss falls with m (exponent > 0.1)."""
     weak, strong = _regime(m, "weak"), _regime(m, "strong")
     shares = {p: mean_ci(_per_seed(f, "unlearned_share")) for p, f in weak.items()}
     strong_share = max(f["unlearned_share"] for f in strong.values())
-    learns = all(f["loss_exponent"] > 0.1 for f in weak.values())
+    learns = any(f["loss_exponent"] > 0.1 for f in weak.values())
     measured = ("unlearned/total loss, weak: " + ", ".join(f"{p} {c.mean:.2f}" for p, c in
                                                           shares.items())
                 + f"; strong: <= {strong_share:.2f}")
     low = min(c.lo for c in shares.values())
     if not learns:
-        return measured, NOT_REPRODUCED, "the weak models barely learn (loss flat in m)"
+        return measured, NOT_REPRODUCED, ("no weak model learns (loss flat in m): the share is "
+                                          "1 by construction")
     if low >= 0.8 and strong_share <= 0.2:
         return measured, REPRODUCED, ("dropped features carry >= 80% of the weak-regime loss "
                                       "(interval) and <= 20% of the strong-regime loss")

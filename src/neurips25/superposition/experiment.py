@@ -28,15 +28,20 @@ class Config:
     """``alpha`` is the power profile of the strong regime (1.2, as in the paper's Fig. 1d);
     ``weak_alpha`` that of the weak regime, where the paper predicts the exponent alpha - 1:
     at alpha = 2 the finite-n tail of p_i is close to its asymptote, so alpha - 1 = 1 is
-    testable at n = 1024 (at 1.2, the predicted 0.2 is swamped by finite-n curvature)."""
+    testable at n = 1024 (at 1.2, the predicted 0.2 is swamped by finite-n curvature).
+
+    ``widths`` (strong regime) keep n/m >= 32 so every feature stays in superposition;
+    ``weak_widths`` span the paper's own weak sweep (Fig. 5: n = 1000, m = 10..100), where
+    the weak model holds enough features for the tail of p_i to set the slope."""
 
     n: int = 1024
-    widths: tuple[int, ...] = (8, 12, 16, 24, 32)
+    widths: tuple[int, ...] = (4, 8, 16, 32)
+    weak_widths: tuple[int, ...] = (12, 24, 48, 96)
     profiles: tuple[str, ...] = ("power", "exponential", "linear")  # strong regime
     weak_profiles: tuple[str, ...] = ("power", "linear")
     alpha: float = 1.2
     weak_alpha: float = 2.0
-    steps: int = 700
+    steps: int = 600
     batch: int = 256
     lr: float = 1e-2
     workers: int = 2
@@ -49,14 +54,17 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(n=2048, widths=(8, 12, 16, 24, 32, 48, 64), steps=4000, batch=1024,
-                   weak_profiles=("power", "exponential", "linear"), seeds=3)
+        return cls(n=2048, widths=(4, 8, 16, 32, 64), weak_widths=(12, 24, 48, 96, 192),
+                   steps=4000, batch=1024, weak_profiles=("power", "exponential", "linear"),
+                   seeds=3)
 
     def __post_init__(self) -> None:
-        if min(self.widths) < 1 or max(self.widths) > self.n:
-            raise ValueError(f"widths must lie in [1, n={self.n}]")
+        if min(self.widths + self.weak_widths) < 1:
+            raise ValueError("widths must be >= 1")
         if self.n / max(self.widths) < 32:
             raise ValueError("keep n/m >= 32 so that every width is in the superposition regime")
+        if max(self.weak_widths) > self.n // 4:
+            raise ValueError(f"weak widths must be <= n/4 = {self.n // 4}")
         if self.seeds < 1:
             raise ValueError(f"seeds must be >= 1, got {self.seeds}")
 
@@ -66,14 +74,14 @@ class Config:
     def specs(self) -> list[RunSpec]:
         from neurips25.superposition.train import RunSpec
 
-        plan = [("strong", p, self.alpha) for p in self.profiles]
-        plan += [("weak", p, self.weak_alpha) for p in self.weak_profiles]
+        plan = [("strong", p, self.alpha, self.widths) for p in self.profiles]
+        plan += [("weak", p, self.weak_alpha, self.weak_widths) for p in self.weak_profiles]
         return [
             RunSpec(n=self.n, m=m, gamma=REGIMES[regime], profile=profile, alpha=alpha,
                     steps=self.steps, batch=self.batch, lr=self.lr, seed=seed)
             for seed in self.seed_list()
-            for regime, profile, alpha in plan
-            for m in self.widths
+            for regime, profile, alpha, widths in plan
+            for m in widths
         ]
 
 
