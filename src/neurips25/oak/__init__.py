@@ -51,7 +51,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~10 s",
+    quick_runtime="~15 s",
     figures_note="value_vs_sweeps, option_routes, model_error, feature_utility",
 )
 
