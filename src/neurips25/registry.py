@@ -15,6 +15,7 @@ STUDY_NAMES: tuple[str, ...] = (
     "hivemind",
     "rlvr_passk",
     "oak",
+    "transductive_online",
 )
 
 

@@ -91,19 +91,31 @@ def ld_cached(cls: ConceptClass, v: int, memo: dict[int, int],
 
 
 def standard_value(cls: ConceptClass, v: int | None = None) -> int:
-    """Minimax mistakes of the standard game on ``v``: adversary picks points adaptively."""
+    """Minimax mistakes of the standard game on ``v``: adversary picks points adaptively.
+
+    Branch and bound: a split whose sides' Halving bounds cannot beat the best value so
+    far is skipped, and the search stops at floor(log2|V|).
+    """
     v = cls.full if v is None else v
-    memo = _memo(cls, "std")
+    return _std(cls, v, _memo(cls, "std"), None)
 
-    def w(u: int) -> int:
-        got = memo.get(u)
-        if got is None:
-            got = max((combine(w(u0), w(u1)) for _, u0, u1 in distinct_splits(cls, u)),
-                      default=0)
-            memo[u] = got
+
+def _std(cls: ConceptClass, v: int, memo: dict[int, int], points: Sequence[int] | None
+         ) -> int:
+    got = memo.get(v)
+    if got is not None:
         return got
-
-    return w(v)
+    top, best = log2_floor(max(v.bit_count(), 1)), 0
+    splits = distinct_splits(cls, v, points)
+    inner = [x for x, _, _ in splits]
+    for _, v0, v1 in splits:
+        if combine(log2_floor(v0.bit_count()), log2_floor(v1.bit_count())) <= best:
+            continue
+        best = max(best, combine(_std(cls, v0, memo, inner), _std(cls, v1, memo, inner)))
+        if best == top:
+            break
+    memo[v] = best
+    return best
 
 
 def soa_predict(cls: ConceptClass, v: int, x: int) -> int:

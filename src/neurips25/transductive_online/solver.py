@@ -66,7 +66,8 @@ class TransductiveBound:
 class _Search:
     cls: ConceptClass
     deadline: float | None = None
-    exact_alone_max: int = 8  # sub-search M_tr(V) >= k only for |V| up to this
+    max_states: int | None = None
+    exact_alone_max: int = 0  # sub-search M_tr(V) >= k only for |V| up to this
     failed: set[State] = field(default_factory=set)
     fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
     holds_alone: dict[int, int] = field(default_factory=dict)  # V -> largest k known to hold
@@ -202,6 +203,8 @@ class _Search:
             self.failed.add(state)
             return None
         self.expanded += 1
+        if self.max_states is not None and self.expanded > self.max_states:
+            raise SearchTimeout(f"transductive search passed {self.max_states} states")
         if self.deadline is not None and self.expanded % 64 == 0 \
                 and time.perf_counter() > self.deadline:
             raise SearchTimeout("transductive search ran out of time")
@@ -251,21 +254,27 @@ def _decide(search: _Search, k: int) -> tuple[int, ...] | None:
     return None if core is None else _complete(cls, core)
 
 
-def can_force(cls: ConceptClass, k: int, timeout: float | None = None
-              ) -> tuple[int, ...] | None:
+def _new_search(cls: ConceptClass, timeout: float | None, max_states: int | None) -> _Search:
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    return _Search(cls, deadline, max_states)
+
+
+def can_force(cls: ConceptClass, k: int, timeout: float | None = None,
+              max_states: int | None = None) -> tuple[int, ...] | None:
     """A sequence on which the adversary forces >= k mistakes, or None if none exists."""
-    return _decide(_Search(cls, None if timeout is None else time.perf_counter() + timeout), k)
+    return _decide(_new_search(cls, timeout, max_states), k)
 
 
-def transductive_mistake_bound(cls: ConceptClass, timeout: float | None = None
-                               ) -> TransductiveBound:
+def transductive_mistake_bound(cls: ConceptClass, timeout: float | None = None,
+                               max_states: int | None = None) -> TransductiveBound:
     """Exact M_tr(H) and an optimal sequence for the adversary (the certificate).
 
-    Raises ``SearchTimeout`` past ``timeout`` seconds. The certificate is re-checked with
+    Raises ``SearchTimeout`` past ``timeout`` seconds of wall time or ``max_states``
+    expanded requirement sets (a budget that does not depend on machine load). The certificate is re-checked with
     the rank recurrence before returning.
     """
     t0 = time.perf_counter()
-    search = _Search(cls, None if timeout is None else t0 + timeout)
+    search = _new_search(cls, timeout, max_states)
     value, best = 0, ()
     top = min(littlestone_dimension(cls), log2_floor(cls.size))
     for k in range(1, top + 1):
