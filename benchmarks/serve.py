@@ -69,6 +69,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--history", type=int, default=40, help="history requests per kind")
     ap.add_argument("--eval", type=int, default=12, help="eval requests per kind")
     ap.add_argument("--max-tokens", type=int, default=120)
+    ap.add_argument("--model", help="another local model folder with a tokenizer (default: the "
+                                    "demo model, trained and cached on first use)")
     args = ap.parse_args(argv)
 
     from openai import OpenAI
@@ -78,7 +80,14 @@ def main(argv: list[str]) -> int:
     from neurips25.suffix_decoding.demo.model import load_or_train
     from neurips25.suffix_decoding.e2e import E2EConfig
 
-    model, tok, info = load_or_train(E2EConfig.quick().model_config())
+    if args.model:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        model = AutoModelForCausalLM.from_pretrained(args.model).eval()
+        tok = AutoTokenizer.from_pretrained(args.model)
+        info = {"path": args.model, "params": sum(p.numel() for p in model.parameters())}
+    else:
+        model, tok, info = load_or_train(E2EConfig.quick().model_config())
     hist, evals = trace(args.history, args.eval)
     servers = {m: start_server(info["path"], m) for m in METHODS}
     try:
