@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.hivemind.lm import LMSpec, WordTokenizer, make_batch, sample_responses, train_lm
 from neurips25.hivemind.synthetic import planted_pool
 from neurips25.hivemind.taxonomy import TAXONOMY, prompt_rows, top_categories
@@ -52,17 +53,28 @@ def test_reward_scores_ideas_and_punishes_malformed_answers():
 
 
 def test_training_learns_the_language():
-    torch.set_num_threads(1)
     tok = WordTokenizer(vocabulary())
     rng = np.random.default_rng(0)
     pid, text, topic = PROMPTS[0]
     pairs = [(text, r) for r in Corpus(1).sample(pid, topic, 100, rng)]
     x, y = make_batch(tok, pairs, 32)
-    model = train_lm(tok, pairs, LMSpec(n_layer=1, n_embd=32, steps=200, batch=32, block_size=32), seed=0)
+    with threads(1):
+        model = train_lm(tok, pairs, LMSpec(n_layer=1, n_embd=32, steps=200, batch=32,
+                                            block_size=32), seed=0)
+        untrained = train_lm(tok, pairs, LMSpec(n_layer=1, n_embd=32, steps=1, batch=32,
+                                                block_size=32), seed=0)
     with torch.no_grad():
         assert model.loss(x, y).item() < 0.5 * np.log(len(tok))  # far below a uniform guess
-    samples, _ = sample_responses(model, tok, text, 8, generator=torch.Generator().manual_seed(0))
-    assert all(isinstance(s, str) for s in samples)
+    ideas = set(Corpus(1).ideas(pid))
+
+    def shares(m):
+        samples, _ = sample_responses(m, tok, text, 40, generator=torch.Generator().manual_seed(0))
+        parsed = [parse(s, topic) for s in samples]
+        return (np.mean([p is not None for p in parsed]), np.mean([p in ideas for p in parsed]))
+
+    well_formed, from_corpus = shares(model)
+    assert well_formed >= 0.25 and from_corpus >= 0.1  # 200 steps: the language and its ideas
+    assert shares(untrained) == (0.0, 0.0)  # an untrained model writes no well-formed answer
 
 
 def test_taxonomy_shape_and_original_prompts():

@@ -1,11 +1,12 @@
 """The hivemind experiment: (1) validate every metric on pools with planted sharing;
-(2) measure homogenization on real samples of LMs trained here.
+(2) measure homogenization on real samples of LMs trained here, over seeds.
 
-Models (word-level TinyGPTs): several trained on corpus A (different seeds, one smaller),
-others on corpus B (same language, different ideas), and reward-tuned copies of an A and
-a B model sharing one reward model. Sampling as the paper (Sec. 4): top-p 0.9, T = 1.0,
-50 samples per prompt. Claims compare same-data vs different-data model pairs and base
-vs reward-tuned models, always beside the unrelated-pairs floor.
+Models (word-level TinyGPTs), per seed: several trained on corpus A (different training
+seeds, one smaller), several on corpus B (same language, different ideas), and
+reward-tuned copies of an A and a B model sharing one reward model. Sampling as the paper
+(Sec. 4): top-p 0.9, T = 1.0, 50 samples per prompt, every prompt of the set. Claims
+compare same-data vs different-data model pairs and base vs reward-tuned models with
+paired tests over (seed, prompt) cells, always beside the unrelated-pairs floor.
 """
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from typing import Any
 import numpy as np
 
 from neurips25.common.progress import Progress
-from neurips25.hivemind.embed import Embedder, embedder_for, make_embedder
+from neurips25.hivemind.embed import Embedder, embedder_for
 
 
 @dataclass(frozen=True)
 class Config:
     seed: int = 0
+    seeds: int = 3  # seed, seed + 1, ...: each a fresh pair of corpora, reward model and LMs
     embedder: str = "minilm"  # "minilm" (paper-like, semantic) or "tfidf" (fast, tests)
     threshold: float = 0.8
     neighbours: int = 5
@@ -31,17 +33,17 @@ class Config:
     synthetic_prompts: int = 6
     synthetic_per_model: int = 20
     # (2) LMs trained here
-    n_prompts: int = 8
+    n_prompts: int = 16  # all of textgen.PROMPTS
     corpus_per_prompt: int = 300
     same_corpus_seeds: int = 2
-    other_corpus_seeds: int = 1
+    other_corpus_seeds: int = 2
     n_layer: int = 2
     n_embd: int = 48
     small_n_layer: int = 1
     small_n_embd: int = 16
-    train_steps: int = 700
+    train_steps: int = 450
     batch: int = 32
-    lr: float = 3e-3
+    lr: float = 6e-3
     samples: int = 50
     top_p: float = 0.9
     temperature: float = 1.0
@@ -56,15 +58,28 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        return cls(n_prompts=16, corpus_per_prompt=400, same_corpus_seeds=3, other_corpus_seeds=2,
+        return cls(seeds=5, corpus_per_prompt=400, same_corpus_seeds=3, other_corpus_seeds=3,
                    train_steps=1500, rl_steps=80, synthetic_per_model=30, synthetic_prompts=10)
 
     @classmethod
     def tiny(cls) -> Config:
-        """For the seeded test: seconds, TF-IDF embedder."""
-        return cls(embedder="tfidf", n_prompts=4, corpus_per_prompt=150, train_steps=300,
-                   n_embd=32, samples=24, rl_steps=25, synthetic_per_model=10,
+        """For the seeded test: seconds, TF-IDF embedder, two seeds."""
+        return cls(seeds=2, embedder="tfidf", n_prompts=6, corpus_per_prompt=150,
+                   train_steps=300, n_embd=32, samples=24, rl_steps=25, synthetic_per_model=10,
                    synthetic_prompts=4, synthetic_levels=(0.0, 0.5, 1.0))
+
+    def __post_init__(self) -> None:
+        from neurips25.hivemind.textgen import PROMPTS
+
+        if self.seeds < 1:
+            raise ValueError(f"seeds must be >= 1, got {self.seeds}")
+        if not 1 <= self.n_prompts <= len(PROMPTS):
+            raise ValueError(f"n_prompts must be in 1..{len(PROMPTS)}, got {self.n_prompts}")
+        if self.same_corpus_seeds < 1 or self.other_corpus_seeds < 1:
+            raise ValueError("each corpus needs at least one model seed")
+
+    def seed_list(self) -> list[int]:
+        return [self.seed + i for i in range(self.seeds)]
 
 
 # metric -> (sweep it must follow, expected sign of its change)
@@ -116,22 +131,31 @@ def validate_metrics(cfg: Config, shared: Embedder | None, progress: Progress) -
             for k, v in _pool_summary(rep, cfg.neighbours).items():
                 series.setdefault(k, []).append(v)
         sweeps[knob] = series
-    monotone = {k: bool(np.all(np.sign(np.diff(sweeps[knob][k])) == d)) for k, (knob, d) in EXPECTED.items()}
+    monotone = {k: bool(np.all(np.sign(np.diff(sweeps[knob][k])) == d))
+                for k, (knob, d) in EXPECTED.items()}
     return {"levels": list(cfg.synthetic_levels), "sweeps": sweeps,
             "expected": {k: list(v) for k, v in EXPECTED.items()}, "monotone": monotone}
 
 
-def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
-    import torch
+def validation_arm(cfg: Config) -> dict[str, Any]:
+    """``validate_metrics`` as an independent arm (its own embedder in its own process)."""
+    from neurips25.common.progress import NullProgress
+    from neurips25.hivemind.homogenize import arm_embedder
 
-    from neurips25.hivemind.homogenize import homogenization_experiment
+    shared = arm_embedder(cfg, cfg.seed) if cfg.embedder != "tfidf" else None
+    return validate_metrics(cfg, shared, NullProgress())
+
+
+def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
+    from neurips25.common.threads import threads
+    from neurips25.hivemind.homogenize import homogenization_experiment, run_arms_all
     from neurips25.hivemind.plots import plot_experiment
 
-    torch.set_num_threads(1)
-    shared = make_embedder(config.embedder) if config.embedder != "tfidf" else None
-    progress.log(f"embedder: {config.embedder}")
-    validation = validate_metrics(config, shared, progress)
-    lm = homogenization_experiment(config, shared, out_dir, progress)
+    progress.log(f"embedder: {config.embedder}; {config.seeds} seed(s)")
+    with threads(1):  # small models: one thread beats two on a shared 2-core box
+        arms = run_arms_all(config, progress, (validation_arm, (config,)))
+        validation = arms.pop("validation")
+        lm = homogenization_experiment(config, arms, out_dir, progress)
     metrics = {"validation": validation, **lm}
     plot_experiment(metrics, out_dir)
     return metrics

@@ -1,7 +1,16 @@
-"""Homogenization measured on LMs trained here: same data vs different data, base vs
-reward-tuned, small vs larger, model samples vs their training data."""
+"""Homogenization measured on LMs trained here, over seeds: same data vs different data, base vs
+reward-tuned, small vs larger, model samples vs their training data.
+
+Per seed, two corpora (A, B: one language, different idea banks) train several LMs each;
+one A and one B model are reward-tuned with the same reward model. Every LM is one arm
+(``lm_arm``: train, tune, sample), independent and picklable, run by ``common.executor``.
+Each comparison yields one paired difference per (seed, prompt) cell; ``paired.paired_cells``
+tests them (Wilcoxon signed-rank, sign-flip permutation) and takes the t interval of the
+per-seed means.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,147 +19,182 @@ import numpy as np
 from neurips25.common.progress import Progress
 from neurips25.hivemind.embed import Embedder
 
-
-def _sign_test(diffs: list[float]) -> dict[str, float]:
-    """Paired per-prompt comparison: mean difference, share positive, two-sided sign test."""
-    from scipy.stats import binomtest
-
-    d = np.asarray([x for x in diffs if np.isfinite(x)])
-    pos, nonzero = int((d > 0).sum()), int((d != 0).sum())
-    p = float(binomtest(pos, nonzero, 0.5).pvalue) if nonzero else 1.0
-    return {"mean_diff": float(d.mean()) if d.size else float("nan"),
-            "share_positive": pos / d.size if d.size else float("nan"), "n": int(d.size), "p_sign": p}
+Rows = list[dict[str, str]]
 
 
-def _cross(emb: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> float:
-    return float((emb[ia] @ emb[ib].T).mean())
+@dataclass(frozen=True)
+class ModelPlan:
+    """One LM of a seed: its corpus, size, training seed and whether it is reward-tuned."""
+
+    name: str
+    corpus: str
+    small: bool
+    model_seed: int
+    tune: bool
 
 
-def _intra(emb: np.ndarray, idx: np.ndarray) -> float:
-    from neurips25.hivemind.metrics import mean_pairwise_cosine
+def model_plan(cfg: Any) -> list[ModelPlan]:
+    """A-s0.., A-small, B-s0..; the first base model of each corpus is also reward-tuned."""
+    plan = [ModelPlan(f"A-s{s}", "A", False, s, s == 0) for s in range(cfg.same_corpus_seeds)]
+    plan.append(ModelPlan("A-small", "A", True, 0, False))
+    plan += [ModelPlan(f"B-s{s}", "B", False, 100 + s, s == 0)
+             for s in range(cfg.other_corpus_seeds)]
+    return plan
 
-    return mean_pairwise_cosine(emb[idx])
+
+def training_pairs(cfg: Any, seed: int, corpus: str) -> list[tuple[str, str]]:
+    """The (prompt, answer) pairs corpus A or B of a seed trains on (its own random stream)."""
+    from neurips25.hivemind.textgen import PROMPTS, Corpus
+
+    c = Corpus(100 * seed + (1 if corpus == "A" else 2))
+    rng = np.random.default_rng([seed, 1 if corpus == "A" else 2])
+    return [(text, r) for pid, text, topic in PROMPTS[: cfg.n_prompts]
+            for r in c.sample(pid, topic, cfg.corpus_per_prompt, rng)]
 
 
-def homogenization_experiment(cfg: Any, shared: Embedder | None, out_dir: Path, progress: Progress) -> dict[str, Any]:
+_MINILM: list[Embedder] = []  # one MiniLM per process, loaded on first use
+
+
+def arm_embedder(cfg: Any, seed: int) -> Embedder:
+    """The embedder an arm uses: this process's MiniLM, or TF-IDF fitted on the seed's
+    training corpora (fitting it on the samples would down-weight what a hivemind repeats)."""
+    from neurips25.hivemind.embed import embedder_for, make_embedder
+
+    if cfg.embedder == "tfidf":
+        return embedder_for("tfidf", None, [r for k in ("A", "B")
+                                            for _p, r in training_pairs(cfg, seed, k)])
+    if not _MINILM:
+        _MINILM.append(make_embedder(cfg.embedder))
+    return _MINILM[0]
+
+
+class Lookup:
+    """An embedder over texts the arms already embedded (name kept for the report)."""
+
+    def __init__(self, name: str, texts: list[str], emb: np.ndarray) -> None:
+        self.name = name
+        self._table = dict(zip(texts, emb, strict=True))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._table[t] for t in texts]).astype(np.float64)
+
+
+def _embedded(cfg: Any, seed: int, rows: Rows) -> dict[str, Any]:
+    emb = arm_embedder(cfg, seed)
+    return {"rows": rows, "emb": emb.encode([r["response"] for r in rows]).astype(np.float32),
+            "embedder": emb.name}
+
+
+def lm_arm(cfg: Any, seed: int, plan: ModelPlan) -> dict[str, Any]:
+    """Train one LM (and its reward-tuned copy), sample every prompt ``cfg.samples`` times
+    (top-p, temperature as the paper) and embed the samples."""
     import torch
 
-    from neurips25.hivemind.analyze import analyze
-    from neurips25.hivemind.cluster import plot_response_map
-    from neurips25.hivemind.embed import embedder_for
-    from neurips25.hivemind.figures import plot_inter_matrix, plot_intra_histogram
     from neurips25.hivemind.lm import LMSpec, WordTokenizer, reward_tune, sample_responses, train_lm
-    from neurips25.hivemind.metrics import group_indices, vendi_score_embeddings
-    from neurips25.hivemind.textgen import PROMPTS, Corpus, IdeaReward, vocabulary
+    from neurips25.hivemind.textgen import PROMPTS, IdeaReward, vocabulary
 
     prompts = PROMPTS[: cfg.n_prompts]
     tok = WordTokenizer(vocabulary())
-    rng = np.random.default_rng(cfg.seed)
-    corpora = {"A": Corpus(100 * cfg.seed + 1), "B": Corpus(100 * cfg.seed + 2)}
-    pairs = {k: [(text, r) for pid, text, topic in prompts
-                 for r in c.sample(pid, topic, cfg.corpus_per_prompt, rng)] for k, c in corpora.items()}
-    base = LMSpec(cfg.n_layer, cfg.n_embd, 4, cfg.train_steps, cfg.batch, cfg.lr, 32)
-    small = LMSpec(cfg.small_n_layer, cfg.small_n_embd, 4, cfg.train_steps, cfg.batch, cfg.lr, 32)
-    plan = [(f"A-s{s}", "A", base, s) for s in range(cfg.same_corpus_seeds)]
-    plan += [("A-small", "A", small, 0)]
-    plan += [(f"B-s{s}", "B", base, 100 + s) for s in range(cfg.other_corpus_seeds)]
-    models = {}
-    for name, corpus, spec, seed in plan:
-        models[name] = train_lm(tok, pairs[corpus], spec, seed=1000 * cfg.seed + seed,
-                                progress=progress, desc=f"train {name}")
-    reward = IdeaReward(cfg.seed)
-    texts_only = [t for _pid, t, _topic in prompts]
-    for name in ("A-s0", "B-s0"):
-        models[f"{name}+RT"] = reward_tune(
-            models[name], tok, texts_only, reward, cfg.rl_steps, cfg.rl_group, cfg.rl_prompts_per_step,
-            cfg.rl_lr, seed=cfg.seed, progress=progress, desc=f"reward-tune {name}")
-
-    gen = torch.Generator().manual_seed(cfg.seed)
-    rows = []
-    for name, model in progress.track(list(models.items()), "sampling (top-p 0.9, T 1.0)"):
+    layers, width = ((cfg.small_n_layer, cfg.small_n_embd) if plan.small
+                     else (cfg.n_layer, cfg.n_embd))
+    spec = LMSpec(layers, width, 4, cfg.train_steps, cfg.batch, cfg.lr, 32)
+    model = train_lm(tok, training_pairs(cfg, seed, plan.corpus), spec,
+                     seed=1000 * seed + plan.model_seed)
+    models = {plan.name: model}
+    reward = IdeaReward(seed)
+    if plan.tune:
+        models[f"{plan.name}+RT"] = reward_tune(
+            model, tok, [t for _p, t, _tp in prompts], reward, cfg.rl_steps, cfg.rl_group,
+            cfg.rl_prompts_per_step, cfg.rl_lr, seed=seed)
+    rows: Rows = []
+    for i, (name, m) in enumerate(models.items()):
+        gen = torch.Generator().manual_seed(10_000 * seed + 10 * plan.model_seed + i)
         for pid, text, _topic in prompts:
-            samples, _ = sample_responses(model, tok, text, cfg.samples, cfg.top_p, cfg.temperature, 32, gen)
-            rows += [{"prompt_id": pid, "prompt": text, "model": name, "response": s} for s in samples]
-    for k, c in corpora.items():  # the training distributions themselves, as reference pools
-        for pid, text, topic in prompts:
-            rows += [{"prompt_id": pid, "prompt": text, "model": f"data-{k}", "response": s}
-                     for s in c.sample(pid, topic, cfg.samples, rng)]
+            samples, _ = sample_responses(m, tok, text, cfg.samples, cfg.top_p, cfg.temperature,
+                                          32, gen)
+            rows += [{"prompt_id": pid, "prompt": text, "model": name, "response": s}
+                     for s in samples]
+    return {**_embedded(cfg, seed, rows),
+            "n_parameters": {n: int(sum(p.numel() for p in m.parameters()))
+                             for n, m in models.items()},
+            "mean_reward": {n: float(np.mean([reward(r["prompt"], r["response"]) for r in rows
+                                              if r["model"] == n])) for n in models}}
 
-    # TF-IDF (if used) learns its IDF from the training corpora, not from the samples
-    emb_model = embedder_for(cfg.embedder, shared, [r for k in pairs for _p, r in pairs[k]])
-    progress.log(f"embedding {len(rows)} responses")
-    report, emb = analyze(rows, emb_model, cfg.threshold, cfg.neighbours, cfg.seed)
-    groups = group_indices([r["model"] for r in rows], [r["prompt_id"] for r in rows])
-    pids = [p for p, _t, _tp in prompts]
 
-    a_models = [n for n in models if n.startswith("A-") and "+RT" not in n]
-    b_models = [n for n in models if n.startswith("B-") and "+RT" not in n]
-    same_pairs = [(a, b) for i, a in enumerate(a_models) for b in a_models[i + 1:]]
-    same_pairs += [(a, b) for i, a in enumerate(b_models) for b in b_models[i + 1:]]
-    diff_pairs = [(a, b) for a in a_models for b in b_models]
+def data_arm(cfg: Any, seed: int) -> dict[str, Any]:
+    """Corpus A itself as a reference pool (``data-A``): what the A models learned from."""
+    from neurips25.hivemind.textgen import PROMPTS, Corpus
 
-    def pair_mean(pairs_: list[tuple[str, str]], p: str) -> float:
-        return float(np.mean([_cross(emb, groups[(a, p)], groups[(b, p)]) for a, b in pairs_]))
+    rng = np.random.default_rng([seed, 3])
+    c = Corpus(100 * seed + 1)
+    rows: Rows = [{"prompt_id": pid, "prompt": text, "model": "data-A", "response": s}
+                  for pid, text, topic in PROMPTS[: cfg.n_prompts]
+                  for s in c.sample(pid, topic, cfg.samples, rng)]
+    return _embedded(cfg, seed, rows)
 
-    same_vs_diff = _sign_test([pair_mean(same_pairs, p) - pair_mean(diff_pairs, p) for p in pids])
-    same_vs_diff.update(same_data=float(np.mean([pair_mean(same_pairs, p) for p in pids])),
-                        different_data=float(np.mean([pair_mean(diff_pairs, p) for p in pids])),
-                        same_pairs=[list(x) for x in same_pairs], different_pairs=[list(x) for x in diff_pairs])
 
-    tuning = {}
-    for name in ("A-s0", "B-s0"):
-        tuned = f"{name}+RT"
-        d_intra = [_intra(emb, groups[(tuned, p)]) - _intra(emb, groups[(name, p)]) for p in pids]
-        d_vendi = [vendi_score_embeddings(emb[groups[(tuned, p)]]) - vendi_score_embeddings(emb[groups[(name, p)]])
-                   for p in pids]
-        pm = report["per_model"]
-        mean_reward = {}
-        for n_ in (name, tuned):
-            mean_reward[n_] = float(np.mean([reward(r["prompt"], r["response"]) for r in rows if r["model"] == n_]))
-        tuning[name] = {
-            "intra_base": pm[name]["intra_similarity"], "intra_tuned": pm[tuned]["intra_similarity"],
-            "vendi_base": pm[name]["vendi"], "vendi_tuned": pm[tuned]["vendi"],
-            "distinct_2_base": pm[name]["distinct_2"], "distinct_2_tuned": pm[tuned]["distinct_2"],
-            "reward_base": mean_reward[name], "reward_tuned": mean_reward[tuned],
-            "intra_test": _sign_test(d_intra), "vendi_test": _sign_test([-x for x in d_vendi]),
-        }
-    cross_rt = _sign_test([_cross(emb, groups[("A-s0+RT", p)], groups[("B-s0+RT", p)])
-                           - _cross(emb, groups[("A-s0", p)], groups[("B-s0", p)]) for p in pids])
-    cross_rt.update(base=float(np.mean([_cross(emb, groups[("A-s0", p)], groups[("B-s0", p)]) for p in pids])),
-                    tuned=float(np.mean([_cross(emb, groups[("A-s0+RT", p)], groups[("B-s0+RT", p)]) for p in pids])))
-    bigger = [n for n in a_models if n != "A-small"]
-    size = _sign_test([np.mean([_intra(emb, groups[(n, p)]) for n in bigger]) - _intra(emb, groups[("A-small", p)])
-                       for p in pids])
-    size.update(intra_small=report["per_model"]["A-small"]["intra_similarity"],
-                intra_larger=float(np.mean([report["per_model"][n]["intra_similarity"] for n in bigger])))
-    vs_data = _sign_test([np.mean([_intra(emb, groups[(n, p)]) for n in a_models if n != "A-small"])
-                          - _intra(emb, groups[("data-A", p)]) for p in pids])
-    vs_data.update(intra_models=size["intra_larger"], intra_data=report["per_model"]["data-A"]["intra_similarity"])
+def run_arms_all(cfg: Any, progress: Progress, validation: Any = None) -> dict[Any, Any]:
+    """Phase 1: every (seed, LM) arm, each seed's data pool and, if given, the metric
+    validation ``(fn, args)``, through the common executor (longest arms first)."""
+    from neurips25.common.executor import Arm, run_arms
+
+    plans = sorted(model_plan(cfg), key=lambda p: not p.tune)
+    arms: dict[Any, Arm] = {}
+    if validation is not None:
+        arms["validation"] = Arm("validation", validation[0], validation[1])
+    arms.update({(s, p.name): Arm(f"seed={s}/{p.name}", lm_arm, (cfg, s, p))
+                 for p in plans for s in cfg.seed_list()})
+    arms.update({(s, "data"): Arm(f"seed={s}/data", data_arm, (cfg, s))
+                 for s in cfg.seed_list()})
+    done = run_arms(list(arms.values()), progress=progress,
+                    description=f"train, tune, sample, embed {len(arms)} arms")
+    return {k: done[a.key] for k, a in arms.items()}
+
+
+def homogenization_experiment(cfg: Any, arms: dict[Any, Any], out_dir: Path,
+                              progress: Progress) -> dict[str, Any]:
+    """Phases after the arms: per-seed analysis (pairwise metrics on the arms' embeddings,
+    paired differences per prompt) -> paired tests over every (seed, prompt) cell."""
+    from neurips25.hivemind.comparisons import pool_seeds, seed_comparisons
+
+    per_seed, first = [], None
+    for seed in progress.track(cfg.seed_list(), "compare, per seed"):
+        parts = [res for (s, _n), res in arms.items() if s == seed]
+        rows = [r for res in parts for r in res["rows"]]
+        emb = np.concatenate([res["emb"] for res in parts])
+        lookup = Lookup(parts[0]["embedder"], [r["response"] for r in rows], emb)
+        rewards = {n: v for res in parts for n, v in res.get("mean_reward", {}).items()}
+        summary, report, emb64 = seed_comparisons(cfg, seed, rows, lookup, rewards)
+        per_seed.append(summary)
+        if first is None:
+            first = (rows, report, emb64, lookup.name)
+            _seed_figures(cfg, *first, out_dir)
+    params = {n: v for (s, _), res in arms.items() if s == cfg.seed
+              for n, v in res.get("n_parameters", {}).items()}
+    return {**pool_seeds(per_seed, cfg.seed), "report": first[1], "n_parameters": params,
+            "rl_steps": cfg.rl_steps, "examples": _examples(first[0])}
+
+
+def _examples(rows: Rows) -> dict[str, list[str]]:
+    pid = rows[0]["prompt_id"]
+    names = list(dict.fromkeys(r["model"] for r in rows))
+    return {n: [r["response"] for r in rows if r["model"] == n and r["prompt_id"] == pid][:3]
+            for n in names}
+
+
+def _seed_figures(cfg: Any, rows: Rows, report: dict[str, Any], emb: np.ndarray,
+                  emb_name: str, out_dir: Path) -> None:
+    """The first seed's intra-model histogram, inter-model matrix and response map."""
+    from neurips25.hivemind.cluster import plot_response_map
+    from neurips25.hivemind.figures import plot_inter_matrix, plot_intra_histogram
 
     plot_intra_histogram(report, out_dir / "intra_model_histogram.png")
     plot_inter_matrix(report, out_dir / "inter_model_matrix.png")
-    first = [i for i, r in enumerate(rows) if r["prompt_id"] == pids[0] and not r["model"].startswith("data-")]
-    plot_response_map(emb[first], [rows[i]["model"] for i in first], [rows[i]["response"] for i in first],
-                      f'"{prompts[0][1]}": {len(first)} samples of our LMs, PCA of {emb_model.name} embeddings',
+    pid, text = rows[0]["prompt_id"], rows[0]["prompt"]
+    first = [i for i, r in enumerate(rows)
+             if r["prompt_id"] == pid and not r["model"].startswith("data-")]
+    plot_response_map(emb[first], [rows[i]["model"] for i in first],
+                      [rows[i]["response"] for i in first],
+                      f'"{text}": {len(first)} samples of our LMs (seed {cfg.seed}), '
+                      f"PCA of {emb_name} embeddings",
                       out_dir / "response_map.png", k=4, seed=cfg.seed)
-
-    base_names = a_models + b_models
-    base_intra = [report["per_model"][n]["intra_similarity"] for n in base_names]
-    return {
-        "report": report,
-        "n_parameters": {n: int(sum(p.numel() for p in m.parameters())) for n, m in models.items()},
-        "floor": report["overall"]["floor_unrelated_similarity"],
-        "base_models": {
-            "intra_similarity": float(np.mean(base_intra)),
-            "share_above_threshold": float(np.mean([report["per_model"][n][f"share_above_{cfg.threshold}"]
-                                                     for n in base_names])),
-            "inter_similarity_same_data": same_vs_diff["same_data"],
-        },
-        "same_vs_different_data": same_vs_diff,
-        "reward_tuning": tuning,
-        "reward_tuning_cross_model": cross_rt,
-        "size": size,
-        "models_vs_data": vs_data,
-        "examples": {n: [r["response"] for r in rows if r["model"] == n and r["prompt_id"] == pids[0]][:3]
-                     for n in [*models, "data-A", "data-B"]},
-    }

@@ -37,8 +37,8 @@ def plot_homogenization(metrics: dict[str, Any], path: Path) -> Path:
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
     ax = axes[0]
     ax.bar(["same data", "different data"], [svd["same_data"], svd["different_data"]], color=["C3", "C0"])
-    ax.set_title(f"inter-model similarity\n(prompts same>diff: {svd['share_positive']:.0%}, p={svd['p_sign']:.3f})",
-                 fontsize=8)
+    ax.set_title(f"inter-model similarity\n(cells same>diff: {svd['share_positive']:.0%}, "
+                 f"Wilcoxon p={svd['p_wilcoxon']:.2g})", fontsize=8)
     ax = axes[1]
     names = list(rt)
     x = np.arange(len(names))
@@ -49,12 +49,15 @@ def plot_homogenization(metrics: dict[str, Any], path: Path) -> Path:
     ax.legend(fontsize=7)
     ax = axes[2]
     ax.bar(["A-s0 vs B-s0", "both reward-tuned"], [cross["base"], cross["tuned"]], color=["C0", "C3"])
-    ax.set_title(f"cross-model similarity, different data\n(p={cross['p_sign']:.3f})", fontsize=8)
+    ax.set_title(f"cross-model similarity, different data\n(Wilcoxon p={cross['p_wilcoxon']:.2g})",
+                 fontsize=8)
     for a in axes:
         a.axhline(floor, color="grey", ls=":", lw=1.5, label="unrelated floor")
         a.set_ylim(0, 1)
     axes[0].legend(fontsize=7)
-    fig.suptitle("Homogenization in LMs trained here (50 samples per prompt, top-p 0.9, T 1.0)", fontsize=9)
+    n_seeds = svd.get("n_seeds", 1)
+    fig.suptitle(f"Homogenization in LMs trained here ({n_seeds} seed(s) averaged; 50 samples "
+                 "per prompt, top-p 0.9, T 1.0)", fontsize=9)
     return save_figure(fig, path)
 
 
