@@ -14,8 +14,8 @@ search"). Reductions, each sound:
     end (append every point) and is dropped; (V, 2) then has one move per split: a
     forced mistake if both sides keep >= 2 hypotheses (it then disappears, which
     dominates committing), else a commitment to the big side;
-  * k <= min(LD(V), floor(log2|V|)) (rank <= M_std, Halving), and for small V the exact
-    M_tr(V) from a memoised sub-search;
+  * k <= min(LD(V), floor(log2|V|)) (rank <= M_std = LD, and Halving); the size test
+    prunes moves, LD is checked only when a requirement set is entered;
   * every chosen point forces at least one mistake: a point that only commits can be
     dropped, since rank is monotone under taking subsets of V (this is also why a
     certificate needs at most 2^M - 1 mistake points: Theorem C.2);
@@ -31,11 +31,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from neurips25.transductive_online.classes import ConceptClass, log2_floor
 from neurips25.transductive_online.littlestone import (
-    combine,
     ld_cached,
     ld_memo,
     littlestone_dimension,
@@ -67,44 +64,25 @@ class _Search:
     cls: ConceptClass
     deadline: float | None = None
     max_states: int | None = None
-    exact_alone_max: int = 0  # sub-search M_tr(V) >= k only for |V| up to this
     failed: set[State] = field(default_factory=set)
     fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
-    holds_alone: dict[int, int] = field(default_factory=dict)  # V -> largest k known to hold
     expanded: int = 0
 
     def __post_init__(self) -> None:
         self._ld_memo = ld_memo(self.cls)
-        self._table = self.cls.table
-        self._member_cache: dict[int, np.ndarray] = {}
 
     def may_reach(self, v: int, k: int) -> bool:
-        """False when rank(V, seq) >= k is impossible for every sequence.
+        """Cheap test: False when rank(V, seq) >= k is impossible by size alone.
 
-        rank <= M_std = LD (Littlestone) and <= floor(log2|V|) (Halving), and a
-        requirement that failed on its own fails for every k at least as large.
+        rank <= floor(log2|V|) (Halving), and a requirement that failed on its own fails
+        for every k at least as large. LD (rank <= M_std = LD) is checked when a
+        requirement set is entered (``solve``), so children never visited cost nothing.
         """
-        return (log2_floor(v.bit_count()) >= k and self.fails_alone.get(v, k + 1) > k
-                and ld_cached(self.cls, v, self._ld_memo) >= k)
+        return v.bit_count() >= 1 << k and self.fails_alone.get(v, k + 1) > k
 
-    def feasible_alone(self, v: int, k: int) -> bool:
-        """Whether M_tr(V) >= k could hold (exact for k <= 2 and for small V).
-
-        k <= 2 is exact from LD: LD(V) >= 2 gives a split with two sides of >= 2
-        hypotheses, which appended points then split.
-        """
-        if k <= 0:
-            return True
-        if not self.may_reach(v, k):
-            return False
-        n = v.bit_count()
-        if k <= 2 or n > self.exact_alone_max or k < log2_floor(n) \
-                or self.holds_alone.get(v, 0) >= k:
-            return True  # sub-searches only where the Halving bound is tight: cheap there
-        ok = self.solve(((v, k),)) is not None
-        if ok:
-            self.holds_alone[v] = k
-        return ok
+    def below_ld(self, state: State) -> bool:
+        """Whether some requirement asks for more than its version space's LD."""
+        return any(ld_cached(self.cls, v, self._ld_memo) < k for v, k in state)
 
     def options(self, v: int, k: int, x: int) -> list[Option]:
         """The ways requirement (v, k >= 2) can go when x (which splits v) comes next."""
@@ -113,44 +91,37 @@ class _Search:
             if v0.bit_count() >= 2 and v1.bit_count() >= 2:
                 return [(True, ())]  # both sides reach 1 by appending: requirement met
             big = v0 if v0.bit_count() >= 2 else v1
-            return [(False, ((big, 2),))] if self.feasible_alone(big, 2) else []
+            return [(False, ((big, 2),))] if self.may_reach(big, 2) else []
         out: list[Option] = []
-        if self.feasible_alone(v0, k - 1) and self.feasible_alone(v1, k - 1):
+        if self.may_reach(v0, k - 1) and self.may_reach(v1, k - 1):
             out.append((True, ((v0, k - 1), (v1, k - 1))))
-        out += [(False, ((side, k),)) for side in (v0, v1) if self.feasible_alone(side, k)]
+        out += [(False, ((side, k),)) for side in (v0, v1) if self.may_reach(side, k)]
         return out
 
     def candidates(self, state: State) -> list[int]:
         """Points splitting some requirement, one per distinct effect, best-looking first.
 
         Two points with the same unordered split of every requirement lead to the same
-        children, so only the first is kept. Points that split the demanding
-        requirements evenly come first (they find certificates sooner). Vectorised over
-        points: one row per point, one column per member of each requirement's cell.
+        children, so only the first is kept (each split is oriented so that the cell's
+        lowest hypothesis is on side 0). Points that split the demanding requirements
+        evenly come first: they find certificates sooner.
         """
-        idx = [self._members(v) for v, _ in state]
-        sizes = np.array([len(i) for i in idx])
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        sub = self._table[:, np.concatenate(idx)]  # a copy (fancy indexing)
-        sub ^= sub[:, np.repeat(starts, sizes)]  # orient: each cell's first member on side 0
-        moved = np.add.reduceat(sub, starts, axis=1, dtype=np.int32)  # points x cells
-        split = moved.any(axis=1)
-        if not split.any():
-            return []
-        rows = np.flatnonzero(split)
-        _, first = np.unique(np.packbits(sub[rows], axis=1), axis=0, return_index=True)
-        rows = rows[np.sort(first)]
-        m = moved[rows]
-        ks = np.array([k for _, k in state])
-        score = (ks * np.minimum(m, sizes - m) / sizes).sum(axis=1)
-        return rows[np.argsort(-score, kind="stable")].tolist()
-
-    def _members(self, v: int) -> np.ndarray:
-        got = self._member_cache.get(v)
-        if got is None:
-            got = np.array(self.cls.members(v), dtype=np.intp)
-            self._member_cache[v] = got
-        return got
+        cells = [(v, v & -v, v.bit_count(), k) for v, k in state]
+        seen: set[tuple[int, ...]] = set()
+        scored = []
+        for x, m in enumerate(self.cls.ones):
+            key = tuple([(v & m) ^ v if m & low else v & m for v, low, _, _ in cells])
+            if key in seen or not any(key):
+                continue
+            seen.add(key)
+            score = 0.0
+            for (_, _, n, k), part in zip(cells, key, strict=True):
+                if part:
+                    a = part.bit_count()
+                    score += k * min(a, n - a) / n
+            scored.append((-score, x))
+        scored.sort()
+        return [x for _, x in scored]
 
     def children(self, state: State, x: int) -> Iterator[State]:
         """Requirement sets reachable by playing x next, each forcing >= 1 mistake."""
@@ -180,26 +151,13 @@ class _Search:
                 hit = True
         return hit
 
-    def pairs_ok(self, state: State) -> bool:
-        """Necessary: M_tr(A | B) >= c(a, b) for every two requirements (A, a), (B, b).
-
-        A and B are different cells of the labels seen so far, so some point z already
-        played separates them; any sequence s meeting both gives
-        rank(A | B, z s) = c(rank(A, s), rank(B, s)) >= c(a, b).
-        """
-        for i, (a, ka) in enumerate(state):
-            for b, kb in state[i + 1:]:
-                if not self.may_reach(a | b, combine(ka, kb)):
-                    return False
-        return True
-
     def solve(self, state: State) -> list[int] | None:
         """A sequence meeting every requirement of ``state``, or None if none exists."""
         if not state:
             return []
         if state in self.failed:
             return None
-        if not self.pairs_ok(state):
+        if self.below_ld(state):
             self.failed.add(state)
             return None
         self.expanded += 1
@@ -248,7 +206,7 @@ def _decide(search: _Search, k: int) -> tuple[int, ...] | None:
     cls = search.cls
     if k <= 0:
         return ()
-    if not search.may_reach(cls.full, k):
+    if not search.may_reach(cls.full, k) or search.below_ld(((cls.full, k),)):
         return None
     core = [] if k == 1 else search.solve(((cls.full, k),))
     return None if core is None else _complete(cls, core)

@@ -1,0 +1,125 @@
+"""Exact M_tr: the decision search against brute force, certificates, known families."""
+import numpy as np
+import pytest
+
+from neurips25.transductive_online import reference
+from neurips25.transductive_online.classes import ConceptClass, disjoint_product, log2_floor
+from neurips25.transductive_online.families import (
+    all_functions,
+    four_point_gap,
+    power,
+    random_class,
+    singletons,
+    thresholds,
+    tree_class,
+)
+from neurips25.transductive_online.littlestone import littlestone_dimension
+from neurips25.transductive_online.solver import (
+    SearchTimeout,
+    can_force,
+    transductive_mistake_bound,
+)
+from neurips25.transductive_online.transductive import transductive_rank
+
+from .conftest import random_classes
+
+
+def brute(cls):
+    """max over every ordered subset of distinct points of the (tested) rank."""
+    return max(transductive_rank(cls, s) for s in reference.ordered_subsets(cls.n_points))
+
+
+def test_solver_equals_brute_force_on_300_random_classes(small_classes):
+    for cls in small_classes:
+        b = transductive_mistake_bound(cls)
+        assert b.value == brute(cls), cls.rows()
+        assert transductive_rank(cls, b.sequence) == b.value  # the certificate re-checks
+        assert b.value <= min(littlestone_dimension(cls), log2_floor(cls.size))
+
+
+def test_solver_equals_the_plain_game_brute_force():
+    for cls in random_classes(7, 60, max_points=4):
+        assert transductive_mistake_bound(cls).value == reference.mistake_bound_brute(cls)[0]
+
+
+def test_dense_classes_against_brute_force():
+    """Bigger classes on 6 points (where gaps and ties are common)."""
+    rng = np.random.default_rng(3)
+    for size in range(8, 65, 4):
+        cls = random_class(6, size, rng)
+        assert transductive_mistake_bound(cls).value == brute(cls), cls.rows()
+
+
+def test_repeats_never_help():
+    for cls in random_classes(5, 40, max_points=3):
+        assert reference.mistake_bound_with_repeats(cls, cls.n_points + 1) == brute(cls)
+
+
+def test_can_force_agrees_with_the_value(small_classes):
+    for cls in small_classes[:80]:
+        m = transductive_mistake_bound(cls).value
+        seq = can_force(cls, m)
+        assert seq is not None and transductive_rank(cls, seq) >= m
+        assert can_force(cls, m + 1) is None
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 15, 31])
+def test_thresholds(n):
+    b = transductive_mistake_bound(thresholds(n))
+    assert b.value == b.littlestone == log2_floor(n + 1)
+
+
+@pytest.mark.parametrize("d", range(1, 7))
+def test_all_functions(d):
+    assert transductive_mistake_bound(all_functions(d)).value == d
+
+
+@pytest.mark.parametrize("n", [2, 5, 9])
+def test_singletons(n):
+    assert transductive_mistake_bound(singletons(n)).value == 1
+    assert transductive_mistake_bound(singletons(n, with_empty=True)).value == 1
+
+
+@pytest.mark.parametrize("depth", range(1, 5))
+def test_minimal_tree_class(depth):
+    b = transductive_mistake_bound(tree_class(depth))
+    assert b.value == b.littlestone == depth + 1
+
+
+def test_the_four_point_gap_class_and_its_square():
+    assert (transductive_mistake_bound(four_point_gap()).value,
+            littlestone_dimension(four_point_gap())) == (2, 3)
+    b = transductive_mistake_bound(power(four_point_gap(), 2))
+    assert (b.littlestone, b.value) == (6, 4)
+
+
+def test_products_add():
+    classes = random_classes(11, 40, max_points=3, max_size=8)
+    for a, b in zip(classes[::2], classes[1::2], strict=True):
+        p = disjoint_product(a, b)
+        va, vb = transductive_mistake_bound(a), transductive_mistake_bound(b)
+        vp = transductive_mistake_bound(p)
+        assert (vp.littlestone, vp.value) == (va.littlestone + vb.littlestone,
+                                              va.value + vb.value)
+
+
+def test_relabelling_and_flipping_points_change_nothing():
+    """The invariance the 4-point enumeration by symmetry orbits relies on."""
+    rng = np.random.default_rng(2)
+    for cls in random_classes(13, 40, max_points=5):
+        perm = rng.permutation(cls.n_points)
+        flip = rng.integers(0, 2, cls.n_points)
+        rows = [[r[p] ^ f for p, f in zip(perm, flip, strict=True)] for r in cls.rows()]
+        other = ConceptClass.from_rows(rows)
+        assert transductive_mistake_bound(other).value == transductive_mistake_bound(cls).value
+        assert littlestone_dimension(other) == littlestone_dimension(cls)
+
+
+def test_single_hypothesis_and_budgets():
+    one = ConceptClass.from_rows([[0, 1, 1]])
+    b = transductive_mistake_bound(one)
+    assert (b.value, b.sequence, b.littlestone) == (0, (), 0)
+    with pytest.raises(SearchTimeout):
+        transductive_mistake_bound(power(four_point_gap(), 2), max_states=10)
+    with pytest.raises(SearchTimeout):
+        transductive_mistake_bound(power(four_point_gap(), 2), timeout=1e-9)
