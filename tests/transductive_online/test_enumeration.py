@@ -43,8 +43,8 @@ def test_four_points_values_match_the_research_notes():
     counts = _by_orbits(4)
     assert sum(counts.values()) == 65_535
     assert set(counts) == {(0, 0), (1, 1), (2, 2), (3, 2), (3, 3), (4, 4)}
-    reps, sizes = orbit_representatives(4)
-    for mask, weight in zip(reps.tolist(), sizes.tolist(), strict=True):
+    reps, _ = orbit_representatives(4)
+    for mask in reps.tolist():
         cls = class_from_mask(mask, 4)
         if littlestone_dimension(cls) == 3 and transductive_mistake_bound(cls).value == 2:
             assert cls.size == 8  # every (3, 2) class has exactly 8 functions

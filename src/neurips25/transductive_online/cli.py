@@ -9,6 +9,8 @@ MAX_POINTS = 256
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from neurips25.common.args import float_range, int_range
+
     p = subparsers.add_parser(
         "mistake-bound",
         help="exact standard (LD) and transductive (M_tr) mistake bounds of a finite class",
@@ -18,9 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "and the optimal learner's first predictions against it.")
     p.add_argument("file", help="the class: .json ([[0,1,...], ...]) or CSV rows of 0/1")
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
-    p.add_argument("--rounds", type=int, default=10,
+    p.add_argument("--rounds", type=int_range(0, 100_000), default=10,
                    help="rounds of optimal play to show (default 10)")
-    p.add_argument("--timeout", type=float, default=120.0,
+    p.add_argument("--timeout", type=float_range(0, 7 * 86400, lo_open=True), default=120.0,
                    help="seconds allowed for the exact search (default 120)")
     p.add_argument("--force", action="store_true",
                    help=f"solve classes beyond {MAX_HYPOTHESES} hypotheses or {MAX_POINTS} "
@@ -28,13 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_mistake_bound)
 
 
-def _check_args(args: argparse.Namespace, size: int, n_points: int) -> None:
+def _check_size(args: argparse.Namespace, size: int, n_points: int) -> None:
     from neurips25.common.errors import UserError
 
-    if args.rounds < 0:
-        raise UserError(f"--rounds must be >= 0, got {args.rounds}")
-    if not args.timeout > 0:
-        raise UserError(f"--timeout must be > 0, got {args.timeout}")
     if not args.force and (size > MAX_HYPOTHESES or n_points > MAX_POINTS):
         raise UserError(f"class too large to solve exactly in reasonable time ({size} "
                         f"hypotheses on {n_points} points; limit {MAX_HYPOTHESES} and "
@@ -48,10 +46,8 @@ def _cmd_mistake_bound(args: argparse.Namespace) -> int:
     from neurips25.transductive_online.solver import SearchTimeout, transductive_mistake_bound
     from neurips25.transductive_online.transductive import optimal_play
 
-    if args.rounds < 0 or not args.timeout > 0:
-        _check_args(args, 0, 0)
     cls = load_class(args.file)
-    _check_args(args, cls.size, cls.n_points)
+    _check_size(args, cls.size, cls.n_points)
     try:
         bound = transductive_mistake_bound(cls, timeout=args.timeout)
     except SearchTimeout:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from neurips25.transductive_online.classes import ConceptClass, log2_floor
@@ -64,6 +64,7 @@ class _Search:
     cls: ConceptClass
     deadline: float | None = None
     max_states: int | None = None
+    clock: Callable[[], float] = time.perf_counter
     failed: set[State] = field(default_factory=set)
     fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
     expanded: int = 0
@@ -164,7 +165,7 @@ class _Search:
         if self.max_states is not None and self.expanded > self.max_states:
             raise SearchTimeout(f"transductive search passed {self.max_states} states")
         if self.deadline is not None and self.expanded % 64 == 0 \
-                and time.perf_counter() > self.deadline:
+                and self.clock() > self.deadline:
             raise SearchTimeout("transductive search ran out of time")
         points = self.candidates(state)
         pure = next((x for x in points if self.pure(state, x)), None)
@@ -212,9 +213,10 @@ def _decide(search: _Search, k: int) -> tuple[int, ...] | None:
     return None if core is None else _complete(cls, core)
 
 
-def _new_search(cls: ConceptClass, timeout: float | None, max_states: int | None) -> _Search:
-    deadline = None if timeout is None else time.perf_counter() + timeout
-    return _Search(cls, deadline, max_states)
+def _new_search(cls: ConceptClass, timeout: float | None, max_states: int | None,
+                clock: Callable[[], float] = time.perf_counter) -> _Search:
+    deadline = None if timeout is None else clock() + timeout
+    return _Search(cls, deadline, max_states, clock)
 
 
 def can_force(cls: ConceptClass, k: int, timeout: float | None = None,
@@ -224,15 +226,18 @@ def can_force(cls: ConceptClass, k: int, timeout: float | None = None,
 
 
 def transductive_mistake_bound(cls: ConceptClass, timeout: float | None = None,
-                               max_states: int | None = None) -> TransductiveBound:
+                               max_states: int | None = None,
+                               clock: Callable[[], float] = time.perf_counter
+                               ) -> TransductiveBound:
     """Exact M_tr(H) and an optimal sequence for the adversary (the certificate).
 
     Raises ``SearchTimeout`` past ``timeout`` seconds of wall time or ``max_states``
-    expanded requirement sets (a budget that does not depend on machine load). The certificate is re-checked with
+    expanded requirement sets (a budget that does not depend on machine load); ``clock``
+    measures the timeout (``time.process_time`` for CPU seconds). The certificate is re-checked with
     the rank recurrence before returning.
     """
     t0 = time.perf_counter()
-    search = _new_search(cls, timeout, max_states)
+    search = _new_search(cls, timeout, max_states, clock)
     value, best = 0, ()
     top = min(littlestone_dimension(cls), log2_floor(cls.size))
     for k in range(1, top + 1):
