@@ -159,7 +159,8 @@ CLAIMS = (
     Claim(
         "strong-1/m",
         "Under strong superposition the loss scales inversely with model dimension.",
-        "loss ∝ m^-1 (Fig. 1d, arXiv v4); fitted exponents 0.886-1.005 across profiles",
+        "loss ∝ m^-1 (Fig. 1d, arXiv v4); fitted exponents 0.886-1.005 across profiles (as "
+        "read in planning; the figure prints no numbers)",
         check_strong_exponent,
         bar=f"paper: |a - 1| <= {TOL}, the spread of the Fig. 1d fits across profiles; the "
             "95% interval over seeds must lie inside",
