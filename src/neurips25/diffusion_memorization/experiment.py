@@ -37,13 +37,13 @@ class Config:
     rf_tau_max: float = 1e5
     # (2) digits
     ns: tuple[int, ...] = (16, 32, 64)
-    steps: int = 5000
+    steps: int = 4000
     batch: int = 64
     width: int = 256
     blocks: int = 3
     lr: float = 1e-3
     first_check: int = 50
-    n_checks: int = 22
+    n_checks: int = 20
     n_samples: int = 256
     ddim_steps: int = 50
     ema: float = 0.995
