@@ -116,6 +116,21 @@ def test_collapse_is_judged_on_one_quantity_for_raw_and_scaled():
     assert out["tau_mem_ratio"] == pytest.approx(4.0, rel=1e-6)
 
 
+def test_an_unreached_size_is_not_a_collapse():
+    """n = 64 never memorizes: tau_mem/n has one finite value, which is no spread at all."""
+    curves = {}
+    for n in (4, 64):
+        steps = [100.0 * 2**k for k in range(5)]
+        f = [1.0] * 5 if n == 4 else [0.0] * 5
+        curves[n] = {"steps": steps, "f_mem": f, "quality": [10.0 / (1 + s / 200) for s in steps],
+                     "test_loss": [1.0] * 5, "tau_mem": None, "baseline": 0.0}
+    out = summarize_digits(curves, steps=1600, f_thr=0.05)
+    assert math.isnan(out["tau_mem_over_n_ratio"]) and math.isnan(out["tau_mem_ratio"])
+    m = metrics()
+    m["digits"]["per_seed"] = [out, out]
+    assert check_collapse(m)[1] == NOT_MEASURABLE
+
+
 def test_every_claim_states_its_bar():
     for claim in CLAIMS:
         assert claim.bar.split(":")[0] in BAR_SOURCES, claim.id

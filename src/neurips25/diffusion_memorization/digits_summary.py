@@ -15,10 +15,13 @@ import numpy as np
 from neurips25.diffusion_memorization import timescales as ts
 
 
-def ratio(values: list[float]) -> float:
-    """max/min of the finite values (NaN if none)."""
+def ratio(values: list[float], need_all: bool = False) -> float:
+    """max/min of the finite values; NaN with fewer than two of them (one value is no
+    spread), or, with ``need_all``, when any value is missing."""
     v = [x for x in values if math.isfinite(x)]
-    return max(v) / min(v) if v and min(v) > 0 else math.nan
+    if len(v) < 2 or (need_all and len(v) < len(values)) or min(v) <= 0:
+        return math.nan
+    return max(v) / min(v)
 
 
 def _fit(ns: list[int], tau_mem: list[float]) -> dict[str, float] | None:
@@ -57,8 +60,9 @@ def summarize_digits(runs: dict[int, dict[str, Any]], steps: int, f_thr: float) 
     # collapse on steps/n means tau_mem/n is the same for every n: its max/min, beside the
     # max/min of tau_mem itself (what no rescaling gives)
     out["tau_mem_over_n"] = [t / n for n, t in zip(ns, tau_mem, strict=True)]
-    out["tau_mem_over_n_ratio"] = ratio(out["tau_mem_over_n"])
-    out["tau_mem_ratio"] = ratio(tau_mem)
+    # every n must have memorized: a missing tau_mem is not a collapsed one
+    out["tau_mem_over_n_ratio"] = ratio(out["tau_mem_over_n"], need_all=True)
+    out["tau_mem_ratio"] = ratio(tau_mem, need_all=True)
     return out
 
 
@@ -85,6 +89,6 @@ def summarize_seeds(by_seed: dict[int, dict[int, dict[str, Any]]], steps: int,
     out["tau_mem_loglog_slope"] = ts.loglog_slope(ns, out["tau_mem"])
     out["tau_gen_ratio"] = ratio(out["tau_gen"])
     out["tau_gen_own_ratio"] = ratio(out["tau_gen_own_fd"])
-    out["tau_mem_over_n_ratio"] = ratio(out["tau_mem_over_n"])
-    out["tau_mem_ratio"] = ratio(out["tau_mem"])
+    out["tau_mem_over_n_ratio"] = ratio(out["tau_mem_over_n"], need_all=True)
+    out["tau_mem_ratio"] = ratio(out["tau_mem"], need_all=True)
     return out
