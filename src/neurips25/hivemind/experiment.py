@@ -64,7 +64,7 @@ class Config:
     @classmethod
     def tiny(cls) -> Config:
         """For the seeded test: seconds, TF-IDF embedder, two seeds."""
-        return cls(seeds=2, embedder="tfidf", n_prompts=6, corpus_per_prompt=150,
+        return cls(seeds=2, embedder="tfidf", n_prompts=4, corpus_per_prompt=150,
                    train_steps=300, n_embd=32, samples=24, rl_steps=25, synthetic_per_model=10,
                    synthetic_prompts=4, synthetic_levels=(0.0, 0.5, 1.0))
 
