@@ -44,7 +44,8 @@ SCALARS = ("loss", "first_token_share", "share_over_uniform", "max_activation",
 class Config:
     """Four parts, each arm for ``seeds`` seeds (``text_seeds`` for the text part):
     sink: attention-only 1-layer, 1-head TinyLMs on Bigram-Backcopy;
-    mh:   the same with ``mh_heads`` heads, where head-shared differs from head-specific;
+    mh:   the same with ``mh_heads`` heads (``mh_steps``), where head-shared differs from
+          head-specific;
     act:  2-layer TinyLMs with SwiGLU FFNs (massive activations live in the FFN path);
     text: act-shaped TinyLMs on byte-level Python stdlib source (0 steps: skipped)."""
 
@@ -57,15 +58,16 @@ class Config:
     d_model: int = 64
     n_head: int = 1  # the sink part
     sink_steps: int = 1000
+    mh_steps: int = 700  # 0: the sink part's steps
     sink_weight_decay: float = 0.0
     arms: tuple[str, ...] = ("baseline", "g1_elementwise")
     mh_arms: tuple[str, ...] = ("baseline", "g1_elementwise", "head_shared", "input_independent")
     mh_heads: int = 4
-    act_steps: int = 800
+    act_steps: int = 500
     act_layers: int = 2
     act_weight_decay: float = 0.1
     act_lr: float = 1e-2  # at 3e-3 the baseline's max |h| stays small (6.6): nothing to remove
-    text_steps: int = 500
+    text_steps: int = 300
     text_seq_len: int = 64
     text_seeds: int = 1
     eval_every: int = 250
@@ -78,9 +80,10 @@ class Config:
     @classmethod
     def full(cls) -> Config:
         """Longer runs, every gate variant, 3 seeds of the text part."""
-        return cls(sink_steps=3000, arms=tuple(a for a in ARMS if a != "head_shared"),
-                   mh_arms=tuple(ARMS), act_steps=4000, text_steps=3000, text_seq_len=128,
-                   text_seeds=3, eval_every=500)
+        return cls(sink_steps=3000, mh_steps=3000,
+                   arms=tuple(a for a in ARMS if a != "head_shared"), mh_arms=tuple(ARMS),
+                   act_steps=4000, text_steps=3000, text_seq_len=128, text_seeds=3,
+                   eval_every=500)
 
     def seed_list(self, part: str = "sink") -> list[int]:
         n = self.text_seeds if part == "text" else self.seeds
@@ -110,7 +113,7 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     plan: list[tuple[str, str, Any, int, float, float, dict[str, Any]]] = []
     plan += [("sink", a, equal_param_config(sink, ARMS[a]), cfg.sink_steps,
               cfg.sink_weight_decay, cfg.lr, {}) for a in cfg.arms]
-    plan += [("mh", a, equal_param_config(mh, ARMS[a]), cfg.sink_steps,
+    plan += [("mh", a, equal_param_config(mh, ARMS[a]), cfg.mh_steps or cfg.sink_steps,
               cfg.sink_weight_decay, cfg.lr, {}) for a in cfg.mh_arms]
     if cfg.act_steps:
         plan += [("act", a, equal_param_config(act, g), cfg.act_steps, cfg.act_weight_decay,
