@@ -47,6 +47,8 @@ def mtr_vs_ld(found: list[Found], best: dict[int, Found], path: Path) -> Path:
     ax.set_xlabel("Littlestone dimension d")
     ax.set_ylabel("transductive mistake bound M_tr (exact)")
     ax.set_title("M_tr vs LD at small sizes (an illustration, not the asymptotics)")
+    ax.text(0.99, 0.02, "hollow: M_tr summed over a product's factors (not solved whole)",
+            transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="0.3")
     ax.legend(fontsize=7, ncol=2, loc="upper left")
     return save_figure(fig, path)
 
@@ -59,11 +61,12 @@ def paper_adversary(rows: list[dict], path: Path) -> Path:
         by_depth[r["depth"]].append(r)
     depths = sorted(by_depth)
     for key, label, marker in (("ld", "LD", "s"), ("m_tr", "exact M_tr", "o"),
-                               ("paper_adversary_tuned", "Alg. 1-2, eps/M tuned", "^"),
+                               ("paper_adversary_tuned", "Alg. 1-2, best eps/M of a grid", "^"),
                                ("paper_adversary_default", "Alg. 1-2, paper's eps/M", "v")):
         ys = [np.mean([r[key] for r in by_depth[d] if r[key] is not None] or [np.nan])
               for d in depths]
         ax.plot(depths, ys, marker=marker, label=label)
+    ax.set_xticks(depths)
     ax.set_xlabel("tree depth D (LD = D + 1)")
     ax.set_ylabel("mistakes (mean over draws)")
     ax.set_title("Lemma D.2 tree classes, p = 2^-sqrt(D)")

@@ -27,6 +27,7 @@ M_tr is the largest k that succeeds; the certificate is re-checked by ``rank``.
 from __future__ import annotations
 
 import itertools
+import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,14 @@ class SearchTimeout(RuntimeError):
     """The search ran past its time budget (the value is then not known exactly)."""
 
 
+class _Restart(Exception):
+    """The current depth-first pass used up its share of states (see ``_solve_restarting``)."""
+
+
+RESTART_UNIT = 100  # states per unit of the Luby restart schedule
+RESTART_NOISE = 1.0  # restarts multiply each point's score by 1 + RESTART_NOISE * U(0, 1)
+
+
 @dataclass(frozen=True)
 class TransductiveBound:
     """M_tr(H) with the adversary's certificate: ``rank(H, sequence) == value``."""
@@ -65,6 +74,9 @@ class _Search:
     deadline: float | None = None
     max_states: int | None = None
     clock: Callable[[], float] = time.perf_counter
+    restart_at: int | None = None
+    noise: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
     failed: set[State] = field(default_factory=set)
     fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
     expanded: int = 0
@@ -120,6 +132,8 @@ class _Search:
                 if part:
                     a = part.bit_count()
                     score += k * min(a, n - a) / n
+            if self.noise:
+                score *= 1 + self.noise * self.rng.random()
             scored.append((-score, x))
         scored.sort()
         return [x for _, x in scored]
@@ -164,6 +178,8 @@ class _Search:
         self.expanded += 1
         if self.max_states is not None and self.expanded > self.max_states:
             raise SearchTimeout(f"transductive search passed {self.max_states} states")
+        if self.restart_at is not None and self.expanded > self.restart_at:
+            raise _Restart
         if self.deadline is not None and self.expanded % 64 == 0 \
                 and self.clock() > self.deadline:
             raise SearchTimeout("transductive search ran out of time")
@@ -209,8 +225,36 @@ def _decide(search: _Search, k: int) -> tuple[int, ...] | None:
         return ()
     if not search.may_reach(cls.full, k) or search.below_ld(((cls.full, k),)):
         return None
-    core = [] if k == 1 else search.solve(((cls.full, k),))
+    core = [] if k == 1 else _solve_restarting(search, ((cls.full, k),))
     return None if core is None else _complete(cls, core)
+
+
+def luby(i: int) -> int:
+    """The i-th term (i >= 1) of the Luby sequence 1, 1, 2, 1, 1, 2, 4, 1, 1, 2, ..."""
+    k = 1
+    while (1 << k) - 1 < i:
+        k += 1
+    return 1 << (k - 1) if i == (1 << k) - 1 else luby(i - (1 << (k - 1)) + 1)
+
+
+def _solve_restarting(search: _Search, state: State) -> list[int] | None:
+    """Depth-first search, restarted on the Luby schedule with a perturbed point order.
+
+    Finding a certificate is heavy-tailed: a poor first choice can cost tens of
+    thousands of states. Restarts (Luby, Sinclair, Zuckerman 1993) cut that tail; every
+    failure found is a fact and is kept, and the caps grow without bound, so the search
+    stays exact and complete. Deterministic: the order comes from a seeded generator.
+    """
+    i = 1
+    while True:
+        search.noise = 0.0 if i == 1 else RESTART_NOISE
+        search.restart_at = search.expanded + RESTART_UNIT * luby(i)
+        try:
+            return search.solve(state)
+        except _Restart:
+            i += 1
+        finally:
+            search.restart_at = None
 
 
 def _new_search(cls: ConceptClass, timeout: float | None, max_states: int | None,
