@@ -123,3 +123,21 @@ def test_single_hypothesis_and_budgets():
         transductive_mistake_bound(power(four_point_gap(), 2), max_states=10)
     with pytest.raises(SearchTimeout):
         transductive_mistake_bound(power(four_point_gap(), 2), timeout=1e-9)
+
+
+def test_restarts_keep_the_search_exact(monkeypatch, small_classes):
+    """With a restart after every state, values still match brute force (failures kept)."""
+    from neurips25.transductive_online import solver
+
+    monkeypatch.setattr(solver, "RESTART_UNIT", 1)
+    for cls in small_classes[:120]:
+        assert transductive_mistake_bound(cls).value == brute(cls), cls.rows()
+    square = power(four_point_gap(), 2)
+    b = transductive_mistake_bound(square)
+    assert (b.value, transductive_rank(square, b.sequence)) == (4, 4)
+
+
+def test_luby_sequence():
+    from neurips25.transductive_online.solver import luby
+
+    assert [luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
