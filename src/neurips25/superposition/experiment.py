@@ -44,9 +44,9 @@ class Config:
     steps: int = 600
     batch: int = 256
     lr: float = 1e-2
-    workers: int = 2
     seed: int = 0
     seeds: int = 3
+    device: str = "cpu"  # torch device of every run (``neurips25 run --device``)
 
     @classmethod
     def quick(cls) -> Config:
@@ -89,13 +89,25 @@ def regime_of(gamma: float) -> str:
     return "strong" if gamma < 0 else "weak"
 
 
+def train_all(config: Config, out_dir: Path, progress: Progress) -> list[dict[str, Any]]:
+    """Every (regime, profile, width, seed) model as one arm of the common executor
+    (``--executor``), one torch thread each; finished arms are kept in ``out_dir/arms`` and
+    not trained again when an interrupted run is resumed."""
+    from neurips25.common.executor import Arm, run_arms
+    from neurips25.superposition.train import arm_key, train_toy
+
+    arms = [Arm(arm_key(s), train_toy, (s,), {"device": config.device})
+            for s in config.specs()]
+    done = run_arms(arms, cache_dir=Path(out_dir) / "arms", progress=progress,
+                    description="toy models")
+    return [done[a.key] for a in arms]
+
+
 def run(config: Config, out_dir: Path, progress: Progress | None = None) -> dict[str, Any]:
     from neurips25.superposition.summary import summarise
-    from neurips25.superposition.train import run_specs
 
     progress = progress or NullProgress()
-    specs = config.specs()
-    runs = list(progress.track(run_specs(specs, config.workers), "toy models", total=len(specs)))
+    runs = train_all(config, out_dir, progress)
     fits = summarise(runs)
     from neurips25.superposition.plots import plot_all
 

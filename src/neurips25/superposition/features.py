@@ -12,7 +12,8 @@ import torch
 PROFILES = ("power", "exponential", "linear")
 
 
-def feature_probs(n: int, profile: str = "power", alpha: float = 1.2, rate: float = 8.0) -> np.ndarray:
+def feature_probs(n: int, profile: str = "power", alpha: float = 1.2,
+                  rate: float = 8.0) -> np.ndarray:
     """Feature frequencies p_1 >= ... >= p_n summing to 1.
 
     power:        p_i ∝ i^-alpha (the paper's main setting, alpha = 1.2 in Fig. 1)
@@ -45,5 +46,5 @@ def sample_features(
     random numbers of drawing the two separately (sampling dominates a training step).
     """
     n = probs.shape[0]
-    u = torch.rand(batch, n, generator=generator)
+    u = torch.rand(batch, n, generator=generator, device=probs.device)
     return torch.where(u < probs, u * (2.0 / probs), torch.zeros((), dtype=u.dtype))

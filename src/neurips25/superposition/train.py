@@ -4,10 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-import numpy as np
 import torch
 
-from neurips25.common.threads import threads
 from neurips25.superposition.features import feature_probs, sample_features
 from neurips25.superposition.metrics import (
     overlap_stats,
@@ -45,6 +43,12 @@ def lr_at(step: int, spec: RunSpec) -> float:
     return spec.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
 
 
+def arm_key(spec: RunSpec) -> str:
+    """The executor's name for one run (its cache file under ``out_dir/arms``)."""
+    regime = "strong" if spec.gamma < 0 else "weak"
+    return f"{regime}/{spec.profile}/m={spec.m}/seed={spec.seed}"
+
+
 @torch.no_grad()
 def evaluate_loss(model: ToyModel, probs: torch.Tensor, batches: int, batch: int,
                   generator: torch.Generator) -> float:
@@ -55,13 +59,15 @@ def evaluate_loss(model: ToyModel, probs: torch.Tensor, batches: int, batch: int
     return total / batches
 
 
-def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
-    """Train and measure one model; returns loss, represented fraction and overlap stats."""
+def train_toy(spec: RunSpec, device: str = "cpu") -> dict[str, float | int | str]:
+    """Train and measure one model on ``device``; returns loss, represented fraction and
+    overlap stats (measured on the CPU). Samples come from a generator on ``device``, so a
+    GPU run draws other (equally valid) samples than a CPU run of the same seed."""
     torch.manual_seed(spec.seed)
-    gen = torch.Generator().manual_seed(spec.seed)
+    gen = torch.Generator(device=device).manual_seed(spec.seed)
     p_np = feature_probs(spec.n, spec.profile, spec.alpha)
-    probs = torch.tensor(p_np, dtype=torch.float32)
-    model = ToyModel(spec.n, spec.m)
+    probs = torch.tensor(p_np, dtype=torch.float32, device=device)
+    model = ToyModel(spec.n, spec.m).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=spec.lr)
     for step in range(spec.steps):
         lr = lr_at(step, spec)
@@ -73,9 +79,9 @@ def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
         loss.backward()
         opt.step()
         decay_step(model.W.data, lr, spec.gamma)
-    eval_gen = torch.Generator().manual_seed(spec.seed + 10_000)
+    eval_gen = torch.Generator(device=device).manual_seed(spec.seed + 10_000)
     test_loss = evaluate_loss(model, probs, spec.eval_batches, spec.batch, eval_gen)
-    W = model.W.detach()
+    W = model.W.detach().cpu()
     rep = represented_mask(W).numpy()
     ov = overlap_stats(W)
     # the null: random directions, as W had at initialisation (a 1/m of the overlaps that
@@ -93,31 +99,3 @@ def train_toy(spec: RunSpec) -> dict[str, float | int | str]:
         "weighted_overlap_random": weighted_overlap(rand, p_np),
         "mean_row_norm": float(W.norm(dim=1).mean()),
     }
-
-
-def train_one_thread(spec: RunSpec) -> dict[str, float | int | str]:
-    """``train_toy`` with one torch/BLAS thread (the worker function of the sweep)."""
-    with threads(1):
-        return train_toy(spec)
-
-
-def run_specs(specs: list[RunSpec], workers: int = 1):
-    """Yield results of ``train_toy`` for each spec (in order), with 1 torch thread each.
-
-    With ``workers > 1`` the specs run in separate processes: on a 2-core machine two
-    single-threaded processes beat one two-threaded one for models this small.
-    """
-    if workers <= 1:
-        for spec in specs:
-            yield train_one_thread(spec)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        yield from pool.map(train_one_thread, specs)
-
-
-def as_array(rows: list[dict], key: str) -> np.ndarray:
-    return np.array([r[key] for r in rows], dtype=float)
