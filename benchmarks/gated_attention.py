@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.common.timing import median_seconds
 from neurips25.gated_attention.attention import GatedSelfAttention
 from neurips25.gated_attention.gates import GateConfig
@@ -14,8 +15,13 @@ from neurips25.gated_attention.gates import GateConfig
 def _median_ms(fn) -> float:
     return 1e3 * median_seconds(fn, repeats=15, warmup=3)
 
+
 def main() -> None:
-    torch.set_num_threads(1)
+    with threads(1):
+        _bench()
+
+
+def _bench() -> None:
     torch.manual_seed(0)
     x = torch.randn(8, 256, 256)
     variants = {"ungated": None, "G1 elementwise": GateConfig(),

@@ -59,7 +59,8 @@ def test_rope_scores_depend_only_on_offset() -> None:
     for off in range(4):
         diag = torch.diagonal(s, offset=-off)
         torch.testing.assert_close(diag, diag[:1].expand_as(diag), rtol=1e-4, atol=1e-5)
-    torch.testing.assert_close(rope(q.expand(1, t, 1, 8)).norm(dim=-1), q.norm(dim=-1).expand(1, t, 1))
+    torch.testing.assert_close(rope(q.expand(1, t, 1, 8)).norm(dim=-1),
+                               q.norm(dim=-1).expand(1, t, 1))
 
 
 def test_gradcheck_tiny_gated_attention() -> None:

@@ -19,7 +19,8 @@ JITTER = (1.0, 1.05, 0.95)  # three seeds around each value
 
 
 def _arm(share, loss, gate=None, act=1.0, mom=None):
-    per = {"first_token_share": [share * j for j in JITTER], "loss": [loss + 0.01 * (j - 1) for j in JITTER],
+    per = {"first_token_share": [share * j for j in JITTER],
+           "loss": [loss + 0.01 * (j - 1) for j in JITTER],
            "max_activation": [act * j for j in JITTER],
            "max_over_median": [(mom or act) * j for j in JITTER]}
     if gate is not None:
@@ -35,8 +36,9 @@ def metrics(base=0.4, g1=0.05, mh_base=0.4, mh_g1=0.05, hs=0.2, ii=0.3, act=(100
          "mh": {"heads": 4, "uniform_share": U, "arms": {
              "baseline": _arm(mh_base, loss[0]), "g1_elementwise": _arm(mh_g1, loss[1], gate),
              "head_shared": _arm(hs, 3.0, 0.3), "input_independent": _arm(ii, 3.0, 0.4)}},
-         "act": {"uniform_share": U, "arms": {"act_baseline": _arm(0.75 * base, loss[0], act=act[0]),
-                                             "act_g1": _arm(g1, loss[1], gate, act=act[1])}}}
+         "act": {"uniform_share": U,
+                 "arms": {"act_baseline": _arm(0.75 * base, loss[0], act=act[0]),
+                          "act_g1": _arm(g1, loss[1], gate, act=act[1])}}}
     if text is not None:
         m["text"] = {"uniform_share": U, "arms": {"text_baseline": _arm(text[0], 2.0),
                                                   "text_g1": _arm(text[1], 1.9, gate)}}

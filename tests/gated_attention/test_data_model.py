@@ -88,7 +88,7 @@ def test_text_arm_trains_on_stdlib_bytes() -> None:
     res = train_arm(ArmSpec("t", cfg, None, steps=3, batch=2, lr=1e-3, seed=0, eval_batch=2,
                             warmup=1, text_source=STDLIB))
     assert res["final"]["loss"] < np.log(VOCAB_SIZE) + 0.5 and "copy_accuracy" not in res["final"]
-    assert len(res["heatmaps"]) == 1 and res["heatmaps"][0].shape == (2, 16, 16)
+    assert len(res["heatmaps"]) == 1 and np.shape(res["heatmaps"][0]) == (2, 16, 16)
 
 
 def test_missing_text_file_is_a_user_error(tmp_path) -> None:

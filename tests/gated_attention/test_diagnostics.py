@@ -29,14 +29,16 @@ def test_uniform_share_formula() -> None:
     assert uniform_first_token_share(4) == pytest.approx((1 / 2 + 1 / 3 + 1 / 4) / 3)
     # brute force against a uniform causal map
     for t in (3, 17, 64):
-        assert first_token_share(_uniform_causal(1, 1, t))[0] == pytest.approx(uniform_first_token_share(t))
+        share = first_token_share(_uniform_causal(1, 1, t))[0]
+        assert share == pytest.approx(uniform_first_token_share(t))
     with pytest.raises(ValueError):
         uniform_first_token_share(1)
 
 
 def test_sink_and_mixed_heads() -> None:
     t = 10
-    probs = torch.cat([_sink(2, 1, t), _uniform_causal(2, 1, t)], dim=1)  # head 0 sink, head 1 uniform
+    # head 0 sink, head 1 uniform
+    probs = torch.cat([_sink(2, 1, t), _uniform_causal(2, 1, t)], dim=1)
     hidden = torch.zeros(2, t, 4)
     d = diagnose([probs, _uniform_causal(2, 2, t)], [hidden, hidden])
     assert d.layers[0].first_token_share == pytest.approx([1.0, uniform_first_token_share(t)])

@@ -13,7 +13,7 @@ from neurips25.gated_attention.model import TinyLM, n_params
 @pytest.mark.slow
 def test_short_run_baseline_sinks_and_g1_does_not(tmp_path) -> None:
     cfg = Config(n_head=1, sink_steps=750, arms=("baseline", "g1_elementwise"), mh_arms=(),
-                 act_steps=0, text_steps=0, eval_every=0, workers=2, seeds=2)
+                 act_steps=0, text_steps=0, eval_every=0, seeds=2)
     m = run(cfg, tmp_path, NullProgress())
     u = m["uniform_share"]
     base, g1 = m["arms"]["baseline"], m["arms"]["g1_elementwise"]
@@ -34,9 +34,10 @@ def test_presets_and_equal_parameters() -> None:
     assert quick.seeds >= 3 and full.seeds >= 3 and full.text_seeds >= 3
     assert quick.mh_heads == 4 and "head_shared" in quick.mh_arms
     specs = {s.name: s for s in arm_specs(quick)}
-    assert len(specs) == quick.seeds * (len(quick.arms) + len(quick.mh_arms) + 2) + 2 * quick.text_seeds
-    base = n_params(TinyLM(specs["act:act_baseline:0"].model))
-    gated = n_params(TinyLM(specs["act:act_g1:0"].model))
+    n_arms = len(quick.arms) + len(quick.mh_arms) + 2
+    assert len(specs) == quick.seeds * n_arms + 2 * quick.text_seeds
+    base = n_params(TinyLM(specs["act/act_baseline/seed=0"].model))
+    gated = n_params(TinyLM(specs["act/act_g1/seed=0"].model))
     assert abs(gated - base) <= 3 * quick.d_model * quick.act_layers  # FFN shrunk to match
     with pytest.raises(ValueError, match="unknown arm"):
         arm_specs(Config(arms=("baseline", "g9")))
@@ -48,7 +49,7 @@ def test_every_part_runs_end_to_end(tmp_path) -> None:
     """A few steps of every part (sink, 4-head, FFN, text) for two seeds: files, per-seed
     metrics, and claims that report every part."""
     cfg = Config(d_model=16, seq_len=16, text_seq_len=16, batch=4, sink_steps=3, act_steps=3,
-                 text_steps=3, eval_every=2, workers=1, seeds=2,
+                 text_steps=3, eval_every=2, seeds=2,
                  arms=("baseline", "g1_elementwise", "g2_value"))
     m = run(cfg, tmp_path, NullProgress())
     assert set(m) >= {"arms", "mh", "act", "text", "uniform_share", "seeds"}
@@ -70,3 +71,45 @@ def test_every_part_runs_end_to_end(tmp_path) -> None:
     assert "text" in rows["loss_improves"]["measured"]
     assert rows["text_sink_free"]["measured"].startswith("text:")
     assert rows["text_sink_free"]["verdict"] != "not measurable here"
+
+
+def test_serial_and_local_pool_agree_and_a_resumed_run_reuses_finished_arms(tmp_path) -> None:
+    import torch
+
+    from neurips25.common.executor import use_executor
+    from neurips25.gated_attention.model import load_checkpoint
+
+    cfg = Config(d_model=16, seq_len=16, batch=4, sink_steps=3, mh_arms=(), act_steps=0,
+                 text_steps=0, eval_every=0, seeds=2)
+    assert STUDY.takes_device and cfg.device == "cpu"
+    before = torch.get_num_threads()
+    with use_executor("serial"):
+        a = run(cfg, tmp_path / "a", NullProgress())
+    assert torch.get_num_threads() == before
+    with use_executor("local"):
+        b = run(cfg, tmp_path / "b", NullProgress())
+    assert a == b
+    cached = sorted((tmp_path / "a" / "arms").rglob("*.json"))
+    assert len(cached) == 4  # 2 arms x 2 seeds
+    stamps = {p: p.stat().st_mtime_ns for p in cached}
+    cached[0].unlink()
+    with use_executor("serial"):
+        again = run(cfg, tmp_path / "a", NullProgress())
+    assert again == a and cached[0].exists()
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items() if p != cached[0])
+    model, _ = load_checkpoint(tmp_path / "a" / "baseline.pt")  # weights survive the cache
+    assert sum(p.numel() for p in model.parameters()) == a["arms"]["baseline"]["n_params"]
+
+
+def test_device_reaches_the_model() -> None:
+    import torch
+
+    from neurips25.gated_attention.train import train_arm
+
+    spec = arm_specs(Config(d_model=16, seq_len=16, batch=2, sink_steps=1, mh_arms=(),
+                            act_steps=0, text_steps=0, eval_every=0, seeds=1,
+                            device="cuda"))[0]
+    assert spec.device == "cuda"
+    if not torch.cuda.is_available():
+        with pytest.raises((RuntimeError, AssertionError)):  # torch built without CUDA
+            train_arm(spec)

@@ -114,5 +114,6 @@ def test_added_parameters_equal_module_parameters(gate: GateConfig) -> None:
     dims = ModelDims(n_layers=1, d_model=24, n_q_heads=4, n_kv_heads=2, head_dim=6)
     with_gate = GatedSelfAttention(24, 4, n_kv_head=2, head_dim=6, gate=gate)
     without = GatedSelfAttention(24, 4, n_kv_head=2, head_dim=6)
-    extra = sum(p.numel() for p in with_gate.parameters()) - sum(p.numel() for p in without.parameters())
+    extra = (sum(p.numel() for p in with_gate.parameters())
+             - sum(p.numel() for p in without.parameters()))
     assert extra == added_parameters(gate, dims)

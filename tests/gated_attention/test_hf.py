@@ -53,7 +53,8 @@ def test_forward_backward_and_save_load(tmp_path, granularity: str) -> None:
     assert grad is not None and grad.abs().sum() > 0
     model.save_pretrained(tmp_path)
     loaded = load_gated(tmp_path, attn_implementation="eager")
-    assert loaded.model.layers[0].self_attn.output_gate.width == (8 if granularity == "elementwise" else 1)
+    width = loaded.model.layers[0].self_attn.output_gate.width
+    assert width == (8 if granularity == "elementwise" else 1)
     with torch.no_grad():
         torch.testing.assert_close(loaded(ids).logits, model(ids).logits)
     plain = transformers.AutoModelForCausalLM.from_pretrained(tmp_path)  # still loads ungated
@@ -79,7 +80,8 @@ def test_diagnosis_matches_the_attention_maps() -> None:
         out = model(ids, output_attentions=True, output_hidden_states=True)
     d = diagnose_hf(model, ids)
     for layer, att in zip(d.layers, out.attentions, strict=True):
-        assert layer.first_token_share == pytest.approx(att[0, :, 1:, 0].mean(-1).tolist(), abs=1e-6)
+        want = att[0, :, 1:, 0].mean(-1).tolist()
+        assert layer.first_token_share == pytest.approx(want, abs=1e-6)
     # layer 0's hooked output is the hidden state HF returns after layer 0
     assert d.layers[0].max_activation == pytest.approx(float(out.hidden_states[1].abs().max()))
 
@@ -101,7 +103,8 @@ def test_diagnose_any_decoder_gpt2() -> None:
     assert d.layers[0].value_norm_first is None and d.gate_mean is None
     with torch.no_grad():
         att = model(ids, output_attentions=True).attentions
-    assert d.layers[2].first_token_share == pytest.approx(att[2][0, :, 1:, 0].mean(-1).tolist(), abs=1e-6)
+    want = att[2][0, :, 1:, 0].mean(-1).tolist()
+    assert d.layers[2].first_token_share == pytest.approx(want, abs=1e-6)
     with pytest.raises(ValueError, match="q_proj"):
         add_output_gate(model)
 
@@ -116,7 +119,8 @@ def test_attention_layout_without_layer_types() -> None:
     layers[1].self_attn = torch.nn.Identity()
     layers[3].self_attn = torch.nn.Identity()
     cfg = SimpleNamespace()
-    assert attention_layout(cfg, layers, 2) == ([1, 3], ["no map", "attention", "no map", "attention"])
+    kinds = ["no map", "attention", "no map", "attention"]
+    assert attention_layout(cfg, layers, 2) == ([1, 3], kinds)
     assert attention_layout(cfg, layers, 4)[0] == [0, 1, 2, 3]
     typed = SimpleNamespace(layer_types=["mamba", "full_attention", "mamba", "sliding_attention"])
     assert attention_layout(typed, layers, 2) == ([1, 3], typed.layer_types)

@@ -64,7 +64,8 @@ def test_qwen3_next_hybrid_layout_and_native_gate(folders, tmp_path, capsys) -> 
     assert main(["diagnose", "--model", str(folders["qwen3_next"]), "--out", str(tmp_path)]) == 0
     out, err = capsys.readouterr()
     data = json.loads((tmp_path / "diagnosis.json").read_text())
-    assert [layer["kind"] for layer in data["layers"]] == ["linear_attention"] * 3 + ["full_attention"]
+    kinds = [layer["kind"] for layer in data["layers"]]
+    assert kinds == ["linear_attention"] * 3 + ["full_attention"]
     assert data["gate_kind"] == "native qwen3_next gate"
     gated = [layer["layer"] for layer in data["layers"] if layer["gate_mean"] is not None]
     assert gated == [3]

@@ -144,7 +144,8 @@ def check_ordering(m: Metrics) -> tuple[str, str, str]:
              for name, key in (("head-shared", "head_shared"),
                                ("input-independent", "input_independent"))}
     base = arms["baseline"]["first_token_share"]
-    measured = (f"{block['heads']} heads: baseline {base:.3f}, G1 {arms['g1_elementwise']['first_token_share']:.3f}, "
+    g1_share = arms["g1_elementwise"]["first_token_share"]
+    measured = (f"{block['heads']} heads: baseline {base:.3f}, G1 {g1_share:.3f}, "
                 f"head-shared {arms['head_shared']['first_token_share']:.3f}, input-independent "
                 f"{arms['input_independent']['first_token_share']:.3f}; minus G1: "
                 + ", ".join(f"{k} {d.fmt(2)}" for k, d in diffs.items()))

@@ -61,4 +61,4 @@ class BackcopyTask:
 
     def copy_mask(self, tokens: torch.Tensor) -> torch.Tensor:
         """(B, T-1) bool: next-token predictions that are back-copies (input is a trigger)."""
-        return torch.isin(tokens[:, :-1], torch.from_numpy(self.triggers))
+        return torch.isin(tokens[:, :-1], torch.from_numpy(self.triggers).to(tokens.device))

@@ -124,7 +124,8 @@ class Diagnosis:
     @property
     def max_over_median(self) -> float:
         """Largest per-layer max |h| / median |h|: massive activations, free of overall scale."""
-        return max(layer.max_activation / max(layer.median_activation, 1e-12) for layer in self.layers)
+        return max(layer.max_activation / max(layer.median_activation, 1e-12)
+                   for layer in self.layers)
 
     @property
     def gate_mean(self) -> float | None:

@@ -3,8 +3,8 @@
 Arms on identical data and (matched) parameter counts train TinyLMs on Bigram-Backcopy (a
 sink forms there within minutes on CPU), each for ``seeds`` seeds; an extra pair of arms
 trains on byte-level Python stdlib source. Every (part, arm, seed) is one picklable
-``ArmSpec`` run by ``train_arm`` in its own single-thread process. Compared with Tables 2
-and 4 of arXiv 2505.06708v1; claims judge across-seed means with t intervals.
+``ArmSpec`` run by ``train_arm`` as an arm of the common executor (one torch thread each).
+Compared with Tables 2 and 4 of arXiv 2505.06708v1; claims judge across-seed means with t intervals.
 """
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class Config:
     text_seq_len: int = 64
     text_seeds: int = 1
     eval_every: int = 250
-    workers: int = 2
+    device: str = "cpu"  # torch device of every arm (``neurips25 run --device``)
 
     @classmethod
     def quick(cls) -> Config:
@@ -91,7 +91,13 @@ class Config:
 
 
 def spec_name(part: str, arm: str, seed: int) -> str:
-    return f"{part}:{arm}:{seed}"
+    """``part/arm/seed=N``: the arm's name, also its cache file under ``out_dir/arms``."""
+    return f"{part}/{arm}/seed={seed}"
+
+
+def parse_name(name: str) -> tuple[str, str, int]:
+    part, arm, seed = name.split("/")
+    return part, arm, int(seed.removeprefix("seed="))
 
 
 def arm_specs(cfg: Config) -> list[ArmSpec]:
@@ -127,7 +133,7 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     return [
         ArmSpec(spec_name(part, arm, seed), model, None if part == "text" else task, steps,
                 batch=cfg.batch, lr=lr, seed=seed, eval_every=cfg.eval_every,
-                min_lr_frac=cfg.min_lr_frac, weight_decay=wd,
+                min_lr_frac=cfg.min_lr_frac, weight_decay=wd, device=cfg.device,
                 keep_weights=seed == cfg.seed and part in ("sink", "act") and arm in SAVED_ARMS,
                 **extra)
         for part, arm, model, steps, wd, lr, extra in plan
@@ -135,28 +141,26 @@ def arm_specs(cfg: Config) -> list[ArmSpec]:
     ]
 
 
-def run_arms(specs: list[ArmSpec], workers: int, progress: Progress) -> dict[str, dict[str, Any]]:
-    """Train every arm, in ``workers`` spawned single-thread processes when workers > 1.
+def train_all(specs: list[ArmSpec], out_dir: Path,
+              progress: Progress) -> dict[str, dict[str, Any]]:
+    """Every (part, arm, seed) as one arm of the common executor (``--executor``), one torch
+    thread each; finished arms are kept in ``out_dir/arms`` (with the kept weights) and not
+    trained again when an interrupted run is resumed.
 
-    Spawned workers re-import the caller's main module: scripts that call ``run`` with
-    workers > 1 need the usual ``if __name__ == "__main__":`` guard.
+    The local pool spawns workers that re-import the caller's main module: scripts that
+    call ``run`` need the usual ``if __name__ == "__main__":`` guard.
     """
+    from neurips25.common.executor import Arm, run_arms
     from neurips25.gated_attention.train import train_arm
 
-    if workers <= 1:
-        return {s.name: train_arm(s) for s in progress.track(specs, "arms", total=len(specs))}
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(train_arm, s) for s in specs]
-        done = {}
-        for fut in progress.track(as_completed(futures), "arms", total=len(futures)):
-            res = fut.result()
-            done[res["name"]] = res
-            progress.log(f"{res['name']}: first-token share {res['final']['first_token_share']:.3f}, "
-                         f"max act {res['final']['max_activation']:.1f}, loss {res['final']['loss']:.3f}")
-    return {s.name: done[s.name] for s in specs}
+    arms = [Arm(s.name, train_arm, (s,)) for s in specs]
+    done = run_arms(arms, cache_dir=Path(out_dir) / "arms", progress=progress,
+                    description="arms")
+    for s in specs:
+        f = done[s.name]["final"]
+        progress.log(f"{s.name}: first-token share {f['first_token_share']:.3f}, "
+                     f"max act {f['max_activation']:.1f}, loss {f['loss']:.3f}")
+    return done
 
 
 def _arm_metrics(res: dict[str, Any]) -> dict[str, Any]:
@@ -204,28 +208,28 @@ def save_checkpoints(specs: list[ArmSpec], results: dict[str, dict[str, Any]], o
     import numpy as np
 
     from neurips25.gated_attention.model import TinyLM, save_checkpoint
+    from neurips25.gated_attention.train import state_dict_from_lists
 
     rng = np.random.default_rng(seed + 1)
     for spec in specs:
         res = results[spec.name]
         if res["state_dict"] is not None and spec.task is not None:
             model = TinyLM(spec.model)
-            model.load_state_dict(res["state_dict"])
+            model.load_state_dict(state_dict_from_lists(res["state_dict"], model))
             example = spec.task.sample(4, rng)
-            arm = spec.name.split(":")[1]
+            arm = parse_name(spec.name)[1]
             save_checkpoint(model, out_dir / f"{arm}.pt", {"example_ids": example.tolist()})
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
-    from neurips25.gated_attention.figures import draw_all
+    from neurips25.gated_attention.plots import draw_all
 
     specs = arm_specs(config)
-    progress.log(f"training {len(specs)} arms ({config.seeds} seeds) in "
-                 f"{max(1, config.workers)} process(es)")
-    results = run_arms(specs, config.workers, progress)
+    progress.log(f"training {len(specs)} arms ({config.seeds} seeds) on {config.device}")
+    results = train_all(specs, Path(out_dir), progress)
     parts: dict[str, dict[str, list[dict[str, Any]]]] = {p: {} for p in PARTS}
     for name, res in results.items():
-        part, arm, _seed = name.split(":")
+        part, arm, _seed = parse_name(name)
         parts[part].setdefault(arm, []).append(res)
     metrics: dict[str, Any] = {"task": "bigram_backcopy", "seeds": config.seed_list()}
     for part, arms in parts.items():

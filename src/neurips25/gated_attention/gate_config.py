@@ -24,7 +24,8 @@ ACTIVATIONS = ("sigmoid", "silu", "ns_sigmoid")
 @dataclass(frozen=True)
 class GateConfig:
     """One gate variant. The default is the paper's best: G1, elementwise, head-specific,
-    multiplicative sigmoid, query-dependent (Table 1 "SDPA elementwise" / Table 4 "G1 elementwise")."""
+    multiplicative sigmoid, query-dependent (Table 1 "SDPA elementwise" / Table 4 "G1
+    elementwise")."""
 
     position: str = "g1"
     granularity: str = "elementwise"

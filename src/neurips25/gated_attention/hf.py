@@ -29,7 +29,8 @@ class OutputGate(nn.Module):
                  activation: str = "sigmoid") -> None:
         super().__init__()
         if granularity not in ("elementwise", "headwise"):
-            raise ValueError(f"granularity must be 'elementwise' or 'headwise', got {granularity!r}")
+            raise ValueError(
+                f"granularity must be 'elementwise' or 'headwise', got {granularity!r}")
         self.n_heads, self.head_dim = n_heads, head_dim
         self.width = head_dim if granularity == "elementwise" else 1
         self.activation = activation
@@ -60,7 +61,8 @@ def _attention_layers(model: nn.Module) -> list[nn.Module]:
     layers = [m for name, m in model.named_modules()
               if name.endswith("self_attn") and hasattr(m, "o_proj") and hasattr(m, "q_proj")]
     if not layers:
-        raise ValueError(f"{type(model).__name__}: no Llama/Qwen-style self_attn with q_proj/o_proj")
+        raise ValueError(
+            f"{type(model).__name__}: no Llama/Qwen-style self_attn with q_proj/o_proj")
     return layers
 
 

@@ -43,7 +43,8 @@ def attention_module(layer: nn.Module) -> nn.Module | None:
     return getattr(layer, "self_attn", None) or getattr(layer, "attn", None)
 
 
-def attention_layout(config: Any, layers: nn.ModuleList, n_maps: int) -> tuple[list[int], list[str]]:
+def attention_layout(config: Any, layers: nn.ModuleList,
+                     n_maps: int) -> tuple[list[int], list[str]]:
     """(indices of the layers the ``n_maps`` attention maps belong to, a kind per layer)."""
     n = len(layers)
     types = getattr(config, "layer_types", None)
@@ -153,7 +154,8 @@ def diagnose_hf(model: nn.Module, input_ids: torch.Tensor,
         model.train(was_training)
     maps = [a for a in (out.attentions or ()) if a is not None]
     if not maps:
-        raise ValueError("model returned no attention maps; load it with attn_implementation='eager'")
+        raise ValueError(
+            "model returned no attention maps; load it with attn_implementation='eager'")
     if any(h is None for h in taps.hidden):
         raise ValueError("some decoder layers did not run; cannot measure their activations")
     ids, kinds = attention_layout(model.config, layers, len(maps))

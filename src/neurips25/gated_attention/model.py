@@ -1,7 +1,8 @@
 """TinyLM: a small pre-norm decoder (RMSNorm, SwiGLU, RoPE) built on GatedSelfAttention.
 
 Also the helper that shrinks the FFN of a gated model so that baseline and gated arms
-have equal parameter counts (the paper also compares against baselines grown to the same size, Table 1),
+have equal parameter counts (the paper also compares against baselines grown to the same
+size, Table 1),
 and checkpoint save/load so the CLI can diagnose trained models.
 """
 from __future__ import annotations

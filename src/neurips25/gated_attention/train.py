@@ -1,7 +1,8 @@
 """Train one arm (a TinyLM with or without a gate) on a token stream, then diagnose it.
 
-``train_arm`` is a plain function of a picklable ``ArmSpec`` so arms can run in separate
-single-thread processes (much faster than one two-thread process on a small CPU).
+``train_arm`` is a plain function of a picklable ``ArmSpec`` and returns JSON-able values
+(weights as nested lists, exact for float32), so arms run on any executor backend and a
+finished arm's result, kept on disk, is reused when a run resumes.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import Any
 import numpy as np
 import torch
 
-from neurips25.common.threads import threads
 from neurips25.gated_attention.data import BackcopyTask
 from neurips25.gated_attention.diagnostics import Diagnosis, diagnose_tinylm
 from neurips25.gated_attention.model import TinyLM, TinyLMConfig, n_params
@@ -35,6 +35,7 @@ class ArmSpec:
     keep_weights: bool = False
     weight_decay: float = 0.0
     min_lr_frac: float = 0.1  # cosine decays to this fraction of lr
+    device: str = "cpu"
 
 
 def _text_sampler(spec: ArmSpec) -> Callable[[int, np.random.Generator], torch.Tensor]:
@@ -79,20 +80,31 @@ def evaluate(model: TinyLM, tokens: torch.Tensor,
     return out, diag
 
 
+def state_dict_to_lists(model: torch.nn.Module) -> dict[str, Any]:
+    """The weights as nested lists (float32 -> Python float -> JSON is lossless)."""
+    return {k: v.detach().cpu().tolist() for k, v in model.state_dict().items()}
+
+
+def state_dict_from_lists(saved: dict[str, Any], model: torch.nn.Module) -> dict[str, Any]:
+    """Inverse of ``state_dict_to_lists`` for ``model``'s dtypes."""
+    ref = model.state_dict()
+    return {k: torch.tensor(v, dtype=ref[k].dtype) for k, v in saved.items()}
+
+
 def train_arm(spec: ArmSpec) -> dict[str, Any]:
-    """Train with AdamW + warmup/cosine, one torch thread; returns metrics, history, figures'
-    raw data."""
-    with threads(1):
-        return _train(spec)
-
-
-def _train(spec: ArmSpec) -> dict[str, Any]:
+    """Train with AdamW + warmup/cosine on ``spec.device``; returns metrics, history and the
+    figures' raw data (the executor sets one torch thread per arm)."""
     torch.manual_seed(spec.seed)
-    model = TinyLM(spec.model)
-    sample = spec.task.sample if spec.task is not None else _text_sampler(spec)
+    model = TinyLM(spec.model).to(spec.device)
+    base = spec.task.sample if spec.task is not None else _text_sampler(spec)
+
+    def sample(batch: int, rng: np.random.Generator) -> torch.Tensor:
+        return base(batch, rng).to(spec.device)  # data drawn on the CPU: same on any device
+
     data_rng = np.random.default_rng(spec.seed)
     eval_tokens = sample(spec.eval_batch, np.random.default_rng(spec.seed + 10_000))
-    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, betas=(0.9, 0.95), weight_decay=spec.weight_decay)
+    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, betas=(0.9, 0.95),
+                            weight_decay=spec.weight_decay)
     history = []
     for step in range(spec.steps):
         for group in opt.param_groups:
@@ -111,9 +123,9 @@ def _train(spec: ArmSpec) -> dict[str, Any]:
     with torch.no_grad():
         model.eval()
         _, internals = model(eval_tokens[:1], return_internals=True)
-        heat = [a.probs[0].numpy() for a in internals.attn]  # (H, T, T) per layer
+        heat = [a.probs[0].cpu().tolist() for a in internals.attn]  # (H, T, T) per layer
         _, full = model(eval_tokens, return_internals=True)
-        gates = [a.gate.flatten().numpy() for a in full.attn if a.gate is not None]
+        gates = [a.gate.flatten().cpu().numpy() for a in full.attn if a.gate is not None]
     hist = None
     if gates:
         hist = np.histogram(np.concatenate(gates), bins=20, range=(0.0, 1.0))[0].tolist()
@@ -125,5 +137,5 @@ def _train(spec: ArmSpec) -> dict[str, Any]:
         "diagnosis": diag.to_dict(),
         "heatmaps": heat,
         "gate_histogram": hist,
-        "state_dict": {k: v.clone() for k, v in model.state_dict().items()} if spec.keep_weights else None,
+        "state_dict": state_dict_to_lists(model) if spec.keep_weights else None,
     }

@@ -10,10 +10,12 @@ import numpy as np
 from neurips25.common.plotting import plt, save_figure
 
 
-def heatmaps(arms: dict[str, dict[str, Any]], names: list[str], path: Path, max_t: int = 32) -> Path:
+def heatmaps(arms: dict[str, dict[str, Any]], names: list[str], path: Path,
+             max_t: int = 32) -> Path:
     """One row per arm, one panel per (layer, head): attention of one eval sequence."""
     names = [n for n in names if n in arms]
-    panels = [(li, hi) for li, layer in enumerate(arms[names[0]]["heatmaps"]) for hi in range(len(layer))]
+    panels = [(li, hi) for li, layer in enumerate(arms[names[0]]["heatmaps"])
+              for hi in range(len(layer))]
     fig, axes = plt.subplots(len(names), len(panels), squeeze=False,
                              figsize=(max(4.5, 2.6 * len(panels)), 2.6 * len(names)))
     for r, name in enumerate(names):
@@ -96,7 +98,8 @@ def share_over_training(arms: dict[str, dict[str, Any]], uniform: float, path: P
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
     for name, arm in arms.items():
         steps = [h["step"] for h in arm["history"]]
-        ax.plot(steps, [h["first_token_share"] for h in arm["history"]], marker="o", ms=3, label=name)
+        ax.plot(steps, [h["first_token_share"] for h in arm["history"]], marker="o", ms=3,
+                label=name)
     ax.axhline(uniform, color="k", ls="--", lw=1, label="uniform")
     ax.set_xlabel("training step")
     ax.set_ylabel("first-token attention share")
