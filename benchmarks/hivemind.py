@@ -22,7 +22,8 @@ _median_time = partial(median_seconds, repeats=3)
 def _brute_unique(emb, models, n):
     out = []
     for i in range(len(emb)):
-        sims = sorted(((float(emb[i] @ emb[j]), j) for j in range(len(emb)) if j != i), reverse=True)
+        sims = sorted(((float(emb[i] @ emb[j]), j) for j in range(len(emb)) if j != i),
+                      reverse=True)
         out.append(len({models[j] for _s, j in sims[:n]}))
     return out
 
@@ -47,9 +48,11 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the benchmark still runs with TF-IDF
         print(f"(MiniLM unavailable: {exc}; using TF-IDF)")
         inner, label = TfidfEmbedder().fit(texts), "tfidf"
-    t_raw = _median_time(lambda: inner.encode(texts), repeats=1 if label == "minilm" else 3)
-    t_cached = _median_time(lambda: CachedEmbedder(inner).encode(texts), repeats=1 if label == "minilm" else 3)
-    print(f"embedding ({label}): all {t_raw:.2f} s, hash-cached {t_cached:.2f} s, ratio {t_raw / t_cached:.1f}x")
+    repeats = 1 if label == "minilm" else 3
+    t_raw = _median_time(lambda: inner.encode(texts), repeats=repeats)
+    t_cached = _median_time(lambda: CachedEmbedder(inner).encode(texts), repeats=repeats)
+    print(f"embedding ({label}): all {t_raw:.2f} s, hash-cached {t_cached:.2f} s, "
+          f"ratio {t_raw / t_cached:.1f}x")
 
     sub = TfidfEmbedder().fit(texts).encode(texts[:300])
     models = [r["model"] for r in rows[:300]]

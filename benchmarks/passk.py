@@ -23,7 +23,8 @@ def humaneval_loop(n: np.ndarray, c: np.ndarray) -> np.ndarray:
     out = np.empty((len(n), N))
     for i, (ni, ci) in enumerate(zip(n, c, strict=True)):
         for k in range(1, N + 1):
-            out[i, k - 1] = 1.0 if ni - ci < k else 1.0 - np.prod(1.0 - k / np.arange(ni - ci + 1, ni + 1))
+            out[i, k - 1] = (1.0 if ni - ci < k
+                             else 1.0 - np.prod(1.0 - k / np.arange(ni - ci + 1, ni + 1)))
     return out
 
 
@@ -63,7 +64,8 @@ def main() -> None:
         err = float(np.max(np.abs(ref - curve[idx])))
         t_full = t_sub * P / m
         print(f"{name}: {m} problems in {t_sub:.2f} s -> ~{t_full:.0f} s for {P} (linear); "
-              f"speed-up x{t_full / t_all:.0f} (x{t_full / t_var:.0f} vs varied n); max |diff| {err:.1e}")
+              f"speed-up x{t_full / t_all:.0f} (x{t_full / t_var:.0f} vs varied n); "
+              f"max |diff| {err:.1e}")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,15 @@ def test_pca_2d_matches_sklearn_up_to_sign():
     x = rng.normal(size=(40, 6)) @ rng.normal(size=(6, 6))
     ours, ref = pca_2d(x), PCA(2).fit_transform(x)
     for c in range(2):
-        assert np.allclose(ours[:, c], ref[:, c], atol=1e-8) or np.allclose(ours[:, c], -ref[:, c], atol=1e-8)
+        assert (np.allclose(ours[:, c], ref[:, c], atol=1e-8)
+                or np.allclose(ours[:, c], -ref[:, c], atol=1e-8))
     np.testing.assert_allclose(pca_2d(x[::-1])[::-1], ours, atol=1e-8)  # order does not matter
 
 
 def test_representatives_are_nearest_to_their_centre_largest_first():
     rng = np.random.default_rng(1)
-    x = np.vstack([rng.normal(loc=(0, 0), scale=0.1, size=(12, 2)), rng.normal(loc=(5, 5), scale=0.1, size=(5, 2))])
+    x = np.vstack([rng.normal(loc=(0, 0), scale=0.1, size=(12, 2)),
+                   rng.normal(loc=(5, 5), scale=0.1, size=(5, 2))])
     labels, centres = kmeans(x, 2, seed=0)
     reps = representatives(x, labels, centres)
     assert labels[reps[0]] != labels[reps[1]] and reps[0] < 12 <= reps[1]

@@ -47,7 +47,8 @@ def test_reward_scores_ideas_and_punishes_malformed_answers():
     idea = Corpus(1).ideas("time")[0]
     good = render("time", idea, 0, None)
     assert reward(PROMPTS[0][1], good) == pytest.approx(reward.score_idea(idea))
-    assert reward(PROMPTS[0][1], render("time", idea, 2, 3)) == reward(PROMPTS[0][1], good)  # style-blind
+    # style-blind: another rendering of the same idea earns the same reward
+    assert reward(PROMPTS[0][1], render("time", idea, 2, 3)) == reward(PROMPTS[0][1], good)
     assert reward(PROMPTS[0][1], "time is a spaceship .") == -2.0
     assert reward(PROMPTS[0][1], good, finished=False) == -2.0
 

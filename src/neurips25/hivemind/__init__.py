@@ -52,7 +52,8 @@ STUDY = Study(
     run=run,
     claims=CLAIMS,
     quick_runtime="~2 min",
-    figures_note="metric_validation, homogenization, intra_model_histogram, inter_model_matrix, response_map",
+    figures_note="metric_validation, homogenization, intra_model_histogram, inter_model_matrix, "
+                 "response_map",
 )
 
 __all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

@@ -72,7 +72,8 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
 
 
 def subset_spearman_null(
-    scorer: Sequence[float], human: Sequence[float], mask: Sequence[bool], draws: int = 1000, seed: int = 0
+    scorer: Sequence[float], human: Sequence[float], mask: Sequence[bool], draws: int = 1000,
+    seed: int = 0,
 ) -> dict[str, float]:
     """Spearman on the full set, on ``mask``'s subset, and the null of random subsets of
     the same size: ``p_lower`` is the share of random subsets with rho <= the subset's."""

@@ -53,8 +53,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 def _figures(report: dict, rows: list[dict], emb, args: argparse.Namespace,
              out: Path) -> list[str]:
-    from neurips25.hivemind.cluster import plot_response_map
-    from neurips25.hivemind.figures import plot_inter_matrix, plot_intra_histogram
+    from neurips25.hivemind.plots import (
+        plot_inter_matrix,
+        plot_intra_histogram,
+        plot_response_map,
+    )
 
     figures = [plot_intra_histogram(report, out / "intra_model_histogram.png").name,
                plot_inter_matrix(report, out / "inter_model_matrix.png").name]

@@ -1,5 +1,5 @@
-"""Where responses sit: PCA to 2-D of pooled responses coloured by model (paper Fig. 1),
-k-means clusters, and one representative answer per cluster."""
+"""Where responses sit: PCA to 2-D of pooled responses (paper Fig. 1), k-means clusters, and
+one representative answer per cluster. The response-map figure is ``plots.plot_response_map``."""
 from __future__ import annotations
 
 import numpy as np
@@ -40,30 +40,3 @@ def representatives(x: np.ndarray, labels: np.ndarray, centres: np.ndarray) -> l
         out.append(int(idx[d.argmin()]))
     return out
 
-
-def plot_response_map(
-    emb: np.ndarray, models: list[str], texts: list[str], title: str, path, k: int = 4, seed: int = 0
-):
-    """Scatter of one prompt's pooled responses in PCA space, coloured by model, with the
-    k-means representatives written beside their points."""
-    from neurips25.common.plotting import plt, save_figure
-
-    xy = pca_2d(emb)
-    labels, centres = kmeans(emb, k, seed)
-    reps = representatives(emb, labels, centres)
-    fig, ax = plt.subplots(figsize=(7.5, 5.0))
-    names = list(dict.fromkeys(models))
-    cmap = plt.get_cmap("tab10")
-    rng = np.random.default_rng(seed)
-    jitter = rng.normal(scale=0.01 * (np.ptp(xy) or 1.0), size=xy.shape)  # duplicates overlap exactly
-    for i, m in enumerate(names):
-        sel = np.asarray(models) == m
-        ax.scatter(*(xy[sel] + jitter[sel]).T, s=14, alpha=0.6, color=cmap(i % 10), label=m)
-    for j, r in enumerate(reps):
-        short = texts[r] if len(texts[r]) < 60 else texts[r][:57] + "..."
-        ax.annotate(f"[{j + 1}] {short}", xy[r], fontsize=6.5, xytext=(4, 4), textcoords="offset points")
-    ax.set_xlabel("PC 1")
-    ax.set_ylabel("PC 2")
-    ax.set_title(title, fontsize=9)
-    ax.legend(loc="best", fontsize=7, markerscale=1.5)
-    return save_figure(fig, path)

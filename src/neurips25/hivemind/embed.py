@@ -61,9 +61,11 @@ class MiniLMEmbedder:
 
     name = "minilm"
 
-    def __init__(self, path: str | Path | None = None, batch_size: int = 64) -> None:
+    def __init__(self, path: str | Path | None = None, batch_size: int = 64,
+                 device: str = "cpu") -> None:
         self.path = Path(path) if path else minilm_path()
         self.batch_size = batch_size
+        self.device = device
         self._model = None
 
     def _load(self):
@@ -72,7 +74,8 @@ class MiniLMEmbedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            self._model = SentenceTransformer(str(self.path), device=self.device,
+                                              local_files_only=True)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -162,10 +165,11 @@ class CachedEmbedder:
         return len(self._store)
 
 
-def make_embedder(kind: str = "minilm", cached: bool = True) -> Embedder:
-    """``minilm`` (default, the paper-like semantic embedder) or ``tfidf`` (fast, for tests)."""
+def make_embedder(kind: str = "minilm", cached: bool = True, device: str = "cpu") -> Embedder:
+    """``minilm`` (default, the paper-like semantic embedder, on torch ``device``) or
+    ``tfidf`` (fast, for tests; numpy, no device)."""
     if kind == "minilm":
-        inner: Embedder = MiniLMEmbedder()
+        inner: Embedder = MiniLMEmbedder(device=device)
     elif kind == "tfidf":
         inner = TfidfEmbedder()
     else:

@@ -24,6 +24,7 @@ from neurips25.hivemind.embed import Embedder, embedder_for
 class Config:
     seed: int = 0
     seeds: int = 3  # seed, seed + 1, ...: each a fresh pair of corpora, reward model and LMs
+    device: str = "cpu"  # torch device of the LMs and MiniLM (`neurips25 run --device`)
     embedder: str = "minilm"  # "minilm" (paper-like, semantic) or "tfidf" (fast, tests)
     threshold: float = 0.8
     neighbours: int = 5

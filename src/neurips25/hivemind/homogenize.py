@@ -52,20 +52,21 @@ def training_pairs(cfg: Any, seed: int, corpus: str) -> list[tuple[str, str]]:
             for r in c.sample(pid, topic, cfg.corpus_per_prompt, rng)]
 
 
-_MINILM: list[Embedder] = []  # one MiniLM per process, loaded on first use
+_MINILM: dict[str, Embedder] = {}  # one MiniLM per process and device, loaded on first use
 
 
 def arm_embedder(cfg: Any, seed: int) -> Embedder:
-    """The embedder an arm uses: this process's MiniLM, or TF-IDF fitted on the seed's
-    training corpora (fitting it on the samples would down-weight what a hivemind repeats)."""
+    """The embedder an arm uses: this process's MiniLM on ``cfg.device``, or TF-IDF fitted
+    on the seed's training corpora (fitting it on the samples would down-weight what a
+    hivemind repeats)."""
     from neurips25.hivemind.embed import embedder_for, make_embedder
 
     if cfg.embedder == "tfidf":
         return embedder_for("tfidf", None, [r for k in ("A", "B")
                                             for _p, r in training_pairs(cfg, seed, k)])
-    if not _MINILM:
-        _MINILM.append(make_embedder(cfg.embedder))
-    return _MINILM[0]
+    if cfg.device not in _MINILM:
+        _MINILM[cfg.device] = make_embedder(cfg.embedder, device=cfg.device)
+    return _MINILM[cfg.device]
 
 
 class Lookup:
@@ -86,11 +87,16 @@ def _embedded(cfg: Any, seed: int, rows: Rows) -> dict[str, Any]:
 
 
 def lm_arm(cfg: Any, seed: int, plan: ModelPlan) -> dict[str, Any]:
-    """Train one LM (and its reward-tuned copy), sample every prompt ``cfg.samples`` times
-    (top-p, temperature as the paper) and embed the samples."""
-    import torch
-
-    from neurips25.hivemind.lm import LMSpec, WordTokenizer, reward_tune, sample_responses, train_lm
+    """Train one LM (and its reward-tuned copy) on ``cfg.device``, sample every prompt
+    ``cfg.samples`` times (top-p, temperature as the paper) and embed the samples."""
+    from neurips25.hivemind.lm import (
+        LMSpec,
+        WordTokenizer,
+        generator,
+        reward_tune,
+        sample_responses,
+        train_lm,
+    )
     from neurips25.hivemind.textgen import PROMPTS, IdeaReward, vocabulary
 
     prompts = PROMPTS[: cfg.n_prompts]
@@ -99,7 +105,7 @@ def lm_arm(cfg: Any, seed: int, plan: ModelPlan) -> dict[str, Any]:
                      else (cfg.n_layer, cfg.n_embd))
     spec = LMSpec(layers, width, 4, cfg.train_steps, cfg.batch, cfg.lr, 32)
     model = train_lm(tok, training_pairs(cfg, seed, plan.corpus), spec,
-                     seed=1000 * seed + plan.model_seed)
+                     seed=1000 * seed + plan.model_seed, device=cfg.device)
     models = {plan.name: model}
     reward = IdeaReward(seed)
     if plan.tune:
@@ -108,7 +114,7 @@ def lm_arm(cfg: Any, seed: int, plan: ModelPlan) -> dict[str, Any]:
             cfg.rl_prompts_per_step, cfg.rl_lr, seed=seed)
     rows: Rows = []
     for i, (name, m) in enumerate(models.items()):
-        gen = torch.Generator().manual_seed(10_000 * seed + 10 * plan.model_seed + i)
+        gen = generator(10_000 * seed + 10 * plan.model_seed + i, cfg.device)
         for pid, text, _topic in prompts:
             samples, _ = sample_responses(m, tok, text, cfg.samples, cfg.top_p, cfg.temperature,
                                           32, gen)
@@ -185,8 +191,11 @@ def _examples(rows: Rows) -> dict[str, list[str]]:
 def _seed_figures(cfg: Any, rows: Rows, report: dict[str, Any], emb: np.ndarray,
                   emb_name: str, out_dir: Path) -> None:
     """The first seed's intra-model histogram, inter-model matrix and response map."""
-    from neurips25.hivemind.cluster import plot_response_map
-    from neurips25.hivemind.figures import plot_inter_matrix, plot_intra_histogram
+    from neurips25.hivemind.plots import (
+        plot_inter_matrix,
+        plot_intra_histogram,
+        plot_response_map,
+    )
 
     plot_intra_histogram(report, out_dir / "intra_model_histogram.png")
     plot_inter_matrix(report, out_dir / "inter_model_matrix.png")

@@ -3,6 +3,8 @@ reward-tuned with a group-normalised policy gradient (GRPO-style, no KL).
 
 These stand in for the paper's 70+ chat models: what we can measure honestly at CPU
 scale is how shared training data and reward tuning move the diversity of real samples.
+A model is trained on ``device`` (cpu by default); sampling and tuning follow the model's
+device, and a ``torch.Generator`` given to them must live there too.
 """
 from __future__ import annotations
 
@@ -61,7 +63,18 @@ class LMSpec:
     block_size: int = 40
 
 
-def make_batch(tok: WordTokenizer, pairs: Sequence[tuple[str, str]], block: int) -> tuple[torch.Tensor, torch.Tensor]:
+def model_device(model: torch.nn.Module) -> torch.device:
+    """Where ``model``'s parameters live (inputs are made there)."""
+    return next(model.parameters()).device
+
+
+def generator(seed: int, device: str | torch.device = "cpu") -> torch.Generator:
+    """A seeded random stream on ``device``: sampling draws where the model lives."""
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def make_batch(tok: WordTokenizer, pairs: Sequence[tuple[str, str]],
+               block: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs and targets for (prompt, response) pairs; only response + EOS are scored."""
     x = torch.full((len(pairs), block), tok.pad_id, dtype=torch.long)
     y = torch.full((len(pairs), block), -100, dtype=torch.long)
@@ -81,19 +94,21 @@ def train_lm(
     seed: int,
     progress: Progress | None = None,
     desc: str = "train",
+    device: str | torch.device = "cpu",
 ) -> TinyGPT:
-    """Next-token training on the response part of (prompt, response) pairs."""
+    """Next-token training on the response part of (prompt, response) pairs, on ``device``
+    (batch indices come from a CPU generator, so the data order is the same everywhere)."""
     progress = progress or NullProgress()
     torch.manual_seed(seed)
     cfg = GPTConfig(len(tok), spec.block_size, spec.n_layer, spec.n_head, spec.n_embd)
-    model = TinyGPT(cfg)
-    x_all, y_all = make_batch(tok, pairs, spec.block_size)
+    model = TinyGPT(cfg).to(device)
+    x_all, y_all = (t.to(device) for t in make_batch(tok, pairs, spec.block_size))
     opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, spec.steps)
     gen = torch.Generator().manual_seed(seed)
     model.train()
     for _ in progress.track(range(spec.steps), desc, total=spec.steps):
-        idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen)
+        idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen).to(x_all.device)
         loss = model.loss(x_all[idx], y_all[idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -115,16 +130,18 @@ def sample_responses(
     generator: torch.Generator | None = None,
 ) -> tuple[list[str], torch.Tensor]:
     """``n`` samples for one prompt (the paper: top-p 0.9, T = 1.0); also the raw ids."""
-    prompt_t = torch.tensor([tok.prompt_ids(prompt)] * n, dtype=torch.long)
+    prompt_t = torch.tensor([tok.prompt_ids(prompt)] * n, dtype=torch.long,
+                            device=model_device(model))
     max_new = min(max_new, model.cfg.block_size - prompt_t.shape[1])
     ids, _ = model.sample(prompt_t, max_new, temperature, top_p, generator, eos_id=tok.eos_id)
     return [tok.decode(row) for row in ids.tolist()], ids
 
 
-def _response_logprob(model: TinyGPT, prompt_ids: list[int], ids: torch.Tensor, eos_id: int) -> torch.Tensor:
+def _response_logprob(model: TinyGPT, prompt_ids: list[int], ids: torch.Tensor,
+                      eos_id: int) -> torch.Tensor:
     """Sum of log-probs of each sampled row up to and including its first EOS."""
     n = ids.shape[0]
-    full = torch.cat([torch.tensor([prompt_ids] * n), ids], 1)
+    full = torch.cat([torch.tensor([prompt_ids] * n, device=ids.device), ids], 1)
     logits = model(full[:, :-1])[:, len(prompt_ids) - 1 :]
     lp = torch.log_softmax(logits.float(), -1).gather(-1, ids[..., None]).squeeze(-1)
     is_eos = (ids == eos_id).long()
@@ -148,22 +165,25 @@ def reward_tune(
     """Policy gradient with group-normalised advantages (GRPO without KL) on a copy.
 
     ``reward(prompt, text, finished)`` scores one sample; ``finished`` is False when it
-    hit the length limit without EOS. Sampling uses T = 1, top-p = 1 (on-policy).
+    hit the length limit without EOS. Sampling uses T = 1, top-p = 1 (on-policy), on the
+    model's device.
     """
     progress = progress or NullProgress()
     policy = copy.deepcopy(model)
     opt = torch.optim.Adam(policy.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
+    device = model_device(policy)
+    gen = generator(seed, device)
     rng = np.random.default_rng(seed)
     for _ in progress.track(range(steps), desc, total=steps):
         chosen = rng.choice(len(prompts), size=min(prompts_per_step, len(prompts)), replace=False)
-        loss = torch.zeros(())
+        loss = torch.zeros((), device=device)
         for i in chosen:
             p_ids = tok.prompt_ids(prompts[i])
             policy.eval()
             texts, ids = sample_responses(policy, tok, prompts[i], group, 1.0, 1.0, 64, gen)
             finished = (ids == tok.eos_id).any(1).tolist()
-            r = torch.tensor([reward(prompts[i], t, f) for t, f in zip(texts, finished, strict=True)])
+            r = torch.tensor([reward(prompts[i], t, f)
+                              for t, f in zip(texts, finished, strict=True)], device=device)
             adv = (r - r.mean()) / (r.std() + 1e-6)
             policy.train()
             lp = _response_logprob(policy, p_ids, ids, tok.eos_id)

@@ -35,7 +35,8 @@ def planted_pool(
     if not 1 <= n_prompts <= len(PROMPTS):
         raise ValueError(f"n_prompts must be in 1..{len(PROMPTS)}, got {n_prompts}")
     rng = np.random.default_rng(seed)
-    styles = [_rng("model-style", seed, m).dirichlet(np.full(len(TEMPLATES), 0.5)) for m in range(n_models)]
+    styles = [_rng("model-style", seed, m).dirichlet(np.full(len(TEMPLATES), 0.5))
+              for m in range(n_models)]
     rows = []
     for pid, text, topic in PROMPTS[:n_prompts]:
         hive_idea = idea_bank(HIVE_SEED, pid, 1)[0]

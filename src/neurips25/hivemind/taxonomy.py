@@ -118,5 +118,6 @@ def prompt_rows() -> list[dict[str, str]]:
     for c in TAXONOMY:
         slug = "".join(ch if ch.isalnum() else "-" for ch in c.fine.lower()).strip("-")
         for i, text in enumerate(c.prompts, start=1):
-            rows.append({"prompt_id": f"{slug}-{i}", "prompt": text, "category": c.top, "subcategory": c.fine})
+            rows.append({"prompt_id": f"{slug}-{i}", "prompt": text, "category": c.top,
+                         "subcategory": c.fine})
     return rows

@@ -146,7 +146,8 @@ def vocabulary() -> list[str]:
 
 
 def _alternation(name: str, words: tuple[str, ...]) -> str:
-    return f"(?P<{name}>" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    longest_first = sorted(words, key=len, reverse=True)
+    return f"(?P<{name}>" + "|".join(re.escape(w) for w in longest_first) + ")"
 
 
 @functools.lru_cache(maxsize=256)
@@ -181,12 +182,14 @@ class IdeaReward:
         rng = _rng("reward", seed)
         self.weights = {
             slot: {w: float(rng.normal()) for w in words}
-            for slot, words in (("adj", ADJECTIVES), ("image", IMAGES), ("verb", VERBS), ("obj", OBJECTS))
+            for slot, words in (("adj", ADJECTIVES), ("image", IMAGES), ("verb", VERBS),
+                                ("obj", OBJECTS))
         }
         self.topics = {text: topic for _pid, text, topic in PROMPTS}
 
     def score_idea(self, idea: Idea) -> float:
-        return sum(self.weights[s][w] for s, w in zip(("adj", "image", "verb", "obj"), idea, strict=True)) / 2
+        slots = ("adj", "image", "verb", "obj")
+        return sum(self.weights[s][w] for s, w in zip(slots, idea, strict=True)) / 2
 
     def __call__(self, prompt: str, text: str, finished: bool = True) -> float:
         idea = parse(text, self.topics.get(prompt, prompt.split()[-1])) if finished else None

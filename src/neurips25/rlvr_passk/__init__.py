@@ -25,7 +25,8 @@ from neurips25.study import Study
 
 STUDY = Study(
     name="rlvr_passk",
-    title="Does Reinforcement Learning Really Incentivize Reasoning Capacity in LLMs Beyond the Base Model?",
+    title="Does Reinforcement Learning Really Incentivize Reasoning Capacity in LLMs Beyond "
+          "the Base Model?",
     arxiv="2504.13837",
     finding="RLVR raises pass@1 but base models win at large k: RL narrows the reasoning boundary",
     config_cls=Config,

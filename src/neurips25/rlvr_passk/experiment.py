@@ -24,6 +24,7 @@ from neurips25.common.progress import Progress
 class Config:
     seed: int = 0
     seeds: int = 4  # seed, seed + 1, ...: each a full pretrain -> RL -> sample pipeline
+    device: str = "cpu"  # torch device of every model and sample (`neurips25 run --device`)
     # model and pretraining: p_correct of the textbook traces (<= textbook_carries carries)
     # use the correct strategy; digit_noise of all traces have one random digit
     n_layer: int = 2
@@ -120,7 +121,7 @@ def _samples_round_trip(first: dict[str, Any], cfg: Config, out_dir: Path) -> No
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
-    from neurips25.rlvr_passk.toy.figures import pooled_figures
+    from neurips25.rlvr_passk.toy.plots import pooled_figures
     from neurips25.rlvr_passk.toy.summary import across_seeds, summarise_seed
 
     cfg, out_dir = config, Path(out_dir)

@@ -4,7 +4,8 @@
 prompts with snapshots, RLVR with edge-of-competence prompts, distillation), samples each
 arm n times on the seed's own easy + hard problems and returns plain numbers: per-problem
 correct counts, per-seed paired comparisons and perplexities. Nothing is written to disk,
-so the same function runs in-process, in a local pool or on a cluster.
+so the same function runs in-process, in a local pool or on a cluster. Models, samples and
+their random generators live on ``cfg.device`` (cpu by default); results come back as numpy.
 """
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ from neurips25.rlvr_passk.toy.sampling import sample_completions, sequence_logpr
 ARM_ORDER = ("base", "rl", "rl_edge", "distill")
 
 
+def generator(seed: int, device: str) -> torch.Generator:
+    """A seeded random stream on ``device`` (sampling draws where the model lives)."""
+    return torch.Generator(device=device).manual_seed(seed)
+
+
 def eval_problems(seed: int, n_easy: int, n_hard: int) -> tuple[np.ndarray, np.ndarray]:
     """The seed's evaluation problems: n_easy without a carry, then n_hard with >= 1 carry
     (carry counts as they fall for uniform operands). Own stream, apart from training."""
@@ -33,8 +39,8 @@ def _train_models(cfg: Any, seed: int) -> tuple[dict[str, torch.nn.Module], dict
     """Phase 1: the base model and every arm trained from it."""
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    base = train.new_model(cfg.n_layer, cfg.n_embd)
+    gen = generator(seed, cfg.device)
+    base = train.new_model(cfg.n_layer, cfg.n_embd, device=cfg.device)
     losses = train.pretrain(base, cfg.pretrain_steps, cfg.pretrain_batch, cfg.pretrain_lr,
                             cfg.p_correct, cfg.digit_noise, rng,
                             textbook_carries=cfg.textbook_carries)
@@ -59,15 +65,15 @@ def _train_models(cfg: Any, seed: int) -> tuple[dict[str, torch.nn.Module], dict
 
 
 def _sample_arms(models: dict[str, torch.nn.Module], a: np.ndarray, b: np.ndarray, n: int,
-                 seed: int) -> dict[str, dict[str, Any]]:
+                 seed: int, device: str = "cpu") -> dict[str, dict[str, Any]]:
     """Phase 2: n samples per problem from every arm; correct counts and C-tag shares."""
-    gen = torch.Generator().manual_seed(seed + 20_000)
+    gen = generator(seed + 20_000, device)
     out = {}
     for name, model in models.items():
         toks, _ = sample_completions(model, task.prompts(a, b), n, task.GEN_LEN, gen)
         r = task.reward(a, b, toks)
-        out[name] = {"tokens": toks.to(torch.uint8).numpy(),
-                     "c": r.sum(1).to(torch.int64).numpy(),
+        out[name] = {"tokens": toks.to(torch.uint8).cpu().numpy(),
+                     "c": r.sum(1).to(torch.int64).cpu().numpy(),
                      "tag_c": float((toks[..., 0] == task.TAG_C).float().mean())}
     return out
 
@@ -82,7 +88,7 @@ def perplexity_under(scorer: torch.nn.Module, a: np.ndarray, b: np.ndarray, toks
     with torch.no_grad():
         lp = torch.cat([sequence_logprobs(scorer, seqs[i:i + 8192], task.PROMPT_LEN)
                         for i in range(0, len(seqs), 8192)])
-    return torch.exp(-lp.mean(1)).numpy()
+    return torch.exp(-lp.mean(1)).cpu().numpy()
 
 
 def _perplexities(models: dict[str, torch.nn.Module], arms: dict[str, dict[str, Any]],
@@ -103,7 +109,7 @@ def run_seed(cfg: Any, seed: int, keep_samples: bool = False) -> dict[str, Any]:
     """
     models, info = _train_models(cfg, seed)
     a, b = eval_problems(seed, cfg.n_easy, cfg.n_hard)
-    arms = _sample_arms(models, a, b, cfg.n_samples, seed)
+    arms = _sample_arms(models, a, b, cfg.n_samples, seed, cfg.device)
     ppl = _perplexities(models, arms, a, b, min(cfg.ppl_samples, cfg.n_samples))
     out: dict[str, Any] = {
         "seed": seed, "info": info, "a": a, "b": b, "carries": task.carries(a, b),

@@ -5,11 +5,19 @@ one prompt start from the same prefix and a peaked model keeps few distinct pref
 step runs the model once per *distinct* prefix (``torch.unique``) and draws every sample's
 next token from its own prefix's distribution: the same distribution as naive sampling, a
 fraction of the compute.
+
+Everything runs on the model's device; the caller's ``torch.Generator`` must live there too
+(``torch.Generator(device=...)``), so a GPU run draws on the GPU.
 """
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    """Where ``model``'s parameters live (inputs are moved there)."""
+    return next(model.parameters()).device
 
 
 @torch.no_grad()
@@ -36,7 +44,7 @@ def sample_completions(
     was_training = model.training
     model.eval()
     p = prompts.shape[0]
-    seqs = prompts.repeat_interleave(n, dim=0)
+    seqs = prompts.to(model_device(model)).repeat_interleave(n, dim=0)
     toks, lps = [], []
     for _ in range(gen_len):
         uniq, inv = torch.unique(seqs, dim=0, return_inverse=True)
@@ -53,6 +61,7 @@ def sample_completions(
 
 def sequence_logprobs(model: torch.nn.Module, seqs: torch.Tensor, prompt_len: int) -> torch.Tensor:
     """Per-token log-probs (B, T - prompt_len) of the generated part of full sequences."""
+    seqs = seqs.to(model_device(model))
     logp = F.log_softmax(model(seqs[:, :-1]).float(), dim=-1)
     tgt = seqs[:, 1:]
     tok_lp = logp.gather(-1, tgt[..., None]).squeeze(-1)

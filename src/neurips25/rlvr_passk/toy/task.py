@@ -94,7 +94,7 @@ def reward(a: np.ndarray, b: np.ndarray, gen: torch.Tensor) -> torch.Tensor:
 
     ``gen`` has shape (P, m, GEN_LEN); the tag is not checked (only the answer counts).
     """
-    truth = torch.as_tensor(answers(a, b, "C"))[:, None, :]
+    truth = torch.as_tensor(answers(a, b, "C"), device=gen.device)[:, None, :]
     return (gen[..., 1:] == truth).all(-1).float()
 
 

@@ -22,10 +22,12 @@ from neurips25.rlvr_passk.toy.sampling import sample_completions, sequence_logpr
 ProblemSampler = Callable[[np.random.Generator, int], "tuple[np.ndarray, np.ndarray]"]
 
 
-def new_model(n_layer: int = 2, n_embd: int = 64, n_head: int = 4) -> TinyGPT:
+def new_model(n_layer: int = 2, n_embd: int = 64, n_head: int = 4,
+              device: str | torch.device = "cpu") -> TinyGPT:
+    """A fresh toy model on ``device``; training, RL and sampling follow its device."""
     cfg = GPTConfig(vocab_size=task.VOCAB_SIZE, block_size=task.SEQ_LEN,
                     n_layer=n_layer, n_head=n_head, n_embd=n_embd)
-    return TinyGPT(cfg)
+    return TinyGPT(cfg).to(device)
 
 
 def _sft_loss(model: TinyGPT, seqs: torch.Tensor) -> torch.Tensor:
@@ -122,7 +124,7 @@ def rlvr(
                                     generator)
         r = task.reward(a, b, gen)
         adv = advantages(r, cfg.advantage).flatten()
-        seqs = torch.cat([task.prompts(a, b).repeat_interleave(cfg.group_size, 0),
+        seqs = torch.cat([task.prompts(a, b).to(gen.device).repeat_interleave(cfg.group_size, 0),
                           gen.flatten(0, 1)], dim=1)
         lp = sequence_logprobs(policy, seqs, task.PROMPT_LEN)
         loss = -(adv[:, None] * lp).mean()
