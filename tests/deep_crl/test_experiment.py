@@ -56,6 +56,22 @@ def test_toy_experiment_runs_resumes_and_checks(tmp_path):
     again = STUDY.run(TOY, tmp_path, NullProgress())  # finished arms are reused, not retrained
     assert [f.stat().st_mtime_ns for f in arm_files] == stamps
     assert again["stitching"] == json.loads(json.dumps(st))
+    _partial_report_of_a_cut_short_sweep(tmp_path)
+
+
+def _partial_report_of_a_cut_short_sweep(folder):
+    """--partial judges on the finished arms only and names the missing ones."""
+    from neurips25.deep_crl.sweep import partial
+
+    (folder / "arms" / "res-d8-s1.json").unlink()  # as if the sweep stopped before this arm
+    (folder / "arms" / "stitch-res-d8-w8-b16-o2-lr0.0003-s1.json").unlink()
+    report = partial(TOY, folder, folder / "partial")
+    assert report["arms_missing"] == ["stitch-res-d8-w8-b16-o2-lr0.0003-s1", "res-d8-s1"]
+    on, st = report["metrics"]["online"], report["metrics"]["stitching"]
+    assert on["paired"]["time_at_goal_far_deep_minus_shallow"]["n"] == 1  # seed 0 pairs only
+    assert [s["seed"] for s in st["res"]["8"]["seeds"]] == [0]
+    assert len(report["claims"]) == len(CLAIMS)
+    assert (folder / "partial" / "partial.json").is_file()
 
 
 # ---- claims on synthetic arm results: each check can pass, and its null case does not ----------
@@ -172,11 +188,12 @@ def test_config_validation_and_presets():
     with pytest.raises(ValueError, match="plain_depth"):
         Config(plain_depth=8)
     with pytest.raises(ValueError, match="workers"):
-        Config(workers=3)
+        Config(workers=0)
     with pytest.raises(ValueError, match="lever_depths"):
         Config(lever_depths=(8,))
     quick, full = Config.quick(), Config.full()
     assert not quick.online and quick.online_arms() == [] and quick.seeds >= 3
+    assert quick.stitch_depths == (4, 16, 32)  # the issue's depths, >= 3 seeds, in the quick run
     assert max(full.depths) == 64 and full.online and full.online_seeds >= 2 and full.layout == "u4"
     arms = full.online_arms()
     first = [(a.critic_depth, a.seed) for a in arms[:6]]
@@ -184,3 +201,46 @@ def test_config_validation_and_presets():
     assert {a.device for a in arms} == {"cpu"}
     assert {a.seed for a in dataclasses.replace(full, seeds=2).online_arms()} == {0, 1}  # --seeds 2
     assert STUDY.config("quick", seeds=5).seeds == 5
+
+
+def test_rounds_stitching_first_then_the_plain_seeds_at_the_sweeps_best_and_online():
+    from neurips25.deep_crl.arms import run_online_arm, run_stitch_arm
+
+    first = TOY.first_round("all")
+    assert {t.fn for t in first} == {run_stitch_arm}  # online arms wait for round 2
+    assert [t.spec["lr"] for t in first[:2]] == [3e-4, 1e-3] and first[0].spec["seed"] == 0
+    assert TOY.first_round("online") == []
+    swept = {t.name: _stitch("plain", 8, 0, val=2.0 if t.spec["lr"] == 1e-3 else 2.5,
+                             lr=t.spec["lr"]) for t in first[:2]}
+    second = TOY.second_round("all", swept)
+    plain = [t for t in second if t.fn is run_stitch_arm]
+    assert [(t.spec["seed"], t.spec["lr"]) for t in plain] == [(1, 1e-3)]  # the sweep's best
+    assert [t.name for t in second if t.fn is run_online_arm] == [
+        "res-d4-s0", "res-d8-s0", "res-d4-s1", "res-d8-s1"]
+    assert [t.fn for t in TOY.second_round("stitch", swept)] == [run_stitch_arm]
+    with pytest.raises(ValueError, match="part"):
+        TOY.first_round("nope")
+
+
+def test_round_reuses_saved_arms_without_dispatching_them(tmp_path, monkeypatch):
+    import neurips25.common.executor as ex
+    from neurips25.common.progress import NullProgress
+    from neurips25.deep_crl.arms import run_round, stitch_task
+
+    tasks = [stitch_task(a) for a in TOY.stitch_arms()[:2]]
+    for t in tasks:  # files as a sweep writes them (also before the common executor)
+        t.path(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+        t.path(tmp_path).write_text(json.dumps({"name": t.name, "identity": t.identity}))
+    monkeypatch.setattr(ex, "run_arms", lambda *a, **k: pytest.fail("a finished arm was re-run"))
+    out = run_round(tasks, tmp_path, 2, NullProgress())
+    assert list(out) == [t.name for t in tasks]
+    # an arm whose saved identity differs is dispatched, through the common executor
+    stale = json.loads(tasks[1].path(tmp_path).read_text()) | {"identity": {"steps": 0}}
+    tasks[1].path(tmp_path).write_text(json.dumps(stale))
+    sent = []
+    monkeypatch.setattr(ex, "run_arms", lambda arms, **k: sent.extend(arms) or {
+        a.key: {"name": a.key, "identity": tasks[1].identity, "fresh": True} for a in arms})
+    out = run_round(tasks, tmp_path, 2, NullProgress())
+    assert [a.key for a in sent] == [tasks[1].name] and out[tasks[1].name]["fresh"]
+    # the driver keeps the result of an arm whose worker could not write it (a remote node)
+    assert json.loads(tasks[1].path(tmp_path).read_text())["fresh"]

@@ -45,8 +45,13 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         train(TINY, progress=StopAfter(3), checkpoint=ckpt)
     assert ckpt.is_file()
+    before = torch.load(ckpt, weights_only=False)["spent"]
     _, resumed = train(TINY, checkpoint=ckpt)
     assert resumed["history"] == straight["history"]
+    # the time of the interrupted session counts too (the sweep reports CPU seconds per arm)
+    assert resumed["resumed_at_iteration"] == 2 and resumed["seconds_cover_all_sessions"]
+    assert resumed["cpu_seconds"] > before["cpu_seconds"] > 0
+    assert straight["resumed_at_iteration"] == 0
 
 
 def test_checkpoint_of_another_config_is_ignored(tmp_path):

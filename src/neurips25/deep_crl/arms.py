@@ -1,16 +1,23 @@
-"""Arms of the depth experiment: independent, picklable ``(arm dict, out dir) -> result`` functions.
+"""Arms of the depth experiment, run in rounds through the common executor.
 
-Each arm (an online CRL run, or one stitching critic) runs in its own process with one
-torch thread. Its result is written atomically to ``arms/<name>.json``; a rerun whose arm
-has the same identity (its config without the device) reuses that file, so a long sweep
-resumes arm by arm, and a killed online arm resumes from its checkpoint.
+An arm is an online CRL run (``run_online_arm``) or one stitching critic (``run_stitch_arm``):
+a module-level function of (arm spec as a dict, out dir), so any backend of
+``neurips25.common.executor`` (serial, local pool, Ray) can run it with one torch thread.
+
+Each arm saves its result atomically to ``arms/<name>.json`` together with its identity
+(its config without the device), and a rerun with the same identity reuses that file: a long
+sweep resumes arm by arm, and a killed online arm resumes from its own checkpoint
+(``arms/<name>.pt``). These files, rather than the executor's ``cache_dir``, are the cache
+because the device is not part of an arm's identity (a sweep may move from CPU to GPU) and
+because sweeps started before the move to the common executor wrote them in this form.
+The driver checks them before dispatching and writes any a remote worker kept to itself.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from multiprocessing import get_context
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +26,6 @@ from neurips25.common.progress import Progress
 from neurips25.deep_crl.envs.maze import MazeSpec
 
 ArmFn = Callable[[dict[str, Any], str], dict[str, Any]]
-Followup = Callable[[list[dict[str, Any]]], list[tuple[ArmFn, dict[str, Any]]]]
 
 
 def arm_name(cfg: Any) -> str:
@@ -97,49 +103,53 @@ def run_stitch_arm(arm_dict: dict[str, Any], out_dir: str) -> dict[str, Any]:
     return result
 
 
-def run_arms(tasks: list[tuple[ArmFn, dict[str, Any]]], out_dir: Path, workers: int,
-             progress: Progress, label: str,
-             follow: tuple[set[int], Followup] | None = None) -> list[dict[str, Any]]:
-    """Run ``fn(arm, out_dir)`` per task, ``workers`` processes at a time; results in task order.
+@dataclass(frozen=True)
+class ArmTask:
+    """One arm of a round: its entry point, its spec as a dict, its file name and identity."""
 
-    ``follow = (ids, make)``: once the tasks with indices ``ids`` are done, ``make(their results)``
-    returns more tasks (e.g. the other seeds at a learning rate chosen on the first), appended
-    to the queue without waiting for the rest.
+    fn: ArmFn
+    spec: dict[str, Any]
+    name: str
+    identity: dict[str, Any]
+
+    def path(self, out_dir: Path) -> Path:
+        return Path(out_dir) / "arms" / f"{self.name}.json"
+
+
+def stitch_task(arm: Any) -> ArmTask:
+    """The task of a ``StitchArm``."""
+    return ArmTask(run_stitch_arm, dataclasses.asdict(arm), arm.name, arm.identity())
+
+
+def online_task(cfg: Any) -> ArmTask:
+    """The task of an online ``CRLConfig``."""
+    return ArmTask(run_online_arm, dataclasses.asdict(cfg), arm_name(cfg), cfg.identity())
+
+
+def run_round(tasks: list[ArmTask], out_dir: Path, workers: int, progress: Progress,
+              label: str = "deep_crl arms") -> dict[str, dict[str, Any]]:
+    """Run one round of arms through ``common.executor.run_arms``; ``{name: result}``, task order.
+
+    Arms with a saved result of the same identity are not dispatched; the backend is the
+    executor's default (``--executor``), ``workers`` processes at a time on the local pool.
     """
-    tasks = list(tasks)
-    results: dict[int, dict[str, Any]] = {}
-    wait_for, make = follow if follow else (set(), None)
+    from neurips25.common.executor import Arm, run_arms
 
-    def more() -> None:
-        nonlocal make
-        if make is not None and wait_for <= results.keys():
-            tasks.extend(make([results[i] for i in sorted(wait_for)]))
-            make = None
-
-    more()
-    if workers == 1:
-        i = 0
-        while i < len(tasks):
-            fn, arm = tasks[i]
-            results[i] = fn(arm, str(out_dir))
-            progress.log(_done(results[i], len(results), len(tasks)))
-            i += 1
-            more()
-        return [results[i] for i in range(len(tasks))]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        pending = {pool.submit(fn, arm, str(out_dir)): i for i, (fn, arm) in enumerate(tasks)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                i = pending.pop(fut)
-                results[i] = r = fut.result()
-                progress.log(_done(r, len(results), len(tasks)))
-            n = len(tasks)
-            more()
-            pending.update({pool.submit(fn, arm, str(out_dir)): j
-                            for j, (fn, arm) in enumerate(tasks[n:], n)})
-    return [results[i] for i in range(len(tasks))]
-
-
-def _done(r: dict[str, Any], n_done: int, n_all: int) -> str:
-    return f"arm {r['name']} done ({r.get('wall_seconds') or 0:.0f} s) [{n_done}/{n_all}]"
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        raise ValueError("arm names of a round must be unique")
+    done = {t.name: saved for t in tasks
+            if (saved := finished(t.path(out_dir), t.identity)) is not None}
+    todo = [t for t in tasks if t.name not in done]
+    if todo:
+        progress.log(f"{label}: {len(todo)} to run, {len(done)} reused, {workers} at a time")
+        arms = [Arm(t.name, t.fn, (t.spec, str(out_dir))) for t in todo]
+        results = run_arms(arms, workers=min(workers, len(todo)), progress=progress,
+                           description=label)
+        for t in todo:
+            r = done[t.name] = results[t.name]
+            if finished(t.path(out_dir), t.identity) is None:  # a remote worker's own file
+                atomic_write_json(t.path(out_dir), r)
+            progress.log(f"arm {t.name} done ({r.get('wall_seconds') or 0:.0f} s wall, "
+                         f"{r.get('cpu_seconds') or 0:.0f} CPU-s)")
+    return {n: done[n] for n in names}

@@ -6,7 +6,8 @@ Paper (arXiv 2503.14858v3): depth 4 -> 64 multiplies time at goal (Table 1: Ant 
 ("Deep networks exhibit improved generalization": train on pairs <= 3 units apart);
 residual connections + LayerNorm make depth trainable (Sec. 4). Part 1 trains critics only
 on a fixed buffer's near pairs (``stitch_*``); part 2 (``online``) trains actor and critic
-online per depth. Every arm is an independent, resumable process (``arms.py``).
+online per depth. Every arm is an independent, resumable unit of work (``arms.py``) run in
+two rounds through the common executor (``run_plan``).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class Config:
     seed: int = 0
     seeds: int = 3  # stitching seeds: seed, seed + 1, ...
     device: str = "cpu"
-    workers: int = 2
+    workers: int = 2  # arms at a time on the local pool, one torch thread each
     # part 1: stitching critics (critic only, fixed buffer, near pairs only)
     stitch_layout: str = "large"
     near_max: int = 3
@@ -77,8 +78,6 @@ class Config:
             raise ValueError(f"plain_sweep_seeds must be in 1..seeds, got {self.plain_sweep_seeds}")
         if self.seeds < 1 or self.online_seeds < 1 or self.workers < 1:
             raise ValueError("seeds, online_seeds and workers must be >= 1")
-        if self.workers > 2:
-            raise ValueError("workers must be 1 or 2 (one torch thread each, 2-core machine)")
         if not self.plain_lrs or any(lr <= 0 for lr in self.plain_lrs):
             raise ValueError(f"plain_lrs needs positive learning rates, got {self.plain_lrs}")
         if not self.plain_inits or not set(self.plain_inits) <= {"paper", "swish_he"}:
@@ -87,9 +86,9 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        """Stitching critics only: 3 seeds x depths 4/16; the plain d16 net's lr sweep on seed 0,
-        then seeds 1-2 at its best lr."""
-        return cls(stitch_depths=(4, 16))
+        """Stitching critics only: 3 seeds x depths 4/16/32; the plain d16 net's lr sweep on seed
+        0, then seeds 1-2 at its best lr (~350 CPU-s)."""
+        return cls(stitch_depths=(4, 16, 32))
 
     @classmethod
     def full(cls) -> Config:
@@ -183,44 +182,67 @@ class Config:
         return [CRLConfig(**base, critic_depth=d, actor_depth=d, seed=self.seed + s)
                 for d, s in pairs]
 
-    def plan(self, part: str = "all") -> tuple[list[Any], tuple[set[int], Any]]:
-        """Tasks for ``arms.run_arms`` and the follow-up that queues the plain net's other seeds.
+    def first_round(self, part: str = "all") -> list[Any]:
+        """Arms that depend on no other: the plain net's sweep, then the stitching critics.
 
-        ``part``: "stitch", "online" or "all" (the plain sweep first: its best setting decides
-        the plain arms of the other seeds, queued as soon as it is known).
+        ``part``: "stitch", "online" or "all". Online arms wait for the second round, so a
+        sweep cut short holds the cheap stitching arms (~10-90 CPU-s each) before the online
+        ones (~140-1000 CPU-s each).
         """
-        from neurips25.deep_crl.arms import run_online_arm, run_stitch_arm
+        from neurips25.deep_crl.arms import stitch_task
+
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {', '.join(PARTS)}, got {part!r}")
+        if part == "online":
+            return []
+        return [stitch_task(a) for a in (*self.plain_sweep_arms(), *self.stitch_arms())]
+
+    def second_round(self, part: str, done: dict[str, dict[str, Any]]) -> list[Any]:
+        """The plain net's other seeds at the best setting of its sweep (read from ``done``, the
+        first round's results by name), then the online arms."""
+        from neurips25.deep_crl.arms import online_task, stitch_task
         from neurips25.deep_crl.summary import best_plain
 
-        stitch = part in ("stitch", "all")
-        sweep = self.plain_sweep_arms() if stitch else []
-        tasks = [(run_stitch_arm, dataclasses.asdict(a)) for a in sweep]
-        if part in ("online", "all"):
-            tasks += [(run_online_arm, dataclasses.asdict(a)) for a in self.online_arms()]
-        if stitch:
-            tasks += [(run_stitch_arm, dataclasses.asdict(a)) for a in self.stitch_arms()]
+        tasks = []
+        swept = [stitch_task(a).name for a in self.plain_sweep_arms()]
+        if part != "online" and swept:
+            best = best_plain([done[n] for n in swept])
+            tasks += [stitch_task(a) for a in self.plain_rest_arms(best)]
+        if part != "stitch":
+            tasks += [online_task(a) for a in self.online_arms()]
+        return tasks
 
-        def rest(swept: list[dict[str, Any]]) -> list[tuple[Any, dict[str, Any]]]:
-            if not swept:
-                return []
-            best = best_plain(swept)
-            return [(run_stitch_arm, dataclasses.asdict(a)) for a in self.plain_rest_arms(best)]
 
-        return tasks, (set(range(len(sweep))), rest)
+PARTS = ("stitch", "online", "all")
+
+
+def run_plan(config: Config, part: str, out_dir: Path, progress: Progress
+             ) -> list[dict[str, Any]]:
+    """Both rounds through the common executor (finished arms reused); results in plan order."""
+    from neurips25.deep_crl.arms import run_round
+
+    first = run_round(config.first_round(part), out_dir, config.workers, progress,
+                      "deep_crl arms, round 1 (stitching)")
+    second = run_round(config.second_round(part, first), out_dir, config.workers, progress,
+                       "deep_crl arms, round 2 (plain seeds, online)")
+    return [*first.values(), *second.values()]
 
 
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     """Run every arm (reusing finished ones), summarise over seeds, draw the figures."""
-    from neurips25.deep_crl.arms import run_arms
+    out_dir = Path(out_dir)
+    online_steps = config.iterations * config.sgd_steps_per_iter if config.online else 0
+    progress.log(f"stitching {config.stitch_steps} steps per critic; online {online_steps} SGD "
+                 f"steps per arm; {config.workers} worker(s)")
+    results = run_plan(config, "all", out_dir, progress)
+    return summarise(results, config, out_dir)
+
+
+def summarise(results: list[dict[str, Any]], config: Config, out_dir: Path) -> dict[str, Any]:
+    """Metrics and figures from arm results (all of a run's, or the finished ones of a sweep)."""
     from neurips25.deep_crl.plots import draw_all
     from neurips25.deep_crl.summary import online_summary, stitch_summary
 
-    out_dir = Path(out_dir)
-    tasks, follow = config.plan("all")
-    online_steps = config.iterations * config.sgd_steps_per_iter if config.online else 0
-    progress.log(f"{len(tasks)}+ arms (stitching {config.stitch_steps} steps; online "
-                 f"{online_steps} SGD steps), {config.workers} at a time")
-    results = run_arms(tasks, out_dir, config.workers, progress, "deep_crl arms", follow=follow)
     online_res = [r for r in results if "history" in r]
     stitch_res = [r for r in results if "history" not in r]
     metrics: dict[str, Any] = {"stitching": stitch_summary(stitch_res, config)}

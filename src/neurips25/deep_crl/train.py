@@ -169,8 +169,8 @@ def sgd_step(agent: Agent, batch, opts: dict[str, torch.optim.Optimizer], cfg: C
             "alpha": agent.log_alpha.exp().item()}
 
 
-def _state(agent, opts, buffer, gens, it, history, cfg) -> dict[str, Any]:
-    return {"config": cfg.identity(), "iteration": it, "history": history,
+def _state(agent, opts, buffer, gens, it, history, cfg, spent) -> dict[str, Any]:
+    return {"config": cfg.identity(), "iteration": it, "history": history, "spent": spent,
             "actor": agent.actor.state_dict(), "critic": agent.critic.state_dict(),
             "log_alpha": agent.log_alpha.detach().clone(),
             "opts": {k: o.state_dict() for k, o in opts.items()},
@@ -178,10 +178,11 @@ def _state(agent, opts, buffer, gens, it, history, cfg) -> dict[str, Any]:
             "gens": {k: g.get_state() for k, g in gens.items()}}
 
 
-def _restore(path: Path, cfg, agent, opts, buffer, gens) -> tuple[int, list]:
+def _restore(path: Path, cfg, agent, opts, buffer, gens) -> tuple[int, list, dict[str, float]]:
+    """Load a checkpoint of this config: (iteration, history, wall/CPU seconds spent before)."""
     ck = torch.load(path, weights_only=False, map_location=module_device(agent.critic))
     if ck["config"] != cfg.identity():
-        return 0, []
+        return 0, [], {}
     agent.actor.load_state_dict(ck["actor"])
     agent.critic.load_state_dict(ck["critic"])
     with torch.no_grad():
@@ -192,7 +193,7 @@ def _restore(path: Path, cfg, agent, opts, buffer, gens) -> tuple[int, list]:
         setattr(buffer, k, v)
     for k, g in gens.items():
         g.set_state(ck["gens"][k])
-    return ck["iteration"], ck["history"]
+    return ck["iteration"], ck["history"], ck.get("spent", {})  # older checkpoints: no "spent"
 
 
 def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | None = None
@@ -209,10 +210,15 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
     gens = {"env": torch.Generator().manual_seed(cfg.seed + 1),
             "sgd": torch.Generator().manual_seed(cfg.seed + 2)}
     target_entropy = -cfg.entropy_param * env.action_dim
-    start, history = 0, []
+    start, history, before = 0, [], {}
     if checkpoint is not None and Path(checkpoint).is_file():
-        start, history = _restore(Path(checkpoint), cfg, agent, opts, buffer, gens)
+        start, history, before = _restore(Path(checkpoint), cfg, agent, opts, buffer, gens)
     t0, c0 = time.perf_counter(), time.process_time()
+
+    def spent() -> dict[str, float]:  # over every session of this run, the resumed ones too
+        return {"wall_seconds": before.get("wall_seconds", 0.0) + time.perf_counter() - t0,
+                "cpu_seconds": before.get("cpu_seconds", 0.0) + time.process_time() - c0}
+
     sgd_time = 0.0
     last: dict[str, float] = {}
     dev = module_device(agent.critic)
@@ -234,12 +240,13 @@ def train(cfg: CRLConfig, progress: Progress | None = None, checkpoint: Path | N
                    **evaluate(agent, cfg.eval_repeats)}
             history.append(row)
             if checkpoint is not None:
-                state = _state(agent, opts, buffer, gens, it + 1, history, cfg)
+                state = _state(agent, opts, buffer, gens, it + 1, history, cfg, spent())
                 atomic_write(checkpoint, lambda tmp, s=state: torch.save(s, tmp))
     done = cfg.iterations - start
     metrics = {"final": history[-1] if history else {}, "history": history,
-               "wall_seconds": time.perf_counter() - t0,
-               "cpu_seconds": time.process_time() - c0,  # ~ idle-machine wall time with one thread
+               **spent(),  # CPU seconds ~ idle-machine wall time with one thread
+               "resumed_at_iteration": start,  # > 0: resumed from a checkpoint
+               "seconds_cover_all_sessions": not start or bool(before),
                "sgd_steps_per_second": (done * cfg.sgd_steps_per_iter / sgd_time
                                         if sgd_time > 0 else None),
                "params": {"critic": sum(p.numel() for p in agent.critic.parameters()),
