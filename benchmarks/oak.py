@@ -70,7 +70,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from neurips25.oak.threads import single_blas_thread
+    from neurips25.common.threads import threads
 
-    with single_blas_thread():
+    with threads(1):
         main()

@@ -38,6 +38,27 @@ def test_small_run_shows_the_findings(tmp_path):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
 
 
+def test_serial_and_local_pool_agree_and_finished_seeds_are_not_rerun(tmp_path):
+    from neurips25.common.executor import use_executor
+
+    cfg = dataclasses.replace(Config.quick(), steps=2000, model_passes=1, sweeps=5,
+                              utility_draws=1, utility_sweeps=2, checkpoints=2, seeds=2)
+    with use_executor("serial"):
+        a = STUDY.run(cfg, tmp_path / "a", NullProgress())
+    with use_executor("local"):
+        b = STUDY.run(cfg, tmp_path / "b", NullProgress())
+    assert a == b and [r["seed"] for r in a["per_seed"]] == [0, 1]
+    assert a["per_seed"][0] != a["per_seed"][1]  # independent streams
+    cached = sorted((tmp_path / "a" / "arms").glob("*.json"))
+    assert [p.stem for p in cached] == ["seed=0", "seed=1"]
+    stamp = cached[0].stat().st_mtime_ns
+    cached[1].unlink()  # interrupted before seed 1 finished
+    with use_executor("serial"):
+        again = STUDY.run(cfg, tmp_path / "a", NullProgress())
+    assert again == a and cached[1].exists() and cached[0].stat().st_mtime_ns == stamp
+    assert not STUDY.takes_device  # numpy only: no --device
+
+
 def test_bad_config():
     with pytest.raises(UserError):
         Config(steps=10)

@@ -48,7 +48,8 @@ def rollouts(env, option, s0, n, rng):
     return ret, stop_at, stop_disc
 
 
-@pytest.mark.parametrize("which, hall, start", [("rr", 3, None), ("sp", 3, None), ("rr", 2, (11, 11))])
+@pytest.mark.parametrize("which, hall, start",
+                         [("rr", 3, None), ("sp", 3, None), ("rr", 2, (11, 11))])
 def test_exact_option_models_equal_monte_carlo(env, hall_options, which, hall, start):
     rr, sp = hall_options
     option = (rr if which == "rr" else sp)[hall]

@@ -78,5 +78,11 @@ def pin_process_threads(n: int) -> None:
         raise ValueError(f"thread count must be >= 1, got {n}")
     for name in _THREAD_ENV:
         os.environ[name] = str(n)
+    try:  # a BLAS already loaded (numpy comes in while the worker unpickles) ignores the env
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        pass
+    else:
+        threadpool_limits(limits=n)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(n)

@@ -48,7 +48,8 @@ def _avoid_penalty(m: Metrics) -> tuple[str, str, str]:
                 f"SP {sp:.3f}; from start, option {worst}: RR {start[worst]['rr']:.2f} vs "
                 f"SP {start[worst]['sp']:.2f}")
     if rr <= 0.5 * sp:
-        return measured, REPRODUCED, f"reward-respecting options enter the penalty {sp / max(rr, 1e-12):.1f}x less"
+        return measured, REPRODUCED, (f"reward-respecting options enter the penalty "
+                                      f"{sp / max(rr, 1e-12):.1f}x less")
     if rr < sp:
         return measured, PARTLY, "fewer penalty entries, but less than half as many is not met"
     return measured, NOT_REPRODUCED, "reward-respecting options enter the penalty region as often"

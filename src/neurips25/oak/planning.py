@@ -33,7 +33,8 @@ def value_sweeps(models: Models, sweeps: int) -> np.ndarray:
     return out
 
 
-def plan_to_convergence(models: Models, tol: float = 1e-13, max_sweeps: int = 100_000) -> np.ndarray:
+def plan_to_convergence(models: Models, tol: float = 1e-13,
+                        max_sweeps: int = 100_000) -> np.ndarray:
     """The fixed point of the option backup (the optimal value over these options)."""
     v = np.zeros(models.r.shape[1])
     for _ in range(max_sweeps):
