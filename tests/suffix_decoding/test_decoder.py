@@ -101,6 +101,20 @@ def test_greedy_proposer_matches_hf_generate():
     assert got == want and stats.steps == 12 and sum(stats.drafted) == 0
 
 
+def test_eos_from_generation_config_first_then_config():
+    """Like ``generate``: the generation config's EOS ids (a list) win over the config's."""
+    model = tiny_random_model("llama", "sdpa", vocab=24, seed=3)
+    prompt = [5, 9, 2, 7]
+    free = greedy_reference(model, prompt, 16)
+    stop, other = free[5], next(t for t in free[:5] if t != free[5])
+    model.config.eos_token_id = other
+    assert SpeculativeDecoder(model).generate(prompt, 16)[0] == free[:free.index(other) + 1]
+    model.generation_config.eos_token_id = [stop, 23]
+    got = SpeculativeDecoder(model).generate(prompt, 16)[0]
+    assert got == free[:free.index(stop) + 1]
+    assert other in got[:-1]  # the config's id no longer stops it
+
+
 def test_bad_requests_are_rejected():
     model = tiny_random_model("gpt2", "eager", positions=16)
     dec = SpeculativeDecoder(model)
@@ -117,7 +131,7 @@ def test_bad_requests_are_rejected():
 
 @pytest.mark.parametrize("use_tree", [False, True])
 def test_suffix_decoder_lossless_and_learns_across_requests(use_tree):
-    """Real SuffixCache drafts: output equals greedy; repeated requests get long accepts."""
+    """Real SuffixDecodingCache drafts: output equals greedy; repeated requests get long accepts."""
     from neurips25.suffix_decoding.cache import SuffixDecodingCache
 
     model = tiny_random_model("llama", "sdpa", vocab=40, seed=2)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+import torch
 
 from neurips25.common.progress import NullProgress
+from neurips25.common.threads import threads
 from neurips25.study import REPRODUCED, VERDICTS
 from neurips25.suffix_decoding.claims import E2E_CLAIMS
 from neurips25.suffix_decoding.demo.model import DemoModelConfig, model_dir
@@ -37,7 +39,9 @@ def test_tiny_end_to_end(tmp_path, monkeypatch):
     cfg = dataclasses.replace(E2EConfig.quick(), train_steps=12, train_requests=300,
                               history_requests=3, eval_requests=2, max_new_tokens=24,
                               cost_sizes=(0, 2, 8), cost_repeats=2, ref_hidden=64)
-    m = run_end_to_end(cfg, tmp_path / "out", NullProgress())
+    with threads(3):  # the caller's setting; training and evaluation must leave it alone
+        m = run_end_to_end(cfg, tmp_path / "out", NullProgress())
+        assert torch.get_num_threads() == 3
     for name in ("e2e_throughput.png", "e2e_cost_curve.png", "e2e_training_loss.png"):
         assert (tmp_path / "out" / name).stat().st_size > 1000
     assert m["demo_model"]["cached"] is False
