@@ -18,6 +18,16 @@ _spec.loader.exec_module(serve_helpers)
 build_tokenizer, save_model = serve_helpers.build_tokenizer, serve_helpers.save_model
 
 
+HARD_TIMEOUT_S = 300  # per test: a hung server or client fails the test, never the suite
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(HARD_TIMEOUT_S))
+
+
 @pytest.fixture(scope="session")
 def tokenizer():
     return build_tokenizer()

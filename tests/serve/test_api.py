@@ -29,6 +29,8 @@ def greedy_text(api, prompt=PROMPT, max_tokens=24, **kw):
 
 
 def test_models_health_and_usage(server, api, tokenizer):
+    assert server.url.startswith("http://127.0.0.1:")  # loopback unless --host says otherwise
+    assert server.sock.getsockname()[0] == "127.0.0.1"
     assert [m.id for m in api.models.list().data] == ["noeos"]
     with urllib.request.urlopen(server.url.removesuffix("/v1") + "/health") as resp:
         assert json.load(resp) == {"status": "ok"}

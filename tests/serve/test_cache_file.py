@@ -66,6 +66,20 @@ def test_fifo_limit_applies_on_restore(models, tokenizer, tmp_path):
     assert len(b.cache.cached_requests) == 2
 
 
+def test_fifo_limit_applies_while_serving(models, tokenizer):
+    """Beyond ``cache_requests`` the oldest response leaves the cache and the saved history."""
+    a = _engine(models["noeos"])
+    e = Engine(a.model, DecodeOptions(), [], cache_requests=2)
+    ids = [tokenizer(p)["input_ids"] for p in PROMPTS]
+    for p in ids:
+        e.generate(p, 5)
+    assert [prompt for prompt, _ in e.cached_requests()] == ids[1:]
+    assert len(e.cache.cached_requests) == 2
+    none = Engine(a.model, DecodeOptions(), [], cache_requests=0)  # 0 = no global cache
+    none.generate(ids[0], 5)
+    assert none.cached_requests() == [] and len(none.cache.cached_requests) == 0
+
+
 def _metric(url: str, name: str) -> float:
     with urllib.request.urlopen(url.removesuffix("/v1") + "/metrics") as resp:
         for line in resp.read().decode().splitlines():

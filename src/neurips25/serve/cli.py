@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--served-model-name", help="the 'model' name clients send "
                                                "(default: the model folder's name)")
     p.add_argument("--cache-requests", type=A.nonneg_int, default=10_000,
-                   help="responses kept in the global suffix cache, FIFO (default: 10000)")
+                   help="responses kept in the global suffix cache, oldest dropped first; "
+                        "0 = no cross-request cache (default: 10000)")
     p.add_argument("--cache-file", help="save the global cache here on shutdown and restore it "
                                         "at start (suffix methods)")
     p.add_argument("--api-key", help=f"require 'Authorization: Bearer KEY' on /v1 "

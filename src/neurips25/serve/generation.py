@@ -91,7 +91,7 @@ def start(state: ServerState, req: Any, prompts: list[list[int]], chat: bool) ->
                         top_p=1.0 if req.top_p is None else req.top_p, top_k=top_k)
     loop, events = asyncio.get_running_loop(), asyncio.Queue()
     job = Job(prompts=prompts, max_tokens=max_tokens, sampling=sampling, n=req.n or 1,
-              seed=req.seed, stop=tuple(req.stops),
+              seed=req.seed, stop=tuple(req.stops), stream=bool(req.stream),
               emit=lambda ev: loop.call_soon_threadsafe(events.put_nowait, ev))
     try:
         state.worker.submit(job)

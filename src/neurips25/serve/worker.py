@@ -64,6 +64,7 @@ class Job:
     n: int = 1
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    stream: bool = True  # text as it is generated; False: one Delta per choice at the end
     cancelled: threading.Event = field(default_factory=threading.Event)
 
 
@@ -146,9 +147,15 @@ class Worker:
             self.metrics.cancelled.inc()
 
     def _choice(self, job: Job, index: int, prompt: list[int], seed: int) -> None:
-        stream, eos = TextStream(self.tokenizer, job.stop), self.engine.eos_ids
+        eos = self.engine.eos_ids
+        # Text is decoded step by step only when someone needs it early (a stream, or stop
+        # strings to watch); otherwise once at the end: same text, no per-step decoding
+        # and no per-step wake-up of the event loop.
+        stream = TextStream(self.tokenizer, job.stop) if job.stream or job.stop else None
 
         def on_tokens(ids: list[int]) -> bool:
+            if stream is None:
+                return job.cancelled.is_set()
             text, hit = stream.push([t for t in ids if t not in eos])  # EOS is never text
             if text:
                 _safe_emit(job, Delta(index, text))
@@ -156,11 +163,15 @@ class Worker:
 
         out = self.engine.generate(prompt, job.max_tokens, sampling=job.sampling,
                                    seed=(seed, index), on_tokens=on_tokens)
-        tail = stream.finish()
+        if stream is None:
+            tail = self.tokenizer.decode([t for t in out.tokens if t not in eos],
+                                         skip_special_tokens=True)
+        else:
+            tail = stream.finish()
         if tail:
             _safe_emit(job, Delta(index, tail))
         self.metrics.observe(out)
-        reason = "stop" if stream.stopped or out.hit_eos else "length"
+        reason = "stop" if (stream is not None and stream.stopped) or out.hit_eos else "length"
         _safe_emit(job, Done(index, reason, len(out.tokens)))
 
 
