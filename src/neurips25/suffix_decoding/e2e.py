@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.progress import Progress
+from neurips25.suffix_decoding.stats import GenStats
 
 AGENTIC = ("tool", "edit")
 METHODS = ("greedy", "hf-prompt-lookup", "prompt-lookup", "suffix", "suffix-tree")
@@ -137,14 +138,8 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
                 (out, st), cpu, wall = _timed(lambda m=m, ids=ids: decs[m].generate(ids, cfg.max_new_tokens))
             ref = out if m == "greedy" else ref
             rows[kind][m].append({"n": len(out), "cpu": cpu, "wall": wall, "same": out == ref,
-                                  "steps": st.steps if st else None,
-                                  "accepted": sum(st.accepted) if st else None,
-                                  "drafted": sum(st.drafted) if st else None,
-                                  "spec": st.spec_s if st else None,
-                                  "index": st.index_s if st else None,
-                                  "total": st.total_s if st else None,
-                                  "exact": tok.decode(out) == q.output if m == "greedy" else None,
-                                  "out": tuple(out) if m == "greedy" else None})
+                                  "stats": st, "out": tuple(out) if m == "greedy" else None,
+                                  "exact": tok.decode(out) == q.output if m == "greedy" else None})
     return {"per_kind": {k: {m: _summarize(v) for m, v in by.items()} for k, by in rows.items()},
             "agentic": {m: _summarize([r for k in AGENTIC for r in rows[k][m]]) for m in METHODS},
             "history_requests": len(h_prompts),
@@ -157,13 +152,13 @@ def _summarize(rs: list[dict[str, Any]]) -> dict[str, Any]:
     n, cpu, wall = (sum(r[k] for r in rs) for k in ("n", "cpu", "wall"))
     out = {"requests": len(rs), "tokens": n, "tokens_per_cpu_s": n / max(cpu, 1e-9),
            "tokens_per_wall_s": n / max(wall, 1e-9), "identical_to_greedy": sum(r["same"] for r in rs)}
-    if rs[0]["steps"] is not None:
-        steps = sum(r["steps"] for r in rs)
-        out.update(model_calls=steps / len(rs), tokens_per_step=n / max(steps, 1),
-                   accepted_per_step=sum(r["accepted"] for r in rs) / max(steps, 1),
-                   drafted_per_step=sum(r["drafted"] for r in rs) / max(steps, 1),
-                   spec_fraction=sum(r["spec"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9),
-                   index_fraction=sum(r["index"] for r in rs) / max(sum(r["total"] for r in rs), 1e-9))
+    if rs[0]["stats"] is not None:
+        st = GenStats()
+        for r in rs:
+            st.add(r["stats"])
+        total = max(st.total_s, 1e-9)
+        out.update(model_calls=st.steps / len(rs), **st.rates(),
+                   spec_fraction=st.spec_s / total, index_fraction=st.index_s / total)
     if rs[0]["exact"] is not None:
         out["greedy_equals_reference"] = sum(r["exact"] for r in rs)
         out["distinct_outputs"] = len({r["out"] for r in rs})

@@ -42,13 +42,8 @@ class Method:
 
 
 def summary(stats: GenStats, requests: int) -> dict[str, float]:
-    steps = max(stats.steps, 1)
-    accepted, drafted = sum(stats.accepted), sum(stats.drafted)
     return {"requests": requests, "tokens": stats.emitted, "steps": stats.steps,
-            "tokens_per_step": stats.emitted / steps, "accepted_per_step": accepted / steps,
-            "drafted_per_step": drafted / steps,
-            "acceptance_rate": accepted / max(drafted, 1),
-            "spec_us_per_step": 1e6 * stats.spec_s / steps}
+            **stats.rates(), "spec_us_per_step": 1e6 * stats.spec_s / max(stats.steps, 1)}
 
 
 def simulate_request(req: Request, proposer: Proposer, max_spec_tokens: int,

@@ -37,6 +37,12 @@ class GenStats:
     def tokens_per_step(self) -> float:
         return self.emitted / max(self.steps, 1)
 
+    def rates(self) -> dict[str, float]:
+        """Tokens, accepted and drafted tokens per step, and the acceptance rate."""
+        steps, acc, drafted = max(self.steps, 1), sum(self.accepted), sum(self.drafted)
+        return {"tokens_per_step": self.emitted / steps, "accepted_per_step": acc / steps,
+                "drafted_per_step": drafted / steps, "acceptance_rate": acc / max(drafted, 1)}
+
     @property
     def glue_s(self) -> float:
         parts = (self.spec_s, self.mask_s, self.forward_s, self.accept_s, self.compact_s,

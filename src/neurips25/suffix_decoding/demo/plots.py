@@ -10,6 +10,7 @@ METHOD_COLORS = {"greedy": "#888888", "hf-prompt-lookup": "#c7a76c", "prompt-loo
 
 def plot_all(metrics: dict[str, Any], loss_curve: list[float], out_dir: Path) -> list[Path]:
     from neurips25.common.plotting import plt, save_figure
+    from neurips25.suffix_decoding.plots import grouped_bars
 
     out_dir = Path(out_dir)
     paths = []
@@ -17,20 +18,14 @@ def plot_all(metrics: dict[str, Any], loss_curve: list[float], out_dir: Path) ->
     methods = list(METHOD_COLORS)
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    width = 0.8 / len(methods)
-    for j, m in enumerate(methods):
-        xs = [i + (j - (len(methods) - 1) / 2) * width for i in range(len(kinds))]
-        thr = [metrics["per_kind"][k][m].get("tokens_per_cpu_s", 0.0) for k in kinds]
-        axes[0].bar(xs, thr, width, label=m, color=METHOD_COLORS[m])
-        tps = [metrics["per_kind"][k][m].get("tokens_per_step", float("nan")) for k in kinds]
-        axes[1].bar(xs, tps, width, label=m, color=METHOD_COLORS[m])
-    for ax, title in ((axes[0], "tokens per CPU-second (1 thread)"),
-                      (axes[1], "tokens per model call (verification step)")):
-        ax.set_xticks(range(len(kinds)), [f"{k}\n({'agentic' if k != 'chat' else 'control'})"
-                                          for k in kinds])
+    groups = [f"{k}\n({'agentic' if k != 'chat' else 'control'})" for k in kinds]
+    for ax, key, empty, title in (
+            (axes[0], "tokens_per_cpu_s", 0.0, "tokens per CPU-second (1 thread)"),
+            (axes[1], "tokens_per_step", float("nan"), "tokens per model call (verification step)")):
+        grouped_bars(ax, groups, {m: [metrics["per_kind"][k][m].get(key, empty) for k in kinds]
+                                  for m in methods}, METHOD_COLORS)
         ax.set_title(title)
-    for ax in axes:  # headroom for the legend above the bars
-        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)  # headroom for the legend above the bars
     axes[0].legend(ncol=3, loc="upper left")
     fig.suptitle("Demo Llama, held-out requests: same greedy output, different proposers")
     paths.append(save_figure(fig, out_dir / "e2e_throughput.png"))
