@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 import torch
 
+from neurips25.common.threads import threads
 from neurips25.common.timing import median_seconds
 from neurips25.diffusion_memorization import random_features as rf
 from neurips25.diffusion_memorization.diffusion import Schedule, ddpm_loss
@@ -34,11 +35,16 @@ def train_steps(models: list[ResidualMLP], K: int, steps: int = 30) -> None:
 
 
 def main() -> None:
-    torch.set_num_threads(1)
+    with threads(1):
+        _bench()
+
+
+def _bench() -> None:
     K = 4
     stacked = [ResidualMLP(64, members=K)]
     separate = [ResidualMLP(64) for _ in range(K)]
-    t_st, t_sep = cpu_median(lambda: train_steps(stacked, K)), cpu_median(lambda: train_steps(separate, K))
+    t_st = cpu_median(lambda: train_steps(stacked, K))
+    t_sep = cpu_median(lambda: train_steps(separate, K))
     print(f"stacked K={K} training: {t_sep / t_st:.2f}x faster than {K} separate models "
           f"({t_st / 30 / K * 1e3:.1f} vs {t_sep / 30 / K * 1e3:.1f} ms per member-step)")
 
@@ -49,7 +55,8 @@ def main() -> None:
         np.linalg.eigh(prob.U)
 
     t_dense = cpu_median(dense, repeats=1)
-    print(f"RF flow solve p={prob.p}, n={prob.n}: low-rank {t_dense / t_low:.1f}x faster than dense eigh")
+    print(f"RF flow solve p={prob.p}, n={prob.n}: low-rank {t_dense / t_low:.1f}x faster "
+          "than dense eigh")
 
     rng = np.random.default_rng(0)
     s, tr = rng.normal(size=(512, 64)), rng.normal(size=(1200, 64))
@@ -61,7 +68,8 @@ def main() -> None:
             NearestNeighbors(n_neighbors=2).fit(tr).kneighbors(s)
 
         t_peer = cpu_median(peer)
-        print(f"d1/d2 ratios (512 x 1200, 64-d): {t_peer / t_ours:.2f}x the speed of sklearn NearestNeighbors")
+        print(f"d1/d2 ratios (512 x 1200, 64-d): {t_peer / t_ours:.2f}x the speed of sklearn "
+              "NearestNeighbors")
     except ImportError:
         print("d1/d2 ratios: scikit-learn missing, no peer")
 

@@ -28,7 +28,8 @@ def _seed(tau_gen=(500.0, 520.0, 510.0), tau_mem=(1600.0, 3200.0, 6400.0), own=1
     logs = [math.log(t) for t in tau_mem]
     slope = (logs[-1] - logs[0]) / (math.log(NS[-1]) - math.log(NS[0]))
     return {"tau_gen": tau_gen, "tau_mem": tau_mem, "tau_gen_ratio": max(tau_gen) / min(tau_gen),
-            "tau_gen_own_ratio": own, "window": [m - g for g, m in zip(tau_gen, tau_mem, strict=True)],
+            "tau_gen_own_ratio": own,
+            "window": [m - g for g, m in zip(tau_gen, tau_mem, strict=True)],
             "tau_mem_loglog_slope": slope, "tau_mem_over_n_ratio": max(over_n) / min(over_n),
             "tau_mem_ratio": max(tau_mem) / min(tau_mem), "tau_mem_over_n": over_n}
 

@@ -61,7 +61,10 @@ def test_member_losses_do_not_share_gradients():
     x = torch.randn(2, 10, 4)
     out = m(x, torch.randint(0, 1000, (2, 10)))
     (out[0] ** 2).mean().backward()  # a loss on member 0 only
-    assert m.inp.weight.grad[1].abs().max() == 0 and m.inp.weight.grad[0].abs().max() > 0
+    for name, p in m.named_parameters():  # every parameter is per member: nothing shared
+        assert p.shape[0] == 2, name
+        assert p.grad[1].abs().max() == 0, name
+    assert m.inp.weight.grad[0].abs().max() > 0 and m.out_norm.weight.grad[0].abs().max() > 0
 
 
 def test_model_shape_errors():

@@ -4,9 +4,16 @@ import math
 import numpy as np
 import pytest
 
+from neurips25.common.executor import use_executor
+from neurips25.common.io import to_jsonable
 from neurips25.common.progress import NullProgress
 from neurips25.diffusion_memorization import STUDY
-from neurips25.diffusion_memorization.experiment import Config, run_digits, run_random_features
+from neurips25.diffusion_memorization.experiment import (
+    Config,
+    run,
+    run_digits,
+    run_random_features,
+)
 from neurips25.study import NOT_MEASURABLE, PARTLY, REPRODUCED
 
 
@@ -32,7 +39,7 @@ def test_random_features_tau_gen_flat_tau_mem_grows():
 def test_digits_small_n_memorizes_first():
     # a high learning rate and no EMA so that n = 4 memorizes within ~1.5k steps; two seeds
     cfg = Config(ns=(4, 64), steps=1600, lr=6e-3, ema=0.0, n_checks=7, first_check=200,
-                 n_samples=128, ddim_steps=20, workers=1, seeds=2)
+                 n_samples=128, ddim_steps=20, groups=1, seeds=2)
     dg = run_digits(cfg, NullProgress())
     assert dg["seeds"] == [0, 1] and len(dg["per_seed"]) == 2
     for seed in dg["per_seed"]:
@@ -47,3 +54,52 @@ def test_digits_small_n_memorizes_first():
     assert rows["tau_mem_linear"]["verdict"] == NOT_MEASURABLE  # only one size memorized
     assert rows["collapse"]["verdict"] == NOT_MEASURABLE
     assert not any(r["verdict"] == "check failed" for r in rows.values()), rows
+
+
+TINY = Config(rf_d=8, rf_psi_p=20, rf_psi_ns=(2.0, 4.0), rf_spectrum_d=6, ns=(4, 8), steps=20,
+              first_check=10, n_checks=2, n_samples=16, ddim_steps=5, width=16, blocks=1,
+              seeds=2, groups=2)
+
+
+def same(a, b) -> bool:
+    """Equal, with NaN (a time never reached) equal to NaN."""
+    return to_jsonable(a) == to_jsonable(b)
+
+
+def test_serial_and_local_pool_agree_and_finished_arms_are_not_rerun(tmp_path):
+    import torch
+
+    assert STUDY.takes_device and TINY.device == "cpu"
+    before = torch.get_num_threads()
+    with use_executor("serial"):
+        a = run(TINY, tmp_path / "a", NullProgress())
+    assert torch.get_num_threads() == before
+    with use_executor("local"):
+        b = run(TINY, tmp_path / "b", NullProgress())
+    for m in (a, b):  # worker CPU seconds are measured, not a result
+        m["digits"].pop("cpu_seconds_workers")
+    assert same(a, b) and a["digits"]["seeds"] == [0, 1] and a["rf"]["psi_n"] == [2.0, 4.0]
+    cached = sorted((tmp_path / "a" / "arms").rglob("*.json"))
+    assert [p.relative_to(tmp_path / "a" / "arms").as_posix() for p in cached] == [
+        "digits/group=0.json", "digits/group=1.json", "rf/psi_n=2.json", "rf/psi_n=4.json"]
+    stamps = {p: p.stat().st_mtime_ns for p in cached}
+    cached[1].unlink()  # interrupted before this group finished
+    with use_executor("serial"):
+        again = run(TINY, tmp_path / "a", NullProgress())
+    again["digits"].pop("cpu_seconds_workers")
+    assert same(again, a) and cached[1].exists()
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items() if p != cached[1])
+
+
+def test_device_reaches_the_networks():
+    import dataclasses
+
+    import torch
+
+    from neurips25.diffusion_memorization.experiment import _digit_arms
+
+    arms = _digit_arms(dataclasses.replace(TINY, device="cuda"))
+    assert all(a.args[0].device == "cuda" for a in arms)
+    if not torch.cuda.is_available():
+        with pytest.raises((RuntimeError, AssertionError)):  # torch built without CUDA
+            arms[0]()

@@ -15,7 +15,8 @@ def test_gaussian_equivalence_identities(t):
     g = np.tanh(a[:, None] + np.sqrt(c.delta) * z[None, :]) @ w
     assert float(w @ g) == pytest.approx(c.mu0, abs=1e-6)
     assert float(w @ (a * g)) == pytest.approx(np.exp(-2 * t) * c.mu1, abs=1e-6)
-    # Stein over the noise, behind V = mu1 sqrt(Delta) W / sqrt(d): E_b sigma(a+b) b = Delta E_b sigma'(a+b)
+    # Stein over the noise, behind V = mu1 sqrt(Delta) W / sqrt(d):
+    # E_b sigma(a+b) b = Delta E_b sigma'(a+b)
     for a0 in (-1.3, 0.2, 0.9):
         b = np.sqrt(c.delta) * z
         assert float(w @ (np.tanh(a0 + b) * b)) == pytest.approx(
@@ -52,7 +53,8 @@ def test_p_minus_n_minus_d_eigenvalues_sit_at_s2():
 def test_low_rank_eigen_equals_dense():
     prob = rf.make_problem(d=6, psi_p=20, psi_n=3, t=0.2, seed=2)
     sol = rf.solve_flow(prob)
-    np.testing.assert_allclose(rf.full_spectrum(sol), np.linalg.eigvalsh(prob.U), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(rf.full_spectrum(sol), np.linalg.eigvalsh(prob.U), rtol=1e-9,
+                               atol=1e-12)
 
 
 def test_closed_form_flow_equals_explicit_gradient_descent():

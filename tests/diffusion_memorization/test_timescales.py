@@ -22,8 +22,10 @@ def test_crossing_rejects_bad_steps(steps, values):
 
 
 def test_linear_fit_recovers_line_and_ignores_unreached():
-    fit = ts.fit_linear([16, 32, 64, 128], [1000 + 30 * 16, 1000 + 30 * 32, 1000 + 30 * 64, math.nan])
-    assert fit.tau0 == pytest.approx(1000) and fit.c == pytest.approx(30) and fit.r2 == pytest.approx(1)
+    fit = ts.fit_linear([16, 32, 64, 128],
+                        [1000 + 30 * 16, 1000 + 30 * 32, 1000 + 30 * 64, math.nan])
+    assert fit.tau0 == pytest.approx(1000) and fit.c == pytest.approx(30)
+    assert fit.r2 == pytest.approx(1)
     assert fit.n_points == 3
     with pytest.raises(ValueError):
         ts.fit_linear([16, 32], [100, math.nan])

@@ -125,7 +125,8 @@ def check_digits_mem(m: Metrics) -> tuple[str, str, str]:
     se_ok = math.isfinite(fit["c_stderr"]) and fit["c"] > 2 * fit["c_stderr"]
     if len(pts) >= 3 and increasing and fit["c"] > 0 and se_ok and fit["r2"] >= 0.9:
         if slope is not None and slope.lo >= 0.75 and slope.hi <= 1.25:
-            return measured, REPRODUCED, "linear in n, near-proportional (slope interval in [0.75, 1.25])"
+            return measured, REPRODUCED, ("linear in n, near-proportional (slope interval in "
+                                          "[0.75, 1.25])")
         return measured, PARTLY, "linear in n with a large intercept tau0 (slope off 1)"
     if increasing and fit["c"] > 0:
         return measured, PARTLY, "tau_mem increases with n but too few points or a weak fit"
@@ -142,7 +143,8 @@ def check_window(m: Metrics) -> tuple[str, str, str]:
              for w, g in zip(p["window"], p["tau_gen"], strict=True)] for p in seeds]
     mean = [sum(w[i] for w in wins) / len(wins) for i in range(len(dg["ns"]))]
     measured = "window tau_mem - tau_gen (seed mean) = " + ", ".join(
-        f"n={n}: {'>=' if not ok else ''}{w:.0f}" for n, w, ok in zip(dg["ns"], mean, dg["reached"], strict=True))
+        f"n={n}: {'>=' if not ok else ''}{w:.0f}"
+        for n, w, ok in zip(dg["ns"], mean, dg["reached"], strict=True))
     if not any(dg["reached"]) or not all(math.isfinite(g) for g in dg["tau_gen"]):
         return measured, NOT_MEASURABLE, "no tau_mem or tau_gen to form a window"
     widen = paired_diff_ci([w[-1] for w in wins], [w[0] for w in wins])

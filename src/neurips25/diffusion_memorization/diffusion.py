@@ -38,37 +38,39 @@ class Schedule:
         return torch.cumprod(1.0 - self.betas, 0)
 
     def q_sample(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-        ab = self.alpha_bar.to(x0.dtype)[t][..., None]
+        ab = self.alpha_bar.to(x0.device, x0.dtype)[t][..., None]
         return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
 
 
 def ddpm_loss(eps_model: EpsModel, x0: torch.Tensor, schedule: Schedule,
               generator: torch.Generator | None = None) -> torch.Tensor:
     """The simple epsilon loss E_{t,eps} ||eps - eps_theta(x_t, t)||^2 (DDPM Eq. 14), mean
-    over the batch and dimensions; ``x0`` may carry leading member dims (K, B, D)."""
-    t = torch.randint(0, schedule.T, x0.shape[:-1], generator=generator)
-    noise = torch.randn(x0.shape, generator=generator, dtype=x0.dtype)
+    over the batch and dimensions; ``x0`` may carry leading member dims (K, B, D). t and the
+    noise come from ``generator`` (a CPU one: the same draws whatever device x0 is on)."""
+    t = torch.randint(0, schedule.T, x0.shape[:-1], generator=generator).to(x0.device)
+    noise = torch.randn(x0.shape, generator=generator, dtype=x0.dtype).to(x0.device)
     pred = eps_model(schedule.q_sample(x0, t, noise), t)
     return ((pred - noise) ** 2).mean()
 
 
 @torch.no_grad()
-def ddim_sample(eps_model: EpsModel, shape: tuple[int, ...], schedule: Schedule, steps: int = 100,
-                generator: torch.Generator | None = None, x_T: torch.Tensor | None = None,
-                clip: float | None = None) -> torch.Tensor:
+def ddim_sample(eps_model: EpsModel, shape: tuple[int, ...], schedule: Schedule,
+                steps: int = 100, generator: torch.Generator | None = None,
+                x_T: torch.Tensor | None = None, clip: float | None = None) -> torch.Tensor:
     """Deterministic DDIM (eta = 0, Song et al. Eq. 12) over ``steps`` evenly spaced timesteps.
 
     ``clip`` optionally clamps the predicted x_0 to [-clip, clip] (data range), as common
-    DDPM code does; None leaves it free."""
+    DDPM code does; None leaves it free. Runs on the device of ``x_T`` (CPU without one)."""
     if not 1 <= steps <= schedule.T:
         raise ValueError(f"steps must be in [1, {schedule.T}], got {steps}")
     x = torch.randn(shape, generator=generator) if x_T is None else x_T.clone()
-    ab = schedule.alpha_bar.to(torch.float32)
+    ab = schedule.alpha_bar.to(x.device, torch.float32)
     ts = torch.linspace(schedule.T - 1, 0, steps).round().long().unique_consecutive()
-    for i, t in enumerate(ts.tolist()):
+    ts_list = ts.tolist()
+    for i, t in enumerate(ts_list):
         a_t = ab[t]
-        a_prev = ab[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
-        eps = eps_model(x, torch.full(shape[:-1], t, dtype=torch.long))
+        a_prev = ab[ts_list[i + 1]] if i + 1 < len(ts_list) else torch.ones((), device=x.device)
+        eps = eps_model(x, torch.full(shape[:-1], t, dtype=torch.long, device=x.device))
         x0 = (x - (1 - a_t).sqrt() * eps) / a_t.sqrt()
         if clip is not None:
             x0 = x0.clamp(-clip, clip)

@@ -43,7 +43,8 @@ def summarize_digits(runs: dict[int, dict[str, Any]], steps: int, f_thr: float) 
     common, level = ts.tau_at_common_level({n: (runs[n]["steps"], runs[n]["quality"]) for n in ns})
     tau_gen = [common[n] for n in ns]
     out["fd_bar"] = level
-    out["tau_gen_own_fd"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["quality"]) for n in ns]
+    out["tau_gen_own_fd"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["quality"])
+                             for n in ns]
     out["tau_gen_own_loss"] = [ts.tau_gen_from_curve(runs[n]["steps"], runs[n]["test_loss"])
                                for n in ns]
     tau_mem = [ts.crossing_time(runs[n]["steps"], runs[n]["f_mem"], f_thr, "up") for n in ns]

@@ -13,9 +13,11 @@ from neurips25.diffusion_memorization.metrics import ArrayLike, frechet_from_sta
 class DigitFeatures(nn.Module):
     """MLP classifier dim -> hidden -> features -> classes; ``features(x)`` is the embedding."""
 
-    def __init__(self, dim: int = 64, hidden: int = 128, features: int = 32, classes: int = 10) -> None:
+    def __init__(self, dim: int = 64, hidden: int = 128, features: int = 32,
+                 classes: int = 10) -> None:
         super().__init__()
-        self.body = nn.Sequential(nn.Linear(dim, hidden), nn.SiLU(), nn.Linear(hidden, features), nn.Tanh())
+        self.body = nn.Sequential(nn.Linear(dim, hidden), nn.SiLU(), nn.Linear(hidden, features),
+                                  nn.Tanh())
         self.head = nn.Linear(features, classes)
         self.accuracy = float("nan")
 
@@ -24,7 +26,8 @@ class DigitFeatures(nn.Module):
 
     @torch.no_grad()
     def features(self, x: ArrayLike) -> np.ndarray:
-        x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float32)
+        x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x,
+                            dtype=torch.float32)
         return self.body(x.reshape(len(x), -1)).numpy().astype(np.float64)
 
 
@@ -45,7 +48,8 @@ def train_digit_features(x: ArrayLike, y: ArrayLike, steps: int = 400, seed: int
         nn.functional.cross_entropy(net(x[tr]), y[tr]).backward()
         opt.step()
     with torch.no_grad():
-        net.accuracy = float((net(x[val]).argmax(1) == y[val]).float().mean()) if n_val else float("nan")
+        hits = (net(x[val]).argmax(1) == y[val]).float()
+        net.accuracy = float(hits.mean()) if n_val else float("nan")
     return net.eval()
 
 

@@ -17,7 +17,8 @@ from torch import nn
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10_000.0) -> torch.Tensor:
     """Sinusoidal embedding of (integer) diffusion timesteps, shape t.shape + (dim,)."""
     half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)
+    steps = torch.arange(half, dtype=torch.float32, device=t.device)
+    freqs = torch.exp(-math.log(max_period) * steps / half)
     args = t.to(torch.float32)[..., None] * freqs
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
@@ -39,10 +40,26 @@ class StackedLinear(nn.Module):
         return torch.baddbmm(self.bias, x, self.weight)
 
 
+class StackedLayerNorm(nn.Module):
+    """K independent LayerNorms over the last dim of (K, B, d): each member has its own gain
+    and bias (one shared ``nn.LayerNorm`` would couple the members through its gradients)."""
+
+    def __init__(self, members: int, d: int, eps: float = 1e-5) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(members, 1, d))
+        self.bias = nn.Parameter(torch.zeros(members, 1, d))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = nn.functional.layer_norm(x, x.shape[-1:], eps=self.eps)
+        return z * self.weight + self.bias
+
+
 class ResidualMLP(nn.Module):
     """eps(x, t): input projection + ``blocks`` residual blocks (LayerNorm, SiLU MLP with a
-    per-block projection of the sinusoidal time embedding added) + output projection. The last layer of each block starts at
-    zero, so the network starts as a well-conditioned near-identity stack."""
+    per-block projection of the sinusoidal time embedding added) + output projection. The
+    last layer of each block starts at zero, so the network starts as a well-conditioned
+    near-identity stack. Every parameter has a leading member dim: members share nothing."""
 
     def __init__(self, dim: int, width: int = 256, blocks: int = 3, time_dim: int = 64,
                  members: int = 1) -> None:
@@ -52,11 +69,11 @@ class ResidualMLP(nn.Module):
         self.dim, self.members, self.time_dim = dim, members, time_dim
         k = members
         self.inp = StackedLinear(k, dim, width)
-        self.norms = nn.ModuleList([nn.LayerNorm(width) for _ in range(blocks)])
+        self.norms = nn.ModuleList([StackedLayerNorm(k, width) for _ in range(blocks)])
         self.temb = nn.ModuleList([StackedLinear(k, time_dim, width) for _ in range(blocks)])
         self.fc1 = nn.ModuleList([StackedLinear(k, width, width) for _ in range(blocks)])
         self.fc2 = nn.ModuleList([StackedLinear(k, width, width, zero=True) for _ in range(blocks)])
-        self.out_norm = nn.LayerNorm(width)
+        self.out_norm = StackedLayerNorm(k, width)
         self.out = StackedLinear(k, width, dim)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
@@ -66,7 +83,8 @@ class ResidualMLP(nn.Module):
                 raise ValueError(f"x must have shape ({self.members}, B, {self.dim})")
             x, t = x[None], t.reshape(1, -1)
         if x.dim() != 3 or x.shape[0] != self.members or x.shape[-1] != self.dim:
-            raise ValueError(f"x must have shape ({self.members}, B, {self.dim}), got {tuple(x.shape)}")
+            raise ValueError(
+                f"x must have shape ({self.members}, B, {self.dim}), got {tuple(x.shape)}")
         t = t.expand(x.shape[:-1]) if t.dim() < 2 else t
         act = nn.functional.silu
         emb = timestep_embedding(t, self.time_dim)

@@ -68,8 +68,9 @@ class MemorizationMonitor:
         self.n_samples, self.patience, self.quality_fn = n_samples, patience, quality_fn
         self.n_boot, self.seed = n_boot, seed
         self.every = set(every if every is not None else log_spaced_steps(100, max_steps, 20))
-        self.baseline = (heldout_baseline(held_out, train_set, k=k, n_boot=n_boot, seed=seed).fraction
-                         if held_out is not None else 0.0)
+        self.baseline = (
+            heldout_baseline(held_out, train_set, k=k, n_boot=n_boot, seed=seed).fraction
+            if held_out is not None else 0.0)
         self.history: list[Check] = []
         self.tau_mem: int | None = None
         self.clean_step: int | None = None

@@ -17,7 +17,8 @@ def _colors(k: int) -> list[Any]:
 def plot_rf(rf: dict[str, Any], out: Path) -> None:
     taus = np.asarray(rf["taus"])
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
-    for c, psi, tr, te in zip(_colors(len(rf["psi_n"])), rf["psi_n"], rf["train"], rf["test"], strict=True):
+    for c, psi, tr, te in zip(_colors(len(rf["psi_n"])), rf["psi_n"], rf["train"], rf["test"],
+                              strict=True):
         ax[0].plot(taus, te, color=c, label=f"psi_n={psi:g} test")
         ax[0].plot(taus, tr, color=c, ls="--", lw=1)
         ax[1].plot(taus / psi, te, color=c, label=f"psi_n={psi:g}")
@@ -85,7 +86,8 @@ def plot_digits(dg: dict[str, Any], out: Path) -> None:
     save_figure(fig, out / "digits_curves.png")
 
     fig, ax = plt.subplots(figsize=(6, 3.8))
-    ax.plot(ns, dg["tau_gen"], "o-", label=f"tau_gen (FD reaches the common bar {dg['fd_bar']:.2f})")
+    ax.plot(ns, dg["tau_gen"], "o-",
+            label=f"tau_gen (FD reaches the common bar {dg['fd_bar']:.2f})")
     ax.plot(ns, dg["tau_gen_own_fd"], "x:", color="C0", label="time to 90% of own best FD")
     reached = [(n, t) for n, t in zip(ns, dg["tau_mem"], strict=True) if math.isfinite(t)]
     if reached:

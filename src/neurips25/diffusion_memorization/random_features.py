@@ -239,7 +239,8 @@ def spectrum(prob: RFProblem, evals: np.ndarray | None = None, rtol: float = 1e-
     at = np.abs(ev - c.s2) <= rtol * c.s2
     rest = ev[~at]
     ratio = prob.psi_n / prob.psi_p
-    edges = tuple(float(c.s2 + c.sigma_r2 / ratio * (1 + sgn * np.sqrt(ratio)) ** 2) for sgn in (-1, 1))
+    edges = tuple(float(c.s2 + c.sigma_r2 / ratio * (1 + sgn * np.sqrt(ratio)) ** 2)
+                  for sgn in (-1, 1))
     return Spectrum(int(at.sum()), rest[-prob.d:], rest[:-prob.d], edges)  # type: ignore[arg-type]
 
 

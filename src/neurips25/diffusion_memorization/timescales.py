@@ -33,7 +33,8 @@ def crossing_time(steps: Sequence[float], values: Sequence[float], threshold: fl
     return math.nan
 
 
-def tau_gen_from_curve(steps: Sequence[float], quality: Sequence[float], frac: float = 0.1) -> float:
+def tau_gen_from_curve(steps: Sequence[float], quality: Sequence[float],
+                       frac: float = 0.1) -> float:
     """When a lower-is-better quality curve (test loss, FD) first comes within ``frac`` of
     its full drop to the best value, measured in log space for FD-like positive curves."""
     q = np.asarray(quality, dtype=float)
@@ -115,5 +116,6 @@ def collapse_spread(curves: Mapping[float, tuple[Sequence[float], Sequence[float
     if not hi > lo:
         return math.nan
     grid = np.exp(np.linspace(np.log(lo), np.log(hi), grid_points))
-    rows = [np.interp(np.log(grid), np.log(xs[n]), np.asarray(f, float)) for n, (_, f) in curves.items()]
+    rows = [np.interp(np.log(grid), np.log(xs[n]), np.asarray(f, float))
+            for n, (_, f) in curves.items()]
     return float(np.std(np.stack(rows), axis=0).mean())

@@ -2,7 +2,10 @@
 training-set size n (same model, batch size and optimizer for every n), watched by one
 MemorizationMonitor each. A member is an (n, seed) pair: members with the same n and
 different seeds are independent replicates (own initialisation, minibatches and sampling
-noise) on the same nested training set. Runs in a worker process; returns plain dicts."""
+noise) on the same nested training set. An arm of the common executor: returns plain
+(JSON-able) dicts. The networks train on ``device``; random draws come from CPU generators
+and scoring (f_mem, FD) runs on the CPU, so a GPU run differs from a CPU run only by
+floating-point rounding."""
 from __future__ import annotations
 
 import copy
@@ -12,7 +15,6 @@ from typing import Any
 
 import torch
 
-from neurips25.common.threads import threads
 from neurips25.diffusion_memorization.data import load_digits_split
 from neurips25.diffusion_memorization.diffusion import Schedule, ddim_sample, ddpm_loss
 from neurips25.diffusion_memorization.features import FeatureFrechet, train_digit_features
@@ -38,6 +40,7 @@ class DigitsArm:
     ema: float = 0.995  # weight EMA used for sampling and evaluation (0: off)
     n_eval: int = 512  # fixed (x0, t, noise) triples for the train / held-out denoising loss
     seed: int = 0
+    device: str = "cpu"
 
 
 @torch.no_grad()
@@ -53,13 +56,8 @@ def member_key(n: int, rep: int) -> str:
 
 
 def train_group(arm: DigitsArm) -> dict[str, Any]:
-    """Train one stacked model (a member per (n, seed)), one torch thread; f_mem and FD at
-    each check. ``runs`` is keyed by ``member_key(n, seed)``."""
-    with threads(1):
-        return _train_group(arm)
-
-
-def _train_group(arm: DigitsArm) -> dict[str, Any]:
+    """Train one stacked model (a member per (n, seed)); f_mem and FD at each check.
+    ``runs`` is keyed by ``member_key(n, seed)``."""
     reps = arm.reps or (arm.seed,) * len(arm.ns)
     if len(reps) != len(arm.ns):
         raise ValueError("reps must give one seed per member of ns")
@@ -74,25 +72,27 @@ def _train_group(arm: DigitsArm) -> dict[str, Any]:
                                     quality_fn=fd, n_boot=500, seed=rep)
                 for s, rep in zip(sets, reps, strict=True)]
     torch.manual_seed(arm.seed * 7919 + sum(arm.ns) + 31 * sum(reps))
-    K = len(arm.ns)
-    model = ResidualMLP(64, width=arm.width, blocks=arm.blocks, members=K)
+    K, dev = len(arm.ns), arm.device
+    model = ResidualMLP(64, width=arm.width, blocks=arm.blocks, members=K).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=arm.lr)
     sched = Schedule.linear()
     gen = torch.Generator().manual_seed(arm.seed + 1)
     # the same starting noise at every check (common random numbers: smoother curves)
-    x_T = torch.randn((K, arm.n_samples, 64), generator=torch.Generator().manual_seed(arm.seed + 2))
+    x_T = torch.randn((K, arm.n_samples, 64),
+                      generator=torch.Generator().manual_seed(arm.seed + 2)).to(dev)
     ema = copy.deepcopy(model).requires_grad_(False)
     eg = torch.Generator().manual_seed(arm.seed + 3)
-    t_ev = torch.randint(0, sched.T, (K, arm.n_eval), generator=eg)
-    noise_ev = torch.randn((K, arm.n_eval, 64), generator=eg)
+    t_ev = torch.randint(0, sched.T, (K, arm.n_eval), generator=eg).to(dev)
+    noise_ev = torch.randn((K, arm.n_eval, 64), generator=eg).to(dev)
     held_ev = split.held_out[torch.arange(arm.n_eval) % len(split.held_out)].expand(K, -1, -1)
     train_ev = torch.stack([s[torch.arange(arm.n_eval) % len(s)] for s in sets])
+    held_ev, train_ev = held_ev.to(dev), train_ev.to(dev)
     curves: dict[str, list[list[float]]] = {"train_loss": [], "test_loss": []}
     losses = []
-    samples = x_T
+    samples = x_T.cpu()
     for step in range(1, arm.steps + 1):
         idx = [torch.randint(0, len(s), (arm.batch,), generator=gen) for s in sets]
-        x0 = torch.stack([s[i] for s, i in zip(sets, idx, strict=True)])
+        x0 = torch.stack([s[i] for s, i in zip(sets, idx, strict=True)]).to(dev)
         loss = ddpm_loss(model, x0, sched, gen)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -103,7 +103,7 @@ def _train_group(arm: DigitsArm) -> dict[str, Any]:
                 pe.lerp_(p, 1 - decay)
         losses.append(loss.item())
         if monitors[0].due(step):
-            samples = ddim_sample(ema, x_T.shape, sched, steps=arm.ddim_steps, x_T=x_T)
+            samples = ddim_sample(ema, x_T.shape, sched, steps=arm.ddim_steps, x_T=x_T).cpu()
             curves["train_loss"].append(_denoising_loss(ema, train_ev, t_ev, noise_ev, sched))
             curves["test_loss"].append(_denoising_loss(ema, held_ev, t_ev, noise_ev, sched))
             for m, s in zip(monitors, samples, strict=True):
