@@ -132,21 +132,30 @@ def _table(runs: list[dict], group: str) -> None:
 
 
 def _breakdown(runs: list[dict], group: str) -> None:
-    """Per-step milliseconds of each phase, and what a method's step costs beyond greedy's."""
+    """Per-step milliseconds of each phase, and what a method's step costs beyond greedy's.
+
+    The prefill (same prompt, same work for every method) is a per-request cost; spread
+    over a method's steps it weighs more the fewer steps a method takes, so it is shown
+    apart: ``effic.`` compares decode steps, ``+prefill`` what the throughput table sees.
+    """
     print(f"\n{group}: CPU ms per step (median over repeats); efficiency = greedy step / step")
-    print(f"{'row':28s} " + " ".join(f"{p[:-2]:>8s}" for p in PHASES) + f" {'step':>8s} {'effic.':>6s}")
+    print(f"{'row':28s} {'drafted':>7s} " + " ".join(f"{p[:-2]:>7s}" for p in PHASES)
+          + f" {'step':>7s} {'effic.':>6s} {'prefill':>7s} {'+prefill':>8s}")
     per_step = {}
     for n in runs[0][group]:
         if runs[0][group][n]["stats"].steps == 0:
             continue
-        vals = {p: statistics.median(1e3 * getattr(r[group][n]["stats"], p)
-                                     / r[group][n]["stats"].steps for r in runs) for p in PHASES}
-        per_step[n] = vals
+        per_step[n] = {p: statistics.median(1e3 * getattr(r[group][n]["stats"], p)
+                                            / r[group][n]["stats"].steps for r in runs)
+                       for p in (*PHASES, "prefill_s")}
+        per_step[n]["drafted"] = statistics.median(
+            sum(r[group][n]["stats"].drafted) / r[group][n]["stats"].steps for r in runs)
     for n, vals in per_step.items():
         base = per_step["sample greedy" if n.startswith("sample") else "greedy"]
-        step, gstep = sum(vals.values()), sum(base.values())
-        print(f"{n:28s} " + " ".join(f"{vals[p]:8.3f}" for p in PHASES)
-              + f" {step:8.3f} {gstep / step:6.2f}")
+        step, gstep = (sum(v[p] for p in PHASES) for v in (vals, base))
+        print(f"{n:28s} {vals['drafted']:7.2f} " + " ".join(f"{vals[p]:7.3f}" for p in PHASES)
+              + f" {step:7.3f} {gstep / step:6.2f} {vals['prefill_s']:7.3f} "
+              f"{(gstep + base['prefill_s']) / (step + vals['prefill_s']):8.2f}")
 
 
 def main(argv: list[str]) -> int:
