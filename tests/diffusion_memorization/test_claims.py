@@ -50,17 +50,19 @@ def digits(seeds=None):
                     "r2": 1 - float((resid**2).sum()) / ss if ss else 0.0}}
 
 
-def rf(gen=(9.0, 9.5, 10.0), mem=(400.0, 800.0, 1600.0), counts=(1520, 1456), gaps=(20.0, 30.0)):
+def rf(gen=(9.0, 9.5, 10.0), mem=(400.0, 800.0, 1600.0), counts=(1520, 1456), gaps=(20.0, 30.0),
+       bulk=(0.24, 0.12, 0.065)):
     psi = [4.0, 8.0, 16.0]
     return {"psi_n": psi, "tau_gen_ratio": max(gen) / min(gen), "tau_mem": list(mem),
             "tau_mem_loglog_slope": math.log(mem[-1] / mem[0]) / math.log(psi[-1] / psi[0]),
             "tau_mem_over_psi_n": [m / p for m, p in zip(mem, psi, strict=True)],
             "n_at_s2": list(counts), "expected_at_s2": [1520, 1456], "spike_gap": list(gaps),
-            "spectrum_p": [1600, 1600]}
+            "spectrum_p": [1600, 1600], "bulk_median": list(bulk)}
 
 
 def metrics(**kw):
-    return {"rf": rf(**{k: v for k, v in kw.items() if k in ("gen", "mem", "counts", "gaps")}),
+    rf_keys = ("gen", "mem", "counts", "gaps", "bulk")
+    return {"rf": rf(**{k: v for k, v in kw.items() if k in rf_keys}),
             "digits": digits(kw.get("seeds"))}
 
 
@@ -77,7 +79,10 @@ NULLS = [
     (dict(mem=(400.0, 410.0, 420.0)), check_rf_mem, NOT_REPRODUCED),
     # a full-rank noise term: no eigenvalue sits at s_t^2, and spikes merge with the bulk
     (dict(counts=(0, 0), gaps=(0.5, 0.8)), check_rf_spectrum, NOT_REPRODUCED),
-    (dict(counts=(1519, 1456)), check_rf_spectrum, PARTLY),
+    (dict(counts=(1519, 1456)), check_rf_spectrum, NOT_REPRODUCED),
+    # a bulk that does not move with psi_n (what would leave tau_mem flat in n)
+    (dict(bulk=(0.12, 0.12, 0.12)), check_rf_spectrum, PARTLY),
+    (dict(bulk=(0.12, 0.12, 0.12), gaps=(0.5, 0.8)), check_rf_spectrum, NOT_REPRODUCED),
     (dict(seeds=[_seed(tau_gen=(300.0, 600.0, 1200.0))] * 3), check_digits_gen, NOT_REPRODUCED),
     # flat at the common bar, but each run's own best keeps moving with n
     (dict(seeds=[_seed(own=3.0)] * 3), check_digits_gen, PARTLY),

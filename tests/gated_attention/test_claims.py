@@ -104,6 +104,10 @@ def test_one_seed_cannot_reproduce_a_comparison() -> None:
             arm["per_seed"] = {k: v[:1] for k, v in arm["per_seed"].items()}
     assert check_loss(m)[1] == NOT_REPRODUCED
     assert check_ordering(m)[1] == NOT_REPRODUCED
+    t = metrics(text=(0.4, 0.05))  # a sink removed on text, but on one seed only
+    for arm in t["text"]["arms"].values():
+        arm["per_seed"] = {k: v[:1] for k, v in arm["per_seed"].items()}
+    assert check_text_sink(t)[1] == PARTLY
 
 
 def test_claims_state_bars_and_evaluate_without_crashing() -> None:

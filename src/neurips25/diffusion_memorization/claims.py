@@ -57,21 +57,33 @@ def check_rf_mem(m: Metrics) -> tuple[str, str, str]:
 
 
 def check_rf_spectrum(m: Metrics) -> tuple[str, str, str]:
-    """Counts from a dense eigensolver on U, against the formula p - n - d; and the three
-    parts: the d largest eigenvalues (spikes) must sit above the n-bulk (gap > 1)."""
+    """The spectrum of U from a dense eigensolver, in its three parts. The p - n - d
+    eigenvalues at s_t^2 hold by construction of the Gaussian-equivalent U (a rank n + d
+    part plus s_t^2 I), so their count only confirms the matrix and the solver; what is
+    measured is the split (the d spikes above the n-bulk, gap > 1) and the bulk's scale
+    ~ psi_p/psi_n (paper Sec. 4), i.e. bulk median x psi_n the same for every psi_n (max/min
+    <= 1.5, a priori): the slow bulk directions are what set tau_mem ~ psi_n."""
     rf = m["rf"]
     got, want, gaps = rf["n_at_s2"], rf["expected_at_s2"], rf["spike_gap"]
-    measured = (f"eigenvalues at s_t^2 (dense eigvalsh, p = {rf['spectrum_p'][0]}): {got} vs "
-                f"p-n-d = {want}; smallest spike / largest bulk eigenvalue "
-                + ", ".join(f"{g:.0f}" for g in gaps))
-    counts = got == want
+    scaled = [b * p for b, p in zip(rf["bulk_median"], rf["psi_n"], strict=True)]
+    spread = max(scaled) / min(scaled) if min(scaled) > 0 else math.inf
+    measured = (f"dense eigvalsh, p = {rf['spectrum_p'][0]}: at s_t^2 {got} vs p-n-d = {want}; "
+                "smallest spike / largest bulk eigenvalue "
+                + ", ".join(f"{g:.0f}" for g in gaps)
+                + "; bulk median x psi_n = " + ", ".join(f"{v:.2f}" for v in scaled)
+                + f" (max/min {spread:.2f})")
+    if got != want:
+        return measured, NOT_REPRODUCED, ("the count at s_t^2 differs from p - n - d, which the "
+                                          "construction guarantees: matrix or solver broken")
     split = all(g > 1 for g in gaps)
-    if counts and split:
-        return measured, REPRODUCED, "exact count at s_t^2 and d spikes above the bulk, every psi_n"
-    if counts or split:
-        return measured, PARTLY, ("count at s_t^2 matches p - n - d but spikes merge with the bulk"
-                                  if counts else "spikes separate, but the count at s_t^2 differs")
-    return measured, NOT_REPRODUCED, "count differs from p - n - d and no spike/bulk split"
+    bulk = spread <= 1.5
+    if split and bulk:
+        return measured, REPRODUCED, ("d spikes above the n-bulk, whose scale falls as 1/psi_n "
+                                      "(count at s_t^2 by construction)")
+    if split or bulk:
+        return measured, PARTLY, ("spikes separate, but the bulk does not scale as 1/psi_n"
+                                  if split else "bulk scales as 1/psi_n, but spikes merge with it")
+    return measured, NOT_REPRODUCED, "no spike/bulk split and no 1/psi_n bulk scale"
 
 
 def _per_seed(dg: dict[str, Any], key: str) -> list[float]:
@@ -185,11 +197,14 @@ CLAIMS = (
     Claim("rf_tau_mem_linear", "Random features: tau_mem grows linearly with n",
           "tau_mem ~ psi_n/Delta_t (Sec. 4, arXiv v2)", check_rf_mem,
           bar="a priori: log-log slope of tau_mem on psi_n in [0.75, 1.25] (partly > 0.4)"),
-    Claim("rf_spectrum", "U has p - n - d eigenvalues at s_t^2 beside the d spikes and the n-bulk",
-          "delta peak of weight 1 - (psi_n + 1)/psi_p at s_t^2 (Sec. 4, spectrum of U; arXiv v2)",
+    Claim("rf_spectrum", "U splits into p - n - d eigenvalues at s_t^2, d spikes and an n-bulk "
+          "whose scale falls as 1/psi_n",
+          "delta peak of weight 1 - (psi_n + 1)/psi_p at s_t^2, spikes ~ psi_p, bulk ~ "
+          "psi_p/psi_n (Sec. 4, spectrum of U; arXiv v2)",
           check_rf_spectrum,
-          bar="paper: the count p - n - d (weight 1 - (psi_n + 1)/psi_p) exactly, from a dense "
-              "eigensolver; a priori: the d spikes above the bulk"),
+          bar="paper: the count p - n - d (holds by construction; checks the matrix) and the "
+              "bulk ~ psi_p/psi_n; a priori: bulk median x psi_n max/min <= 1.5, spikes above "
+              "the bulk"),
     Claim("tau_gen_flat", "Digits: tau_gen is independent of n",
           "CelebA U-Net: tau_gen constant in n (abstract; Sec. 3; arXiv v2)", check_digits_gen,
           bar=FLAT + ", upper end of the interval over seeds"),

@@ -192,7 +192,10 @@ def check_text_sink(m: Metrics) -> tuple[str, str, str]:
         return "n/a", NOT_MEASURABLE, "this run skipped the text arms (text_steps = 0)"
     _, block, b, g = rows[0]
     status, text = _sink_status(block, b, g)
-    measured = f"text: {text} ({len(_seeds(b, 'first_token_share'))} seeds)"
+    n = len(_seeds(b, "first_token_share"))
+    measured = f"text: {text} ({n} seed{'s' if n != 1 else ''})"
+    if status == "removed" and n < 2:
+        return measured, PARTLY, "sink removed on the one seed run: no interval (--seeds >= 2)"
     verdict = {"removed": REPRODUCED, "halved": PARTLY}.get(status, NOT_REPRODUCED)
     reason = {"removed": f"baseline sink, G1 <= {FREE_X:g}x uniform",
               "halved": f"G1 halves the sink, leaves > {FREE_X:g}x",

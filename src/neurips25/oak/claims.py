@@ -1,7 +1,7 @@
 """The STOMP/Oak claims as checks on the metrics of ``experiment.run``.
 
 The STOMP paper (Sutton et al., "Reward-respecting subtasks for model-based reinforcement
-learning", arXiv 2202.03466, journal version) states its four-rooms findings
+learning", arXiv 2202.03466v4, 2023) states its four-rooms findings
 qualitatively; no number of it is used here, so every bar is a priori and says so. Claims
 that compare conditions judge seeds (independent behaviour streams) or draws of random
 features with a 95% t interval. Each check can fail (tests/oak/test_claims.py).
@@ -112,7 +112,7 @@ CLAIMS = (
         "Planning with learned option models reaches near-optimal value in several times "
         "fewer sweeps than planning with primitive actions.",
         f"{NO_FIGURE}: reward-respecting option models are 'much more likely to be useful in "
-        "planning' (STOMP abstract, arXiv 2202.03466)",
+        "planning' (STOMP abstract, arXiv 2202.03466v4)",
         _planning_speed,
         bar=f"a priori: 'several times' read as >= {SPEEDUP:g}x fewer sweeps to 95% of v*, "
             "on every seed",
@@ -132,7 +132,7 @@ CLAIMS = (
         "Option models learned off-policy by intra-option TD approach the exact models and "
         "plan as well.",
         f"{NO_FIGURE}: options and models 'can all be learned online and off-policy' (STOMP "
-        "abstract)",
+        "abstract, arXiv 2202.03466v4)",
         _learned_models,
         bar=f"a priori: errors shrink on every seed and the greedy value at k=2 is within "
             f"±{VALUE_TOL} of planning with exact models (interval over seeds)",
