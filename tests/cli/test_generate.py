@@ -149,3 +149,20 @@ def test_bad_out(user_error, user_dir, models, out, match):
     target = str(user_dir / out) if out else ""
     user_error(["generate", "--model", models["ok"], "--prompts", user_dir / "ok.jsonl",
                 "--out", target], watch=user_dir, match=match)
+
+
+def test_failure_before_any_row_creates_no_folder(user_dir, models, capsys, monkeypatch):
+    """An interrupt before the first row finishes leaves no new --out folder behind."""
+    from neurips25.cli import main
+    from neurips25.serve.engine import Engine
+
+    def broken(self, *a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Engine, "generate", broken)
+    before = sorted(p.name for p in user_dir.iterdir())
+    out = user_dir / "new" / "sub"
+    assert main(["generate", "--model", str(models["ok"]), "--prompts",
+                 str(user_dir / "ok.jsonl"), "--out", str(out)]) == 130
+    assert sorted(p.name for p in user_dir.iterdir()) == before
+    capsys.readouterr()

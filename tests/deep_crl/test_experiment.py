@@ -244,3 +244,21 @@ def test_round_reuses_saved_arms_without_dispatching_them(tmp_path, monkeypatch)
     assert [a.key for a in sent] == [tasks[1].name] and out[tasks[1].name]["fresh"]
     # the driver keeps the result of an arm whose worker could not write it (a remote node)
     assert json.loads(tasks[1].path(tmp_path).read_text())["fresh"]
+
+
+def test_lever_interaction_says_whether_a_bigger_batch_pays_off_more_at_depth():
+    cfg = dataclasses.replace(CFG, lever_batch=1024, lever_depths=(4, 16), plain_depth=0)
+
+    def arms(gain4, gain16):
+        out = []
+        for s in range(3):
+            for d, gain in ((4, gain4), (16, gain16)):
+                base = _stitch("res", d, s, far=0.8 + 0.01 * s)
+                out += [base, {**base, "batch_size": 1024, "far_accuracy": base["far_accuracy"]
+                               + gain[s]}]
+        return stitch_summary(out, cfg)["lever_batch"]["gain_deep_minus_shallow"]
+
+    more = arms((0.0, 0.01, -0.01), (0.05, 0.06, 0.05))["far_accuracy"]
+    assert more["lo"] > 0 and more["mean"] == pytest.approx(0.16 / 3)
+    same = arms((0.02, 0.03, 0.01), (0.02, 0.03, 0.01))["far_accuracy"]  # null: no interaction
+    assert same["mean"] == pytest.approx(0.0) and not same["lo"] > 0

@@ -24,7 +24,7 @@ SATURATED = 0.98  # a shallow critic ranking this share of far pairs right leave
 
 def _ci(c: dict[str, Any], digits: int = 2) -> str:
     if c["n"] < 2:
-        return f"{c['mean']:+.{digits}f} (1 seed, no interval)"
+        return f"{c['mean']:+.{digits}f} (no interval)"
     return f"{c['mean']:+.{digits}f} [{c['lo']:+.{digits}f}, {c['hi']:+.{digits}f}]"
 
 

@@ -82,10 +82,30 @@ def stitch_summary(results: list[dict[str, Any]], config: Any) -> dict[str, Any]
                            and r["batch_size"] == b and r["obs_dim"] == o)
         gain = {d: {k: _pair_groups(g, res.get(d), k) for k in ("far_accuracy", "topology")}
                 for d, g in groups.items()}
-        out[lever] = {"batch_size": batch, "obs_dim": obs, "res": groups, "gain": gain}
+        out[lever] = {"batch_size": batch, "obs_dim": obs, "res": groups, "gain": gain,
+                      "gain_deep_minus_shallow": _interaction(groups, res)}
     plain = [r for r in results if r["kind"] == "plain"]
     if plain:
         out["plain"] = plain_summary(plain, res, config, shallow)
+    return out
+
+
+def _interaction(lever: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """Does a lever help the deepest of its depths more than the shallowest (the paper: larger
+    batches pay off at depth)? Seed-paired interval of (lever - base)_deep - (lever - base)_shallow.
+    """
+    depths = sorted((d for d in lever if d in base), key=int)
+    if len(depths) < 2:
+        return {}
+    lo, hi = depths[0], depths[-1]
+    out: dict[str, Any] = {"deep": int(hi), "shallow": int(lo)}
+    for key in ("far_accuracy", "topology"):
+        vals = [{s["seed"]: s[key] for s in g["seeds"]} for g in
+                (lever[hi], base[hi], lever[lo], base[lo])]
+        seeds = sorted(set.intersection(*(set(v) for v in vals)))
+        if seeds:
+            out[key] = _paired([vals[0][s] - vals[1][s] for s in seeds],
+                               [vals[2][s] - vals[3][s] for s in seeds])
     return out
 
 

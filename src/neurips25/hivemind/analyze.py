@@ -111,6 +111,27 @@ def _per_prompt(prompt_ids, texts, models, prompts, intra, groups, emb, uniq, ne
     return per_prompt
 
 
+def _overall(intra: dict, inter: np.ndarray, uniq: np.ndarray, models: list[str],
+             prompts: list[str], floor: float, threshold: float,
+             neighbours: int) -> dict[str, Any]:
+    """Pool-level numbers over every model and prompt, beside the unrelated floor."""
+    off = inter[~np.eye(len(inter), dtype=bool)] if len(inter) > 1 else np.array([])
+    all_intra = list(intra.values())
+    counts, edges = M.similarity_histogram(all_intra)
+    return {
+        "threshold": threshold,
+        "floor_unrelated_similarity": floor,
+        "intra_similarity": _nanmean(all_intra),
+        f"share_above_{threshold}": M.share_above(all_intra, threshold),
+        "intra_histogram": counts.tolist(),
+        "histogram_edges": edges.tolist(),
+        "inter_similarity": _nanmean(off.tolist()),
+        f"unique_models_at_{neighbours}": float(uniq.mean()),
+        f"unique_models_at_{neighbours}_if_random": float(
+            M.unique_models_random_baseline(models, prompts, neighbours).mean()),
+    }
+
+
 def analyze(
     rows: Sequence[dict[str, str]],
     embedder: Embedder,
@@ -145,24 +166,10 @@ def analyze(
     per_prompt = _per_prompt(prompt_ids, texts, models, prompts, intra, groups, emb, uniq,
                              neighbours, progress)
 
-    off = inter[~np.eye(len(inter_names), dtype=bool)] if len(inter_names) > 1 else np.array([])
-    all_intra = list(intra.values())
-    counts, edges = M.similarity_histogram(all_intra)
     overall = {
-        "n_responses": len(rows),
-        "n_models": len(names),
-        "n_prompts": len(prompt_ids),
+        "n_responses": len(rows), "n_models": len(names), "n_prompts": len(prompt_ids),
         "embedder": getattr(embedder, "name", type(embedder).__name__),
-        "threshold": threshold,
-        "floor_unrelated_similarity": floor,
-        "intra_similarity": _nanmean(all_intra),
-        f"share_above_{threshold}": M.share_above(all_intra, threshold),
-        "intra_histogram": counts.tolist(),
-        "histogram_edges": edges.tolist(),
-        "inter_similarity": _nanmean(off.tolist()),
-        f"unique_models_at_{neighbours}": float(uniq.mean()),
-        f"unique_models_at_{neighbours}_if_random": float(
-            M.unique_models_random_baseline(models, prompts, neighbours).mean()),
+        **_overall(intra, inter, uniq, models, prompts, floor, threshold, neighbours),
     }
     report = {
         "overall": overall,

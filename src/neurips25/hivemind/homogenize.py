@@ -53,17 +53,22 @@ def training_pairs(cfg: Any, seed: int, corpus: str) -> list[tuple[str, str]]:
 
 
 _MINILM: dict[str, Embedder] = {}  # one MiniLM per process and device, loaded on first use
+_TFIDF: dict[tuple[int, int, int], Embedder] = {}  # per process: one fit per seed's corpora
 
 
 def arm_embedder(cfg: Any, seed: int) -> Embedder:
     """The embedder an arm uses: this process's MiniLM on ``cfg.device``, or TF-IDF fitted
     on the seed's training corpora (fitting it on the samples would down-weight what a
-    hivemind repeats)."""
+    hivemind repeats). A fit is deterministic and then frozen, so the arms of one seed that
+    share a worker process share it (a fit costs seconds, as much as sampling an LM)."""
     from neurips25.hivemind.embed import embedder_for, make_embedder
 
     if cfg.embedder == "tfidf":
-        return embedder_for("tfidf", None, [r for k in ("A", "B")
-                                            for _p, r in training_pairs(cfg, seed, k)])
+        key = (seed, cfg.n_prompts, cfg.corpus_per_prompt)  # what training_pairs depends on
+        if key not in _TFIDF:
+            _TFIDF[key] = embedder_for("tfidf", None, [r for k in ("A", "B")
+                                                       for _p, r in training_pairs(cfg, seed, k)])
+        return _TFIDF[key]
     if cfg.device not in _MINILM:
         _MINILM[cfg.device] = make_embedder(cfg.embedder, device=cfg.device)
     return _MINILM[cfg.device]

@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--max-queue", type=A.positive_int, default=64,
                    help="requests waiting for the model before 503 (default: 64)")
     add_decode_flags(p)
-    p.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
+    p.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info",
+                   help="uvicorn's access and error log (default: info)")
     p.set_defaults(func=_cmd_serve)
 
 

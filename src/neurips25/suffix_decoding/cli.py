@@ -37,8 +37,10 @@ def register(subparsers: Any) -> None:
                         'optional "id" and "max_new_tokens"')
     p.add_argument("--method", choices=METHODS, default="suffix", help="(default: suffix)")
     p.add_argument("--out", metavar="DIR",
-                   help=f"folder (created if missing) for DIR/{OUT_NAME}; default: print the "
-                        "JSONL to stdout. Finished rows are kept if the run fails late")
+                   help=f"folder (created if missing) for DIR/{OUT_NAME}, one row per prompt; "
+                        "rows go to a temp file as they finish, which replaces "
+                        f"DIR/{OUT_NAME} at the end (also when the run stops early, so "
+                        "finished rows are kept). Default: the JSONL on stdout")
     add_decode_flags(p)
     p.add_argument("--max-new-tokens", type=A.nonneg_int, default=128,
                    help="per row unless the row says; capped by the model's context "
@@ -205,12 +207,14 @@ class RowWriter:
 
     def __init__(self, out: Path | None) -> None:
         self.out, self.rows, self._fh, self._tmp = out, 0, None, None
+        self._made: list[Path] = []  # folders this run created, deepest first
 
     def __enter__(self) -> RowWriter:
         if self.out is not None:
             from neurips25.common.io import ensure_dir
 
             path = self.out
+            self._made = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
             ensure_dir(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             self._tmp, self._fh = tmp, os.fdopen(fd, "w", encoding="utf-8")
@@ -229,6 +233,11 @@ class RowWriter:
         self._fh.close()
         if exc_type is not None and self.rows == 0:
             os.unlink(self._tmp)  # nothing finished: leave --out as it was
+            for folder in self._made:  # and remove the folders this run created, if empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
             return
         umask = os.umask(0)
         os.umask(umask)

@@ -59,7 +59,8 @@ def _check_options(model: Any, generation_config: Any, synced_gpus: bool,
         bad.append("prompt_lookup_num_tokens (suffix decoding drafts itself)")
     if synced_gpus:
         bad.append("synced_gpus=True")
-    extra = sorted(k for k, v in model_kwargs.items() if k not in _MODEL_KWARGS_OK and v is not None)
+    extra = sorted(k for k, v in model_kwargs.items()
+                   if k not in _MODEL_KWARGS_OK and v is not None)
     bad += [f"model input {k!r}" for k in extra]
     for key in ("cache", "past_key_values"):
         c = model_kwargs.get(key)
@@ -69,7 +70,8 @@ def _check_options(model: Any, generation_config: Any, synced_gpus: bool,
         raise ValueError("suffix_generate cannot honour: " + ", ".join(bad))
 
 
-def _criteria(stopping_criteria: Any, row: list[int], device: Any) -> tuple[int | None, set[int], StopFn | None]:
+def _criteria(stopping_criteria: Any, row: list[int],
+              device: Any) -> tuple[int | None, set[int], StopFn | None]:
     """(max_length, EOS ids, stop function for the other criteria) of generate's criteria."""
     from transformers.generation.stopping_criteria import EosTokenCriteria, MaxLengthCriteria
 
@@ -95,7 +97,8 @@ def _criteria(stopping_criteria: Any, row: list[int], device: Any) -> tuple[int 
     return max_len, eos, stop
 
 
-def _rows(input_ids: torch.Tensor, attention_mask: torch.Tensor | None) -> list[tuple[list[int], list[int]]]:
+def _rows(input_ids: torch.Tensor,
+          attention_mask: torch.Tensor | None) -> list[tuple[list[int], list[int]]]:
     """Per row: (left padding, prompt). Right padding or holes are refused."""
     out = []
     for b in range(input_ids.shape[0]):
@@ -106,7 +109,8 @@ def _rows(input_ids: torch.Tensor, attention_mask: torch.Tensor | None) -> list[
         m = attention_mask[b].tolist()
         n_pad = len(m) - sum(1 for v in m if v)
         if any(m[:n_pad]) or not all(m[n_pad:]):
-            raise ValueError("suffix_generate needs left padding (attention_mask 0...0 1...1 per row)")
+            raise ValueError("suffix_generate needs left padding "
+                             "(attention_mask 0...0 1...1 per row)")
         if n_pad == len(m):
             raise ValueError(f"row {b} of the batch is all padding")
         out.append((ids[:n_pad], ids[n_pad:]))
@@ -172,7 +176,8 @@ def _assemble(input_ids: torch.Tensor, results: list[list[int]], generation_conf
         eos = generation_config.eos_token_id
         pad = (eos if isinstance(eos, int) else (eos or [0])[0]) if eos is not None else 0
     longest = max((len(r) for r in results), default=0)
-    new = torch.full((len(results), longest), int(pad), dtype=input_ids.dtype, device=input_ids.device)
+    new = torch.full((len(results), longest), int(pad), dtype=input_ids.dtype,
+                     device=input_ids.device)
     for b, r in enumerate(results):
         new[b, :len(r)] = torch.tensor(r, dtype=input_ids.dtype)
     seqs = torch.cat([input_ids, new], dim=1)

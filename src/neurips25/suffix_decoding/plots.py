@@ -68,7 +68,8 @@ def save_figures(metrics: dict[str, Any], out_dir: Path) -> list[str]:
                 ax.plot([r["drafted_per_step"] for r in sel],
                         [r["accepted_per_step"] for r in sel], "o-", label=f"{w}, tau={tau}")
                 for r in sel if tau == max(x["tau"] for x in rows) else []:
-                    ax.annotate(f"a={r['alpha']:g}", (r["drafted_per_step"], r["accepted_per_step"]),
+                    ax.annotate(f"a={r['alpha']:g}",
+                                (r["drafted_per_step"], r["accepted_per_step"]),
                                 fontsize=7, xytext=(3, -8), textcoords="offset points")
         lim = max(r["drafted_per_step"] for rows in alpha.values() for r in rows)
         ax.plot([0, lim], [0, lim], "k:", lw=0.8, label="all drafted accepted")

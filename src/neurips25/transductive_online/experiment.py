@@ -56,7 +56,7 @@ class Config:
                    random_tree_draws=3, product_factors=3, additivity_pairs=60,
                    additivity_max_size=256,
                    search_points=(3, 4, 5, 6), search_per_size=2, local_steps=300,
-                   local_lds=(3, 4, 5, 6), product_exact_max_size=512, max_states=2_000_000)
+                   local_lds=(3, 4, 5, 6), product_exact_max_size=512, max_states=200_000)
 
     def __post_init__(self) -> None:
         if self.random_classes < 1 or self.c2_classes < 1 or self.max_states < 1:

@@ -12,7 +12,7 @@ from neurips25.transductive_online.search import Found
 _STYLE = {"all_functions": ("tab:red", "s"), "thresholds": ("tab:orange", "^"),
           "minimal_tree": ("tab:purple", "D"), "random tree (Lemma D.2)": ("tab:pink", "v"),
           "4-point class": ("tab:green", "P"), "random": ("tab:gray", "."),
-          "local search": ("tab:blue", "x"), "product": ("tab:cyan", "*"),
+          "local search": ("tab:blue", "X"), "product": ("tab:cyan", "*"),
           "all classes": ("black", "o")}
 
 
@@ -42,8 +42,8 @@ def mtr_vs_ld(found: list[Found], best: dict[int, Found], path: Path) -> Path:
     ax.plot(d, 2 * d / 3, "k--", lw=1, label="(2/3)d (earlier best)")
     ax.plot(d, np.sqrt(d), "k:", lw=1, label="sqrt(d) (paper's order)")
     lds = sorted(best)
-    ax.step(lds, [best[k].m_tr for k in lds], where="mid", color="tab:blue", lw=1.5,
-            alpha=0.6, label="smallest M_tr found")
+    ax.plot(lds, [best[k].m_tr for k in lds], color="tab:blue", lw=1.5, alpha=0.5,
+            zorder=2, label="smallest M_tr found per d")
     ax.set_xlabel("Littlestone dimension d")
     ax.set_ylabel("transductive mistake bound M_tr (exact)")
     ax.set_title("M_tr vs LD at small sizes (an illustration, not the asymptotics)")
@@ -62,7 +62,8 @@ def paper_adversary(rows: list[dict], path: Path) -> Path:
     depths = sorted(by_depth)
     for key, label, marker in (("ld", "LD", "s"), ("m_tr", "exact M_tr", "o"),
                                ("paper_adversary_tuned", "Alg. 1-2, best eps/M of a grid", "^"),
-                               ("paper_adversary_default", "Alg. 1-2, paper's eps/M", "v")):
+                               ("paper_adversary_default",
+                                "Alg. 1-2, paper's eps/M (M = 1 at these d)", "v")):
         ys = [np.mean([r[key] for r in by_depth[d] if r[key] is not None] or [np.nan])
               for d in depths]
         ax.plot(depths, ys, marker=marker, label=label)

@@ -21,7 +21,8 @@ def plot_all(metrics: dict[str, Any], loss_curve: list[float], out_dir: Path) ->
     groups = [f"{k}\n({'agentic' if k != 'chat' else 'control'})" for k in kinds]
     for ax, key, empty, title in (
             (axes[0], "tokens_per_cpu_s", 0.0, "tokens per CPU-second (1 thread)"),
-            (axes[1], "tokens_per_step", float("nan"), "tokens per model call (verification step)")):
+            (axes[1], "tokens_per_step", float("nan"),
+             "tokens per model call (verification step)")):
         grouped_bars(ax, groups, {m: [metrics["per_kind"][k][m].get(key, empty) for k in kinds]
                                   for m in methods}, METHOD_COLORS)
         ax.set_title(title)
