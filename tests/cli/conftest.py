@@ -82,27 +82,36 @@ def fake_registry(monkeypatch):
     return fakes
 
 
-def peak_rss_mb(argv: list[str], timeout: float = 300) -> tuple[int, float, str]:
-    """Run ``python -m neurips25 ARGV`` in a child; (exit code, peak RSS in MiB, stderr).
+_PEAK_WRAPPER = """
+import atexit, sys
 
-    The peak comes from ``wait4`` on that one child, so other processes this test session
-    started do not count."""
-    import os
+def _peak():
+    with open("/proc/self/status") as f:
+        kb = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+    sys.stderr.write(f"\\nPEAK_RSS_KB {kb}\\n")
+
+atexit.register(_peak)
+sys.argv = ["neurips25", *sys.argv[1:]]
+from neurips25.cli import main
+sys.exit(main())
+"""
+
+
+def peak_rss_mb(argv: list[str], timeout: float = 300) -> tuple[int, float, str]:
+    """Run ``neurips25 ARGV`` in a child; (exit code, peak RSS in MiB, stderr).
+
+    The peak is the child's own VmHWM, read at its exit. ``ru_maxrss`` from ``wait4`` is not
+    used: Linux carries the parent's high-water mark over fork/exec into it, so under a large
+    pytest process it reports pytest's peak, not the command's."""
     import subprocess
     import sys
-    import threading
 
-    proc = subprocess.Popen([sys.executable, "-m", "neurips25", *map(str, argv)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    try:
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss / 1024, err
+    proc = subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, *map(str, argv)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          timeout=timeout)
+    err, _, tail = proc.stderr.rpartition("\nPEAK_RSS_KB ")
+    assert tail.strip().isdigit(), f"the child did not report its peak: {proc.stderr[-500:]}"
+    return proc.returncode, int(tail) / 1024, err
 
 
 @pytest.fixture
