@@ -20,7 +20,8 @@ def main(names: list[str], folder: Path = HERE) -> int:
         scripts = [s for s in scripts if s.stem in wanted]
         missing = wanted - {s.stem for s in scripts}
         if missing:
-            print(f"benchmarks: error: unknown benchmark(s) {', '.join(sorted(missing))}", file=sys.stderr)
+            print(f"benchmarks: error: unknown benchmark(s) {', '.join(sorted(missing))}",
+                  file=sys.stderr)
             return 2
     if not scripts:
         print("benchmarks: no benchmarks found", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""deep_crl speed: batched point-maze env steps/s vs a per-env Python loop, and SGD steps/s per depth.
+"""deep_crl speed: batched point-maze env steps/s vs a per-env Python loop, and SGD steps/s
+per depth.
 
 Ratios are medians over repeats measured in this run (one torch thread, as the experiment
 runs its arms). The paper's Brax mazes are compared only when ``brax`` is installed.
@@ -39,7 +40,8 @@ def env_benchmark() -> None:
 
     tb = median_time(batched) / (n * steps)
     tl = median_time(per_env_loop, 3) / (64 * steps)
-    print(f"maze env steps/s: batched {1 / tb:,.0f}  per-env loop {1 / tl:,.0f}  ratio {tl / tb:.0f}x")
+    print(f"maze env steps/s: batched {1 / tb:,.0f}  per-env loop {1 / tl:,.0f}  "
+          f"ratio {tl / tb:.0f}x")
 
 
 def sgd_step_seconds(width: int, depth: int, batch: int) -> float:
@@ -51,10 +53,12 @@ def sgd_step_seconds(width: int, depth: int, batch: int) -> float:
             "alpha": torch.optim.Adam([agent.log_alpha], lr=cfg.lr)}
     env, gen = agent.env, torch.Generator().manual_seed(0)
     buf = EpisodeBuffer(64, env.spec.episode_length, env.obs_dim, env.goal_dim, env.action_dim)
-    obs, ach, act, _ = rollout(env, lambda o, g: agent.actor.act(o, g, generator=gen), env.sample_goals(64, gen), gen)
+    obs, ach, act, _ = rollout(env, lambda o, g: agent.actor.act(o, g, generator=gen),
+                               env.sample_goals(64, gen), gen)
     buf.add(obs, ach, act)
-    return median_time(lambda: sgd_step(agent, buf.sample(batch, cfg.gamma, gen), opts, cfg, -1.0, gen),
-                       3 if depth >= 64 else 8)
+    return median_time(
+        lambda: sgd_step(agent, buf.sample(batch, cfg.gamma, gen), opts, cfg, -1.0, gen),
+        3 if depth >= 64 else 8)
 
 
 def sgd_benchmark(width: int, depths: tuple[int, ...], batch: int = 256) -> None:

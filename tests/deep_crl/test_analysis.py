@@ -1,4 +1,5 @@
-"""Q-map topology score: geodesic-shaped Q scores > 0, Euclidean-shaped Q < 0, flat Q is not ranked."""
+"""Q-map topology score: geodesic-shaped Q scores > 0, Euclidean-shaped Q < 0, flat Q is not
+ranked."""
 import numpy as np
 import torch
 

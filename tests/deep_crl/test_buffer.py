@@ -31,7 +31,8 @@ def test_relabelled_goals_stay_in_their_episode_and_lie_in_the_future():
         eps = torch.arange(start, start + 5 if start == 0 else n_eps).float()
         n = len(eps)
         t = torch.arange(T).float()
-        tag = torch.stack([eps[:, None].expand(n, T), t[None, :].expand(n, T)], -1)  # (episode id, time)
+        # (episode id, time)
+        tag = torch.stack([eps[:, None].expand(n, T), t[None, :].expand(n, T)], -1)
         buf.add(tag, tag, torch.zeros(n, T, 1))
     assert buf.size == 6
     b = buf.sample(5000, gamma=0.8, generator=torch.Generator().manual_seed(1))

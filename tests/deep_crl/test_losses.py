@@ -17,9 +17,11 @@ from neurips25.deep_crl.losses import (
 def test_pairwise_energy_matches_brute_force():
     torch.manual_seed(0)
     phi, psi = torch.randn(7, 5), torch.randn(7, 5)
-    brute = torch.tensor([[-((phi[i] - psi[j]).pow(2).sum() + 1e-6).sqrt() for j in range(7)] for i in range(7)])
+    brute = torch.tensor([[-((phi[i] - psi[j]).pow(2).sum() + 1e-6).sqrt() for j in range(7)]
+                          for i in range(7)])
     torch.testing.assert_close(pairwise_energy(phi, psi), brute, atol=1e-5, rtol=1e-5)
-    torch.testing.assert_close(torch.diag(pairwise_energy(phi, psi)), energy(phi, psi), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(torch.diag(pairwise_energy(phi, psi)), energy(phi, psi),
+                               atol=1e-5, rtol=1e-5)
 
 
 def test_forward_infonce_equals_official_formula_and_cross_entropy():

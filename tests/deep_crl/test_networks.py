@@ -1,4 +1,5 @@
-"""ResidualMLP matches the paper's architecture: parameter counts, a functional reference, identity blocks."""
+"""ResidualMLP matches the paper's architecture: parameter counts, a functional reference,
+identity blocks."""
 import math
 
 import pytest
@@ -21,7 +22,8 @@ def test_official_encoder_param_count():
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(1, 12), st.integers(1, 9), st.integers(1, 24), st.sampled_from([4, 8, 12]), st.booleans())
+@given(st.integers(1, 12), st.integers(1, 9), st.integers(1, 24), st.sampled_from([4, 8, 12]),
+       st.booleans())
 def test_param_count_formula(in_dim, out_dim, width, depth, ln):
     net = ResidualMLP(in_dim, out_dim, width, depth, layer_norm=ln)
     assert n_params(net) == residual_mlp_param_count(in_dim, out_dim, width, depth, ln)
@@ -29,13 +31,15 @@ def test_param_count_formula(in_dim, out_dim, width, depth, ln):
 
 def test_critic_and_actor_counts():
     c = Critic(obs_dim=2, action_dim=2, goal_dim=2, width=32, depth=8)
-    assert n_params(c) == residual_mlp_param_count(4, 64, 32, 8) + residual_mlp_param_count(2, 64, 32, 8)
+    assert n_params(c) == (residual_mlp_param_count(4, 64, 32, 8)
+                           + residual_mlp_param_count(2, 64, 32, 8))
     a = Actor(obs_dim=3, goal_dim=2, action_dim=2, width=32, depth=4)
     assert n_params(a) == residual_mlp_param_count(5, 4, 32, 4)
 
 
 def reference_forward(net: ResidualMLP, x: torch.Tensor, residual=True, ln=True) -> torch.Tensor:
-    """Unrolled functional reference of Fig. 1: Dense->LN->swish, blocks of 4, skip after the 4th swish."""
+    """Unrolled functional reference of Fig. 1: Dense->LN->swish, blocks of 4, skip after the
+    4th swish."""
     def layer(lin, norm, h):
         h = F.linear(h, lin.weight, lin.bias)
         if ln:
@@ -70,9 +74,9 @@ def test_zeroed_block_is_identity():
         torch.nn.init.zeros_(deep.layers[i].bias)
     x = torch.randn(6, 3)
     after_first = ResidualMLP(3, 4, width=8, depth=4)
+    later = tuple(f"{part}.{i}" for part in ("layers", "norms") for i in (4, 5, 6, 7))
     after_first.load_state_dict({k: v for k, v in deep.state_dict().items()
-                                 if not k.startswith(("layers.4", "layers.5", "layers.6", "layers.7",
-                                                      "norms.4", "norms.5", "norms.6", "norms.7"))})
+                                 if not k.startswith(later)})
     torch.testing.assert_close(deep(x), after_first(x))
 
 

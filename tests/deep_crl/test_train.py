@@ -1,4 +1,5 @@
-"""Training: a short seeded run beats a random policy; an interrupted run resumes to the same result."""
+"""Training: a short seeded run beats a random policy; an interrupted run resumes to the same
+result."""
 import dataclasses
 
 import pytest
@@ -13,9 +14,9 @@ TINY = CRLConfig(maze=MazeSpec(layout="u", episode_length=20), width=16, num_env
 
 @pytest.mark.slow
 def test_smoke_run_beats_random_policy_on_near_goals():
-    cfg = CRLConfig(maze=MazeSpec(layout="u", episode_length=50), width=32, critic_depth=4, actor_depth=4,
-                    num_envs=32, iterations=12, sgd_steps_per_iter=25, batch_size=128, gamma=0.97,
-                    lr=1e-3, eval_every=12, seed=0)
+    cfg = CRLConfig(maze=MazeSpec(layout="u", episode_length=50), width=32, critic_depth=4,
+                    actor_depth=4, num_envs=32, iterations=12, sgd_steps_per_iter=25,
+                    batch_size=128, gamma=0.97, lr=1e-3, eval_every=12, seed=0)
     agent, metrics = train(cfg)
     trained = metrics["final"]
     rand = evaluate(agent, policy=random_policy(torch.Generator().manual_seed(0)))
