@@ -48,3 +48,16 @@ def test_tau_gen_from_curve_on_exponential_decay():
     t = ts.tau_gen_from_curve(steps, q, frac=0.1)
     # log q falls 90% of the way from log(101) to ~log(1): q = 101^0.1 -> 100 e^(-t/100) = 0.587
     assert t == pytest.approx(-100 * math.log((101**0.1 - 1) / 100), rel=0.02)
+
+
+def test_common_level_is_reached_by_every_run_that_improved_even_from_different_starts():
+    # n = 4 starts high and barely improves; n = 64 starts low: a bar slacked toward the mean
+    # first value (6.8) would sit below n = 4's best (8.0) and n = 4 would never reach it
+    steps = [200, 283, 400, 566]
+    curves = {4: (steps, [8.46, 8.01, 12.1, 15.3]), 64: (steps, [5.11, 7.83, 3.84, 2.99])}
+    taus, level = ts.tau_at_common_level(curves)
+    assert 8.01 <= level <= 8.46
+    assert 200 < taus[4] < 283 and taus[64] == 200
+    # a run that never improves sets the bar at its first value: every run is at it at once
+    taus, level = ts.tau_at_common_level({**curves, 8: (steps, [9.0, 9.5, 9.7, 9.9])})
+    assert level == pytest.approx(9.0) and taus == {4: 200, 64: 200, 8: 200}

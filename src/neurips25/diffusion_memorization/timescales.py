@@ -47,13 +47,15 @@ def tau_gen_from_curve(steps: Sequence[float], quality: Sequence[float],
 def tau_at_common_level(curves: Mapping[float, tuple[Sequence[float], Sequence[float]]],
                         frac: float = 0.1) -> tuple[dict[float, float], float]:
     """Time each lower-is-better positive curve first reaches one shared quality bar: the
-    worst of the runs' best values, with ``frac`` slack in log space toward the first value.
-    Unlike ``tau_gen_from_curve`` it does not move when a run keeps improving (larger n
-    reaches better quality), so it compares when sizes reach the *same* quality."""
+    worst of the runs' best values, with ``frac`` slack in log space toward that run's first
+    value. Unlike ``tau_gen_from_curve`` it does not move when a run keeps improving (larger
+    n reaches better quality), so it compares when sizes reach the *same* quality. The bar
+    lies between the worst run's first and best values, so every run reaches it (a slack
+    toward the runs' mean first value could fall below the worst run's best)."""
     logs = {n: np.log(np.asarray(q, dtype=float)) for n, (_, q) in curves.items()}
-    worst_best = max(float(v.min()) for v in logs.values())
-    first = float(np.mean([v[0] for v in logs.values()]))
-    level = worst_best + frac * (first - worst_best)
+    worst = max(logs, key=lambda n: float(logs[n].min()))
+    worst_best = float(logs[worst].min())
+    level = worst_best + frac * (float(logs[worst][0]) - worst_best)
     taus = {n: crossing_time(curves[n][0], logs[n], level, "down") for n in curves}
     return taus, float(np.exp(level))
 
