@@ -263,6 +263,14 @@ def _report(results: dict, load: dict | None, args: argparse.Namespace, params: 
     print(f"server overhead over the direct library call: {100 * overhead('secs'):.1f}% wall, "
           f"{100 * overhead('cpu'):.1f}% CPU (target <= 10%); time outside the server's "
           f"decoding loop (HTTP, JSON, tokenizing, queue) {100 * outside:.1f}% of the loop's")
+    per_pass = ", ".join(
+        f"{100 * (p['secs']['suffix'] - p['secs']['direct']) / p['secs']['direct']:+.1f}%/"
+        f"{100 * (p['cpu']['suffix'] - p['cpu']['direct']) / p['cpu']['direct']:+.1f}%"
+        for p in passes)
+    spd = ", ".join(f"{w:.2f}x/{c:.2f}x" for w, c in zip(
+        [s / g for s, g in zip(wall["suffix"], wall["greedy"], strict=True)],
+        [s / g for s, g in zip(cpu["suffix"], cpu["greedy"], strict=True)], strict=True))
+    print(f"per pass (wall/CPU): overhead {per_pass}; suffix vs greedy {spd}")
     print(f"identical text from every server and the direct call: {same}")
     if load is not None:
         res, (r0, r1) = load["res"], load["rss"]

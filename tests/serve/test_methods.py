@@ -85,7 +85,8 @@ def test_greedy_equals_generate_and_the_oracle(served_outputs, models, tokenizer
     assert main(["generate", "--model", str(models["tiny"]), "--prompts", str(src),
                  "--max-new-tokens", str(MAX_TOKENS), "--out", str(tmp_path / "out")]) == 0
     capsys.readouterr()
-    rows = [json.loads(x) for x in (tmp_path / "out" / "generations.jsonl").read_text().splitlines()]
+    rows = [json.loads(x)
+            for x in (tmp_path / "out" / "generations.jsonl").read_text().splitlines()]
     model = AutoModelForCausalLM.from_pretrained(models["tiny"]).eval()
     for row, p, (text, n_tokens, _) in zip(rows, PROMPTS, served_outputs["suffix"]["greedy"][:3],
                                            strict=True):

@@ -42,8 +42,8 @@ def model_identity(model_dir: str | Path, vocab_size: int) -> dict[str, Any]:
             "vocab_size": int(vocab_size)}
 
 
-def save(path: str | Path, identity: dict[str, Any], requests: Sequence[tuple[Sequence[int],
-                                                                             Sequence[int]]]) -> Path:
+def save(path: str | Path, identity: dict[str, Any],
+         requests: Sequence[tuple[Sequence[int], Sequence[int]]]) -> Path:
     """Write the cache file atomically."""
     body = {"format": FORMAT, "version": VERSION, "model": identity,
             "requests": [{"prompt": list(p), "response": list(r)} for p, r in requests]}

@@ -32,7 +32,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", required=True, help="local Hugging Face model folder (config.json)")
     p.add_argument("--method", choices=METHODS, default="suffix", help="(default: suffix)")
     p.add_argument("--host", default="127.0.0.1", help="bind address (default: 127.0.0.1)")
-    p.add_argument("--port", type=A.int_range(0, 65535), default=8000, help="(default: 8000; 0 = any free port)")
+    p.add_argument("--port", type=A.int_range(0, 65535), default=8000,
+                   help="(default: 8000; 0 = any free port)")
     p.add_argument("--served-model-name", help="the 'model' name clients send "
                                                "(default: the model folder's name)")
     p.add_argument("--cache-requests", type=A.nonneg_int, default=10_000,
@@ -96,7 +97,8 @@ def _check_writable(path: str) -> None:
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".probe", dir=p.parent)
     except OSError as exc:
-        raise UserError(f"--cache-file {path}: cannot write in {p.parent} ({exc.strerror})") from None
+        raise UserError(
+            f"--cache-file {path}: cannot write in {p.parent} ({exc.strerror})") from None
     os.close(fd)
     os.unlink(probe)
 

@@ -70,7 +70,8 @@ def inspect_model(path: str, need_tokenizer: bool = False) -> ModelInfo:
                else GenerationConfig.from_model_config(config))
     except Exception as exc:
         raise UserError(f"{path}: unreadable generation_config.json ({_first_line(exc)})") from None
-    eos = gen.eos_token_id if gen.eos_token_id is not None else getattr(config, "eos_token_id", None)
+    eos = (gen.eos_token_id if gen.eos_token_id is not None
+           else getattr(config, "eos_token_id", None))
     eos_ids = [] if eos is None else [eos] if isinstance(eos, int) else list(eos)
     try:
         tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
@@ -97,7 +98,8 @@ def resolve_eos(info: ModelInfo, extra: Sequence[str] | None) -> list[int]:
         else:
             raise UserError(f"--eos {item!r}: give a token id (the model has no tokenizer)")
         if not 0 <= tid < info.vocab_size:
-            raise UserError(f"--eos {item!r}: token id outside the vocabulary [0, {info.vocab_size})")
+            raise UserError(f"--eos {item!r}: token id outside the vocabulary "
+                            f"[0, {info.vocab_size})")
         if tid not in ids:
             ids.append(tid)
     return ids
