@@ -212,28 +212,34 @@ def main() -> None:
     # largest first: its memory is the RSS growth of a process that built nothing before
     for size in sorted((int(s) for s in args.sizes.split(",")), reverse=True):
         chunks = take(hist, size)
-        ours = measure_ours(chunks, qfiles, args.queries, "tracemalloc" if size <= 200_000 else "rss")
-        mem_how = "tracemalloc" if size <= 200_000 else "RSS growth"
+        small_run = size <= 200_000
+        ours = measure_ours(chunks, qfiles, args.queries, "tracemalloc" if small_run else "rss")
+        mem_how = "tracemalloc" if small_run else "RSS growth"
         print(f"\n== {size} tokens (ours: pure Python, path-compressed) ==")
-        for key, unit in [("build_us_per_token", "us/token (CPU)"), ("build_wall_us_per_token", "us/token (wall)"),
+        for key, unit in [("build_us_per_token", "us/token (CPU)"),
+                          ("build_wall_us_per_token", "us/token (wall)"),
                           ("speculate_p50_us", "us (CPU, held-out contexts)"),
                           ("speculate_p90_us", "us (CPU, held-out contexts)"),
                           ("speculate_wall_p50_us", "us (wall)"),
                           ("speculate_in_history_p50_us", "us (CPU, contexts from the history)"),
                           ("append_us_per_token", "us/token (CPU, live request)"),
-                          ("bytes_per_token", f"B/token ({mem_how})"), ("nodes_per_token", "nodes/token")]:
+                          ("bytes_per_token", f"B/token ({mem_how})"),
+                          ("nodes_per_token", "nodes/token")]:
             line = f"  {key:28s} {ours[key]:9.2f} {unit}"
             if key in TARGETS:
                 ok = "meets" if ours[key] <= TARGETS[key] else "MISSES"
-                line += f"   target {TARGETS[key]:g}: {ok} (target/measured = {TARGETS[key] / ours[key]:.2f})"
+                line += (f"   target {TARGETS[key]:g}: {ok} "
+                         f"(target/measured = {TARGETS[key] / ours[key]:.2f})")
             print(line)
         if arctic_available():
             arc = measure_arctic(chunks, qfiles, args.queries)
             print("  arctic_inference (C++) side by side, ratio = ours / arctic:")
-            for key in ("build_us_per_token", "speculate_p50_us", "speculate_p90_us", "append_us_per_token", "bytes_per_token"):
+            for key in ("build_us_per_token", "speculate_p50_us", "speculate_p90_us",
+                        "append_us_per_token", "bytes_per_token"):
                 print(f"    {key:26s} {arc[key]:9.2f}   ours/arctic = {ours[key] / arc[key]:.1f}x")
         else:
-            print("  arctic_inference not installed: no C++ side-by-side (pip install arctic-inference builds it)")
+            print("  arctic_inference not installed: no C++ side-by-side "
+                  "(pip install arctic-inference builds it)")
 
     small = take(hist, args.naive_tokens)
     naive = NaiveTrie(DEPTH)
@@ -245,8 +251,10 @@ def main() -> None:
     qs = queries_from(qfiles, args.queries // 4, 1)
     naive_p50, _ = percentiles([timed(naive.speculate, q, DEPTH)[0] for q in qs])
     ours_small = measure_ours(small, qfiles, args.queries // 4, "tracemalloc")
-    print(f"\nvs naive dict trie at {args.naive_tokens} tokens (ratio = naive / ours, higher is better):")
-    print(f"  build     {1e6 * cpu / args.naive_tokens:8.1f} vs {ours_small['build_us_per_token']:8.1f} us/token"
+    print(f"\nvs naive dict trie at {args.naive_tokens} tokens "
+          "(ratio = naive / ours, higher is better):")
+    print(f"  build     {1e6 * cpu / args.naive_tokens:8.1f} vs "
+          f"{ours_small['build_us_per_token']:8.1f} us/token"
           f"  = {1e6 * cpu / args.naive_tokens / ours_small['build_us_per_token']:.1f}x")
     print(f"  speculate {naive_p50:8.1f} vs {ours_small['speculate_p50_us']:8.1f} us p50  "
           f"= {naive_p50 / ours_small['speculate_p50_us']:.1f}x")

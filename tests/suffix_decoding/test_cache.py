@@ -43,7 +43,8 @@ def test_cache_equals_best_of_local_and_rebuilt_global(history, prompt, out, ctx
             want = g
     got = cache.speculate("live", ctx, 6, 2.0, 1.0, 0.1, use_tree)
     assert isinstance(got, Draft)
-    assert (got.score, got.match_len, sorted(got.probs)) == (want.score, want.match_len, sorted(want.probs))
+    assert ((got.score, got.match_len, sorted(got.probs))
+            == (want.score, want.match_len, sorted(want.probs)))
 
 
 def test_fifo_eviction_keeps_newest():

@@ -13,9 +13,10 @@ from neurips25.suffix_decoding.tree import SuffixTree
 
 
 @settings(max_examples=150, deadline=None)
-@given(depth=st.integers(1, 6), ops=ops_st, ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10),
-       k=st.integers(0, 8), alpha=st.sampled_from([0.5, 1.0, 2.0, 4.0]),
-       offset=st.sampled_from([0.0, 1.0]), tau=st.sampled_from([0.0, 0.1, 0.4]))
+@given(depth=st.integers(1, 6), ops=ops_st,
+       ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10), k=st.integers(0, 8),
+       alpha=st.sampled_from([0.5, 1.0, 2.0, 4.0]), offset=st.sampled_from([0.0, 1.0]),
+       tau=st.sampled_from([0.0, 0.1, 0.4]))
 def test_reference_path_draft_matches_brute_force(depth, ops, ctx, k, alpha, offset, tau):
     tree, oracle = build(depth, ops)
     d = speculate_reference(tree, ctx, k, alpha, offset, tau, use_tree=False)
@@ -52,8 +53,9 @@ def _assert_argmax_chain(tab, ctx, depth, d) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(depth=st.integers(1, 6), ops=ops_st, ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10),
-       k=st.integers(0, 10), alpha=st.sampled_from([1.0, 2.0, 4.0]), tau=st.sampled_from([0.0, 0.1, 0.3]))
+@given(depth=st.integers(1, 6), ops=ops_st,
+       ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10), k=st.integers(0, 10),
+       alpha=st.sampled_from([1.0, 2.0, 4.0]), tau=st.sampled_from([0.0, 0.1, 0.3]))
 def test_reference_tree_draft_is_top_k_by_probability(depth, ops, ctx, k, alpha, tau):
     tree, oracle = build(depth, ops)
     d = speculate_reference(tree, ctx, k, alpha, 0.0, tau, use_tree=True)
@@ -91,9 +93,10 @@ def fields(d):
 
 
 @settings(max_examples=300, deadline=None)
-@given(depth=st.integers(1, 7), ops=ops_st, ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10),
-       k=st.integers(0, 12), alpha=st.sampled_from([0.5, 1.0, 2.0, 4.0]),
-       offset=st.sampled_from([0.0, 1.0, 2.5]), tau=st.sampled_from([0.0, 0.1, 0.25, 0.5]),
+@given(depth=st.integers(1, 7), ops=ops_st,
+       ctx=st.lists(st.integers(0, 3), min_size=1, max_size=10), k=st.integers(0, 12),
+       alpha=st.sampled_from([0.5, 1.0, 2.0, 4.0]), offset=st.sampled_from([0.0, 1.0, 2.5]),
+       tau=st.sampled_from([0.0, 0.1, 0.25, 0.5]),
        use_tree=st.booleans(), live=st.booleans())
 def test_fast_path_equals_reference(depth, ops, ctx, k, alpha, offset, tau, use_tree, live):
     tree, _ = build(depth, ops)

@@ -47,8 +47,8 @@ def test_prompt_lookup_rejects_bad_n():
 
 
 def test_make_proposer_names_and_options():
-    assert [make_proposer(n).name for n in ("greedy", "prompt-lookup", "suffix", "suffix-tree")] == [
-        "greedy", "prompt-lookup", "suffix", "suffix-tree"]
+    names = ["greedy", "prompt-lookup", "suffix", "suffix-tree"]
+    assert [make_proposer(n).name for n in names] == names
     assert make_proposer("prompt-lookup", k=3).k == 3
     with pytest.raises(ValueError, match="unknown method 'suffix_path'"):
         make_proposer("suffix_path")
@@ -63,7 +63,8 @@ def test_make_proposer_names_and_options():
 def test_cap_draft_keeps_an_ancestor_closed_tree():
     d = Draft([10, 11, 12, 13, 14], [-1, 0, 1, -1, 3], [0.9, 0.8, 0.7, 0.6, 0.5], 3.5, 2)
     q = cap_draft(d, 5, 2)
-    assert (q.token_ids, q.parents, q.probs) == ([10, 11, 13, 14], [-1, 0, -1, 2], [0.9, 0.8, 0.6, 0.5])
+    assert (q.token_ids, q.parents, q.probs) == (
+        [10, 11, 13, 14], [-1, 0, -1, 2], [0.9, 0.8, 0.6, 0.5])
     assert q.match_len == 2 and q.score == pytest.approx(2.8)
     assert cap_draft(d, 2, 9).token_ids == [10, 11]
     assert cap_draft(d, 5, 0).token_ids == [] and cap_draft(d, 0, 5).token_ids == []

@@ -56,7 +56,8 @@ def test_workloads_have_the_intended_reuse():
     assert kept > 0.5  # the edit repeats most of its input
     for req in texts["sql_tools"][1]:
         calls = [json.loads(line) for line in req.output.strip().split("\n")]
-        assert [c["tool"] for c in calls] == ["list_tables", "describe_table", "run_sql", "final_answer"]
+        assert [c["tool"] for c in calls] == [
+            "list_tables", "describe_table", "run_sql", "final_answer"]
     refine = texts["self_refine"][1]
     assert refine[1].prompt.count(refine[0].output.removeprefix("<answer>\n").split("\n")[0]) >= 1
 
@@ -66,7 +67,8 @@ def test_tokenizer_round_trip_and_byte_fallback(small):
     text = "def f(x):\n    return x + 1  # ünïcode → ok\n"
     ids = tok.encode(text)
     assert tok.decode(ids) == text
-    assert all(0 <= i < tok.vocab_size for r in wls["sql_tools"].evaluation for i in r.prompt + r.output)
+    assert all(0 <= i < tok.vocab_size
+               for r in wls["sql_tools"].evaluation for i in r.prompt + r.output)
     tiny = WordTokenizer.train(["a b a"], vocab_size=258)
     assert tiny.vocab_size == 258 and tiny.encode("zz") == list(b"zz")
 

@@ -69,7 +69,8 @@ def check_beats_prompt_lookup(m: Metrics) -> tuple[str, str, str]:
                     f"{', '.join(behind)} (a fixed long draft copies in-request repeats; the "
                     "suffix budget alpha·p stops at the match length)")
         return measured, PARTLY, why
-    return measured, NOT_REPRODUCED, "suffix decoding is not >= 1.10x prompt lookup on any agentic workload"
+    return measured, NOT_REPRODUCED, ("suffix decoding is not >= 1.10x prompt lookup on any "
+                                      "agentic workload")
 
 
 def check_global_tree(m: Metrics) -> tuple[str, str, str]:
@@ -80,10 +81,13 @@ def check_global_tree(m: Metrics) -> tuple[str, str, str]:
     measured = (f"{w}: {on:.2f} with vs {off:.2f} without global tree = {on / off:.2f}x "
                 f"(intra-request workloads: {', '.join(others)})")
     if on >= 1.5 * off:
-        return measured, REPRODUCED, "the global tree multiplies tokens/step where repetition is across requests"
+        return measured, REPRODUCED, ("the global tree multiplies tokens/step where repetition is "
+                                      "across requests")
     if on >= 1.1 * off:
-        return measured, PARTLY, "the global tree helps on cross-request repetition, but by less than 1.5x"
-    return measured, NOT_REPRODUCED, "the global tree does not raise tokens/step by >= 1.1x on templated tool calls"
+        return measured, PARTLY, ("the global tree helps on cross-request repetition, but by less "
+                                  "than 1.5x")
+    return measured, NOT_REPRODUCED, ("the global tree does not raise tokens/step by >= 1.1x on "
+                                      "templated tool calls")
 
 
 def check_more_cached(m: Metrics) -> tuple[str, str, str]:
@@ -98,12 +102,14 @@ def check_more_cached(m: Metrics) -> tuple[str, str, str]:
         for y in ys[1:]:
             monotone &= y >= 0.95 * running
             running = max(running, y)
-        parts.append(f"{w}: " + " -> ".join(f"{r['cached']}:{r['tokens_per_step']:.2f}" for r in rows))
+        steps = " -> ".join(f"{r['cached']}:{r['tokens_per_step']:.2f}" for r in rows)
+        parts.append(f"{w}: {steps}")
         (good if gain >= 1.2 and monotone else weak).append(
             f"{w} {gain:.2f}x{'' if monotone else ' with a dip > 5%'}")
     measured = "; ".join(parts) + " (cached responses: tokens/step)"
     if not weak:
-        return measured, REPRODUCED, f"tokens/step rises >= 1.2x with no dip > 5%: {', '.join(good)}"
+        return measured, REPRODUCED, ("tokens/step rises >= 1.2x with no dip > 5%: "
+                                      f"{', '.join(good)}")
     if good:
         return measured, PARTLY, f"rises >= 1.2x on {', '.join(good)}; not on {', '.join(weak)}"
     return measured, NOT_REPRODUCED, f"no >= 1.2x monotone rise: {', '.join(weak)}"
@@ -127,7 +133,8 @@ def check_alpha(m: Metrics) -> tuple[str, str, str]:
                   and hi["acceptance_rate"] < lo["acceptance_rate"])
     measured = "; ".join(parts)
     if all(ok):
-        return measured, REPRODUCED, "larger alpha: more tokens/step for more drafted tokens at a lower acceptance rate"
+        return measured, REPRODUCED, ("larger alpha: more tokens/step for more drafted tokens at a "
+                                      "lower acceptance rate")
     if any(ok):
         return measured, PARTLY, "the alpha trade-off shows on some swept workloads only"
     return measured, NOT_REPRODUCED, "larger alpha does not trade acceptance rate for tokens/step"
@@ -143,23 +150,29 @@ def check_open_ended(m: Metrics) -> tuple[str, str, str]:
     measured = (f"open-ended {open_tps:.2f} tokens/step (best prompt lookup {pld:.2f}) vs "
                 f"agentic mean {mean:.2f}: ratio {open_tps / mean:.2f}")
     if open_tps <= 0.5 * mean:
-        return measured, REPRODUCED, "little reuse, little gain: open-ended tokens/step <= half the agentic mean"
+        return measured, REPRODUCED, ("little reuse, little gain: open-ended tokens/step <= half "
+                                      "the agentic mean")
     if open_tps <= 0.8 * mean:
-        return measured, PARTLY, "the open-ended gain is smaller, but more than half the agentic gain"
+        return measured, PARTLY, ("the open-ended gain is smaller, but more than half the agentic "
+                                  "gain")
     return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work here"
 
 
 CLAIMS = (
     Claim("suffix_beats_prompt_lookup",
-          "Adaptive suffix-tree drafting accepts more tokens per step than fixed-k prompt lookup on agentic workloads.",
-          "ArcticInference docs, SWE-Bench: 75.8 / 175 / 286 tok/s (none / n-gram / suffix) = 1.63x over n-gram",
+          "Adaptive suffix-tree drafting accepts more tokens per step than fixed-k prompt lookup "
+          "on agentic workloads.",
+          "ArcticInference docs, SWE-Bench: 75.8 / 175 / 286 tok/s (none / n-gram / suffix) = "
+          "1.63x over n-gram",
           check_beats_prompt_lookup,
-          bar=f"paper: {PLD_GAIN}x over n-gram (ArcticInference docs, SWE-Bench); at equal per-step "
-              "cost that is the tokens/step ratio. Reproduced: >= 1.63x at each method's usual "
-              "cap and ahead at equal caps on every agentic workload; partly: >= 1.10x somewhere"),
+          bar=f"paper: {PLD_GAIN}x over n-gram (ArcticInference docs, SWE-Bench); at equal "
+              "per-step cost that is the tokens/step ratio. Reproduced: >= 1.63x at each "
+              "method's usual cap and ahead at equal caps on every agentic workload; partly: "
+              ">= 1.10x somewhere"),
     Claim("global_tree_cross_request",
           "The global tree of previous responses is what captures repetition across requests.",
-          "arXiv 2411.04975v3 Sec. 3.1/4: global + per-request trees; AgenticSQL gains come from cross-request patterns",
+          "arXiv 2411.04975v3 Sec. 3.1/4: global + per-request trees; AgenticSQL gains come from "
+          "cross-request patterns",
           check_global_tree,
           bar="a priori: >= 1.5x tokens/step with vs without the global tree on templated tool "
               "calls (partly >= 1.1x); the paper reports several-fold AgenticSQL speedups"),
@@ -169,12 +182,16 @@ CLAIMS = (
           check_more_cached,
           bar="a priori: >= 1.2x rise in tokens/step over the sweep, no dip > 5%"),
     Claim("alpha_tradeoff",
-          "A larger max_spec_factor alpha gives more tokens per step at the cost of more drafted tokens.",
-          "arXiv 2411.04975v3 Sec. 3.2/4: adaptive budget alpha·p trades acceptance rate for tokens per step",
+          "A larger max_spec_factor alpha gives more tokens per step at the cost of more drafted "
+          "tokens.",
+          "arXiv 2411.04975v3 Sec. 3.2/4: adaptive budget alpha·p trades acceptance rate for "
+          "tokens per step",
           check_alpha,
-          bar="a priori: the direction (alpha 1 -> 4: tokens/step and drafted/step up, acceptance rate down)"),
+          bar="a priori: the direction (alpha 1 -> 4: tokens/step and drafted/step up, acceptance "
+              "rate down)"),
     Claim("open_ended_control",
-          "On open-ended output with little reuse, suffix decoding gains little (honest lower bound).",
+          "On open-ended output with little reuse, suffix decoding gains little (honest lower "
+          "bound).",
           "ArcticInference docs, ShareGPT: 76.0 / 91.2 / 113 tok/s = 1.49x vs 3.77x on SWE-Bench",
           check_open_ended,
           bar="paper: ShareGPT's speedup is 0.39 of SWE-Bench's (1.49x vs 3.77x); bar: open-ended "
@@ -182,12 +199,14 @@ CLAIMS = (
     Claim("vs_eagle",
           "SuffixDecoding is up to 2.8x faster than EAGLE-2/3 on agentic workloads.",
           "2.8x (arXiv 2411.04975v3 abstract); 2.2x (NeurIPS 2025 proceedings abstract)",
-          not_measurable("EAGLE needs a trained draft head on a large target model; not implemented in this CPU study"),
+          not_measurable("EAGLE needs a trained draft head on a large target model; not "
+                         "implemented in this CPU study"),
           bar="none: not measured here"),
     Claim("vs_token_recycling",
           "SuffixDecoding is up to 1.9x faster than Token Recycling.",
           "1.9x (arXiv 2411.04975v3 abstract); 1.6x (NeurIPS 2025 proceedings abstract)",
-          not_measurable("Token Recycling needs a target model's top-k adjacency matrix; not implemented in this CPU study"),
+          not_measurable("Token Recycling needs a target model's top-k adjacency matrix; not "
+                         "implemented in this CPU study"),
           bar="none: not measured here"),
 )
 
@@ -218,7 +237,8 @@ def _lossless(m: Metrics) -> tuple[str, str, str]:
     if total == 0:
         return measured, NOT_MEASURABLE, "no evaluation requests"
     if same == total:
-        return measured, REPRODUCED, "every speculative output equals vanilla greedy, token for token"
+        return measured, REPRODUCED, ("every speculative output equals vanilla greedy, token for "
+                                      "token")
     return measured, NOT_REPRODUCED, "some speculative outputs differ from greedy: a verifier bug"
 
 
@@ -247,7 +267,8 @@ def _faster_than_pld(m: Metrics) -> tuple[str, str, str]:
                 f"tokens/call {ag['suffix']['tokens_per_step']:.2f} vs "
                 f"{ag['prompt-lookup']['tokens_per_step']:.2f}")
     if best >= 1.25:
-        return measured, REPRODUCED, "meets the >= 1.25x target: the global tree drafts templates prompt lookup cannot see"
+        return measured, REPRODUCED, ("meets the >= 1.25x target: the global tree drafts templates "
+                                      "prompt lookup cannot see")
     if best > 1.02:
         return measured, PARTLY, "faster than prompt lookup, below the 1.25x target"
     return measured, NOT_REPRODUCED, "not faster than prompt lookup here"
@@ -277,8 +298,10 @@ def _overhead(m: Metrics) -> tuple[str, str, str]:
     if f <= 0.05:
         return measured, REPRODUCED, "within the 5% target"
     if f <= 0.15:
-        return measured, PARTLY, "above the 5% target: a pure-Python tree vs a tiny model's fast forward"
-    return measured, NOT_REPRODUCED, "speculation is a large share of step time with this tiny model"
+        return measured, PARTLY, ("above the 5% target: a pure-Python tree vs a tiny model's fast "
+                                  "forward")
+    return measured, NOT_REPRODUCED, ("speculation is a large share of step time with this tiny "
+                                      "model")
 
 
 E2E_CLAIMS: tuple[Claim, ...] = (

@@ -100,7 +100,8 @@ def requests(tok: Any, cfg: E2EConfig) -> tuple[list[list[int]], dict[str, list[
     from neurips25.suffix_decoding.demo.model import training_requests
     from neurips25.suffix_decoding.demo.tasks import KINDS, held_out, make_requests
 
-    history = [q for k in KINDS for q in make_requests(k, cfg.history_requests, cfg.seed, "history")]
+    history = [q for k in KINDS
+               for q in make_requests(k, cfg.history_requests, cfg.seed, "history")]
     seen = {q.prompt for q in history} | {q.prompt for q in training_requests(cfg.model_config())}
     evals = {k: held_out(make_requests(k, cfg.eval_requests, cfg.seed, "eval"), seen)
              for k in KINDS}
@@ -135,7 +136,8 @@ def evaluate(model: Any, tok: Any, cfg: E2EConfig, progress: Progress) -> dict[s
                 out, cpu, wall = _timed(lambda ids=ids: _hf_prompt_lookup(model, ids, cfg, eos))
                 st = None
             else:
-                (out, st), cpu, wall = _timed(lambda m=m, ids=ids: decs[m].generate(ids, cfg.max_new_tokens))
+                (out, st), cpu, wall = _timed(
+                    lambda m=m, ids=ids: decs[m].generate(ids, cfg.max_new_tokens))
             ref = out if m == "greedy" else ref
             rows[kind][m].append({"n": len(out), "cpu": cpu, "wall": wall, "same": out == ref,
                                   "stats": st, "out": tuple(out) if m == "greedy" else None,
@@ -151,7 +153,8 @@ def _summarize(rs: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     n, cpu, wall = (sum(r[k] for r in rs) for k in ("n", "cpu", "wall"))
     out = {"requests": len(rs), "tokens": n, "tokens_per_cpu_s": n / max(cpu, 1e-9),
-           "tokens_per_wall_s": n / max(wall, 1e-9), "identical_to_greedy": sum(r["same"] for r in rs)}
+           "tokens_per_wall_s": n / max(wall, 1e-9),
+           "identical_to_greedy": sum(r["same"] for r in rs)}
     if rs[0]["stats"] is not None:
         st = GenStats()
         for r in rs:
@@ -239,7 +242,8 @@ def _run_end_to_end(cfg: E2EConfig, out_dir: Path, progress: Progress) -> dict[s
     torch.manual_seed(cfg.seed)
     model, tok, info = load_or_train(cfg.model_config(), progress)
     progress.log(f"demo model: {info['params'] / 1e6:.2f}M params, vocab {info['vocab']}, "
-                 f"{'cached' if info['cached'] else 'trained'} ({info['train_cpu_s']:.0f} CPU-s) at {info['path']}")
+                 f"{'cached' if info['cached'] else 'trained'} "
+                 f"({info['train_cpu_s']:.0f} CPU-s) at {info['path']}")
     ev = evaluate(model, tok, cfg, progress)
     cc = cost_curve(model, cfg)
     ag, ch = ev["agentic"], ev["per_kind"]["chat"]
@@ -264,7 +268,8 @@ def _speedups(ag: dict[str, Any], ch: dict[str, Any]) -> dict[str, float]:
     return {"agentic_suffix_vs_greedy": r(ag, "suffix", "greedy"),
             "agentic_suffix_tree_vs_greedy": r(ag, "suffix-tree", "greedy"),
             "agentic_suffix_vs_prompt_lookup": r(ag, "suffix", "prompt-lookup"),
-            "agentic_best_suffix_vs_greedy": max(r(ag, "suffix", "greedy"), r(ag, "suffix-tree", "greedy")),
+            "agentic_best_suffix_vs_greedy": max(r(ag, "suffix", "greedy"),
+                                                 r(ag, "suffix-tree", "greedy")),
             "agentic_best_suffix_vs_prompt_lookup": max(r(ag, "suffix", "prompt-lookup"),
                                                         r(ag, "suffix-tree", "prompt-lookup")),
             "agentic_prompt_lookup_vs_greedy": r(ag, "prompt-lookup", "greedy"),

@@ -102,7 +102,8 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
             for alpha in cfg.alphas:
                 for tau in cfg.taus:
                     m = Method("suffix", alpha=alpha, tau=tau, max_spec_tokens=cfg.max_spec_tokens)
-                    rows.append({"alpha": alpha, "tau": tau, **simulate(wl.evaluation, m, cache, cfg.max_depth)})
+                    res = simulate(wl.evaluation, m, cache, cfg.max_depth)
+                    rows.append({"alpha": alpha, "tau": tau, **res})
             metrics["alpha_sweep"][name] = rows
     suffix = Method("suffix", alpha=cfg.alpha, tau=cfg.tau, max_spec_tokens=cfg.max_spec_tokens)
     for name in progress.track(list(cfg.cache_sweep_workloads), "cached-responses sweep"):

@@ -88,7 +88,8 @@ def simulate(requests: Iterable[Request], method: Method,
     changed nothing on the workloads checked (tests: a fresh cache per request gives the
     same steps)."""
     if method.proposer != "prompt-lookup" and (cache is None or not method.use_global):
-        cache = SuffixDecodingCache(max_depth, max_cached_requests=10_000 if method.use_global else 0)
+        cache = SuffixDecodingCache(max_depth,
+                                    max_cached_requests=10_000 if method.use_global else 0)
     proposer = method.make(cache)
     total, n = GenStats(), 0
     for j, req in enumerate(requests):

@@ -1,4 +1,6 @@
-"""Tree verification for any local Hugging Face causal LM (SuffixDecoding, arXiv 2411.04975v3, Sec. 3).
+"""Tree verification for any local Hugging Face causal LM.
+
+SuffixDecoding, arXiv 2411.04975v3, Sec. 3.
 
 One forward pass scores a whole draft tree. Node 0 is the *root*: the last committed
 token, whose KV entry is not cached yet. Draft node i (1..n) has a parent index < i.

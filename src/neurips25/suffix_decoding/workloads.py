@@ -191,7 +191,8 @@ def self_refine_chain(fn: tuple[str, str, str], rng: random.Random, turns: int) 
         if "{old}" not in template:
             revised = _insert_line(answer, "# " + template.split(".")[0].lower(), rng)
         critique = template.format(old=old, new=new)
-        prompt = f"<previous_answer>\n{answer}\n</previous_answer>\n<feedback>{critique}</feedback>\n"
+        prompt = (f"<previous_answer>\n{answer}\n</previous_answer>\n"
+                  f"<feedback>{critique}</feedback>\n")
         chain.append(Request(prompt, f"<answer>\n{revised}\n</answer>\n"))
         answer = revised
     return chain
@@ -277,12 +278,16 @@ def build_workloads(seed: int = 0, n_history: int = 200, n_eval: int = 20,
                     vocab_size: int = 4096) -> tuple[dict[str, Workload], WordTokenizer]:
     """Tokenized workloads (tokenizer trained on the history text only)."""
     texts = text_workloads(seed, n_history, n_eval, sql_history)
-    tok = WordTokenizer.train([r.prompt + r.output for h, _ in texts.values() for r in h], vocab_size)
+    tok = WordTokenizer.train([r.prompt + r.output for h, _ in texts.values() for r in h],
+                              vocab_size)
+
+    def enc(x: Request[str]) -> Request[list[int]]:
+        return Request(tok.encode(x.prompt), tok.encode(x.output)[:max_output_tokens])
+
     out = {}
     for name, (hist, ev) in texts.items():
-        h = tuple(Request(tok.encode(r.prompt), tok.encode(r.output)[:max_output_tokens]) for r in hist)
+        h = tuple(enc(r) for r in hist)
         seen = {tuple(r.output) for r in h}
-        e = tuple(r for r in (Request(tok.encode(x.prompt), tok.encode(x.output)[:max_output_tokens])
-                              for x in ev) if tuple(r.output) not in seen)
+        e = tuple(r for r in map(enc, ev) if tuple(r.output) not in seen)
         out[name] = Workload(name, h, e)
     return out, tok

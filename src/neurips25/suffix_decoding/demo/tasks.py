@@ -51,7 +51,8 @@ def tool_request(r: random.Random) -> Request:
     if t == 0:
         cid, d, n = r.randint(100, 9999), _date(r), r.choice([5, 10, 20, 50])
         ask = r.choice(["orders of customer {c} since {d}, top {n} by total",
-                        "top {n} orders by total for customer {c} after {d}"]).format(c=cid, d=d, n=n)
+                        "top {n} orders by total for customer {c} after {d}"])
+        ask = ask.format(c=cid, d=d, n=n)
         call = ('{"tool": "sql", "query": "SELECT id, total FROM orders WHERE customer_id = '
                 f"{cid} AND created_at >= '{d}' ORDER BY total DESC LIMIT {n};\"}}")
     elif t == 1:
@@ -69,7 +70,8 @@ def tool_request(r: random.Random) -> Request:
     elif t == 3:
         city, d = r.choice(_CITIES), _date(r)
         ask = r.choice(["weather in {c} on {d}", "forecast for {c} on {d}"]).format(c=city, d=d)
-        call = f'{{"tool": "get_weather", "args": {{"city": "{city}", "date": "{d}", "units": "metric"}}}}'
+        call = (f'{{"tool": "get_weather", "args": {{"city": "{city}", "date": "{d}", '
+                '"units": "metric"}}')
     else:
         name, topic, tid = r.choice(_NAMES), r.choice(_TOPICS), r.randint(100, 9999)
         ask = r.choice(["email {n} about the {t} #{i}", "send {n} a note on {t} #{i}"]).format(
@@ -110,7 +112,8 @@ def chat_request(r: random.Random) -> Request:
     topic = r.choice(_TOPICS + _CATEGORIES)
     keys = " ".join(r.sample(_WORDS, 3))
     words = [r.choice(_WORDS) for _ in range(r.randint(12, 20))]
-    return Request(f"### note on {topic}, keywords: {keys}\n", " ".join(words) + ".\n" + EOS, "chat")
+    return Request(f"### note on {topic}, keywords: {keys}\n", " ".join(words) + ".\n" + EOS,
+                   "chat")
 
 
 _MAKERS = {"tool": tool_request, "edit": edit_request, "chat": chat_request}
