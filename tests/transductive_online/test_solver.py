@@ -125,6 +125,20 @@ def test_single_hypothesis_and_budgets():
         transductive_mistake_bound(power(four_point_gap(), 2), timeout=1e-9)
 
 
+@pytest.mark.timeout(60)  # the failure mode is a hang
+def test_the_timeout_holds_on_a_dense_class():
+    """1024 hypotheses on 16 points: after ~200 expanded states the search once generated
+    children by the ten thousand that failed on entry, never expanded; the deadline was
+    checked per 64 expanded states, so it ran for minutes past a 10 s timeout. The clock
+    here counts its own reads: deterministic, whatever the load."""
+    import itertools
+
+    cls = random_class(16, 1024, np.random.default_rng(1))
+    reads = itertools.count()  # the old code read it 4 times, then never again
+    with pytest.raises(SearchTimeout):
+        transductive_mistake_bound(cls, timeout=4, clock=lambda: float(next(reads)))
+
+
 def test_restarts_keep_the_search_exact(monkeypatch, small_classes):
     """With a restart after every state, values still match brute force (failures kept)."""
     from neurips25.transductive_online import solver

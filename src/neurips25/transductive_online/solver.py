@@ -80,6 +80,7 @@ class _Search:
     failed: set[State] = field(default_factory=set)
     fails_alone: dict[int, int] = field(default_factory=dict)  # V -> smallest k known to fail
     expanded: int = 0
+    visits: int = 0  # calls of ``solve`` (expanded or not), for the deadline checks
 
     def __post_init__(self) -> None:
         self._ld_memo = ld_memo(self.cls)
@@ -139,13 +140,19 @@ class _Search:
         return [x for _, x in scored]
 
     def children(self, state: State, x: int) -> Iterator[State]:
-        """Requirement sets reachable by playing x next, each forcing >= 1 mistake."""
+        """Requirement sets reachable by playing x next, each forcing >= 1 mistake.
+
+        Options asking more than LD are dropped before the product is formed: with
+        ~100 split requirements the product is astronomically large, and children that
+        fail on entry would be generated without ever counting as a state. Options only
+        involve V0 and V1, whose LD the first child needs anyway, so this costs nothing.
+        """
         fixed: list[Requirement] = []
         choices: list[list[Option]] = []
         ones = self.cls.ones[x]
         for v, k in state:
             if v & ones and v & ones != v:
-                opts = self.options(v, k, x)
+                opts = [o for o in self.options(v, k, x) if not self.below_ld(o[1])]
                 if not opts:
                     return
                 choices.append(opts)
@@ -170,6 +177,10 @@ class _Search:
         """A sequence meeting every requirement of ``state``, or None if none exists."""
         if not state:
             return []
+        self.visits += 1  # every call, even cheap failures: the deadline must be honoured
+        if self.deadline is not None and self.visits % 256 == 0 \
+                and self.clock() > self.deadline:
+            raise SearchTimeout("transductive search ran out of time")
         if state in self.failed:
             return None
         if self.below_ld(state):
@@ -180,9 +191,6 @@ class _Search:
             raise SearchTimeout(f"transductive search passed {self.max_states} states")
         if self.restart_at is not None and self.expanded > self.restart_at:
             raise _Restart
-        if self.deadline is not None and self.expanded % 64 == 0 \
-                and self.clock() > self.deadline:
-            raise SearchTimeout("transductive search ran out of time")
         points = self.candidates(state)
         pure = next((x for x in points if self.pure(state, x)), None)
         for x in [pure] if pure is not None else points:
