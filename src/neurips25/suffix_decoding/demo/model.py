@@ -70,10 +70,6 @@ def training_requests(cfg: DemoModelConfig) -> list[Request]:
     return reqs
 
 
-def training_texts(cfg: DemoModelConfig) -> list[str]:
-    return [q.text for q in training_requests(cfg)]
-
-
 def train_tokenizer(texts: list[str], vocab_size: int) -> Any:
     """Byte-level BPE trained on ``texts``; EOS is a special token."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
