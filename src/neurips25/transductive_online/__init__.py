@@ -64,7 +64,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~10 s",
+    quick_runtime="~6 s",
     figures_note="mtr_vs_ld, paper_adversary",
 )
 
