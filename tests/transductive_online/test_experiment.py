@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from neurips25.common.io import _to_jsonable
+from neurips25.common.io import to_jsonable
 from neurips25.common.progress import NullProgress
 from neurips25.study import BAR_SOURCES, NOT_MEASURABLE, REPRODUCED
 from neurips25.transductive_online import STUDY, Config, run
@@ -25,7 +25,7 @@ def test_run_writes_figures_and_json_metrics(small_run):
     metrics, out = small_run
     assert (out / "mtr_vs_ld.png").stat().st_size > 0
     assert (out / "paper_adversary.png").stat().st_size > 0
-    json.dumps(_to_jsonable(metrics))
+    json.dumps(to_jsonable(metrics))
     assert metrics["exhaustive"]["4"]["classes"] == 65_535
 
 

@@ -34,9 +34,6 @@ def to_jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-_to_jsonable = to_jsonable  # old private name, kept until its last outside user moves on
-
-
 def _default_mode() -> int:
     """The mode a plain ``open(path, "w")`` would give (mkstemp's own is 0600)."""
     umask = os.umask(0)
