@@ -11,12 +11,22 @@ import pytest
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+_DURATION = re.compile(r"([\d.]+)\s*(s|sec|min|h)\b")
+_UNIT = {"s": 1, "sec": 1, "min": 60, "h": 3600}
+
+
 def parse_runtime(text: str) -> float:
-    """Seconds of the first "N s" / "N min" / "N h" in ``text`` ("~2.5 min (+4 min ...)")."""
-    m = re.search(r"([\d.]+)\s*(s|sec|min|h)\b", text)
-    if m is None:
+    """Seconds of a listed runtime: the first "N s" / "N min" / "N h", plus a one-time cost
+    written as "(+N min ...)" ("~1.5 min (+8 min to train the demo model once)" = 570 s): the
+    README's run starts from an empty cache, so it pays the one-time cost too."""
+    first = _DURATION.search(text)
+    if first is None:
         raise ValueError(f"no runtime in {text!r}")
-    return float(m.group(1)) * {"s": 1, "sec": 1, "min": 60, "h": 3600}[m.group(2)]
+    seconds = float(first.group(1)) * _UNIT[first.group(2)]
+    once = re.search(r"\(\+\s*" + _DURATION.pattern, text)
+    if once is not None:
+        seconds += float(once.group(1)) * _UNIT[once.group(2)]
+    return seconds
 
 
 def readme_wall_seconds() -> dict[str, float]:
@@ -38,7 +48,7 @@ def readme_wall_seconds() -> dict[str, float]:
 
 
 def test_parse_runtime():
-    assert parse_runtime("~1 min (+4 min to train the demo model once)") == 60
+    assert parse_runtime("~1 min (+4 min to train the demo model once)") == 300
     assert parse_runtime("~2.5 min") == 150 and parse_runtime("~30 s") == 30
 
 
