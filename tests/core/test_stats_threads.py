@@ -1,4 +1,5 @@
 import math
+import os
 
 import pytest
 import torch
@@ -36,3 +37,17 @@ def test_threads_restores_caller_setting():
     with pytest.raises(RuntimeError), threads(1):
         raise RuntimeError("boom")
     assert torch.get_num_threads() == before
+
+
+def test_idle_cores_from_two_cpu_samples():
+    from neurips25.common.threads import idle_cores
+
+    cores = os.cpu_count() or 1
+    samples = iter([(100.0, 1000.0), (100.0 + 90.0, 1000.0 + 100.0)])  # 90% idle in between
+    got = idle_cores(0.0, sample=lambda: next(samples), sleep=lambda _: None)
+    assert got == pytest.approx(0.9 * cores)
+    busy = iter([(100.0, 1000.0), (100.0, 1100.0)])  # no idle time at all
+    assert idle_cores(0.0, sample=lambda: next(busy), sleep=lambda _: None) == 0.0
+    assert idle_cores(0.0, sample=lambda: None, sleep=lambda _: None) is None
+    real = idle_cores(0.05)
+    assert real is None or 0.0 <= real <= cores

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 
 def cpu_count() -> int:
@@ -18,6 +19,31 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _cpu_times() -> tuple[float, float] | None:
+    """(idle, total) jiffies of all CPUs from /proc/stat, or None where there is none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [float(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[3] + (fields[4] if len(fields) > 4 else 0.0), sum(fields)
+
+
+def idle_cores(window: float = 0.3, sample: Callable[[], tuple[float, float] | None] = _cpu_times,
+               sleep: Callable[[float], None] = time.sleep) -> float | None:
+    """How many cores sat idle during the last ``window`` seconds (None if unknown).
+
+    Unlike the 1-minute load average this sees *now*: in ``reproduce`` the study before
+    keeps the load average above 1 for a minute after its workers have exited."""
+    first = sample()
+    sleep(window)
+    second = sample()
+    if first is None or second is None or second[1] <= first[1]:
+        return None
+    share = (second[0] - first[0]) / (second[1] - first[1])
+    return share * (os.cpu_count() or 1)
 
 
 @contextlib.contextmanager
