@@ -37,7 +37,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from typing import Any
 
 METHODS = ("greedy", "prompt-lookup", "suffix")
@@ -62,18 +61,6 @@ def start_server(model_dir: str, method: str) -> tuple[subprocess.Popen, str]:
             return proc, m.group(1)
     proc.kill()
     raise RuntimeError(f"{method} server did not start")
-
-
-def metrics(url: str) -> dict[str, float]:
-    """The server's /metrics as {sample name with labels: value}."""
-    with urllib.request.urlopen(url.removesuffix("/v1") + "/metrics", timeout=30) as resp:
-        body = resp.read().decode()
-    out = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.rsplit(" ", 1)
-            out[name] = float(value)
-    return out
 
 
 def trace(n_history: int, n_eval: int, repeats: int, seed: int = 0
@@ -174,11 +161,13 @@ def _pass(apis: dict, servers: dict, name: str, direct: Any, tok: Any, prompts: 
           args: argparse.Namespace, r: int) -> dict[str, Any]:
     """One timed pass; per request the three servers in a rotating order, the direct call
     right before or after the suffix server's (alternating), so both see the same load."""
+    from neurips25.serve.loadgen import scrape_metrics
+
     keys = (*METHODS, "direct")
     tokens, secs = dict.fromkeys(keys, 0), dict.fromkeys(keys, 0.0)
     texts: dict[str, list[str]] = {m: [] for m in keys}
     cpu = {"direct": 0.0}
-    m0 = {m: metrics(url) for m, (_, url) in servers.items()}
+    m0 = {m: scrape_metrics(url) for m, (_, url) in servers.items()}
     for i, p in enumerate(prompts):
         pair = ("suffix", "direct") if (i + r) % 2 == 0 else ("direct", "suffix")
         slots = ["greedy", "prompt-lookup", pair]
@@ -194,7 +183,7 @@ def _pass(apis: dict, servers: dict, name: str, direct: Any, tok: Any, prompts: 
                 secs[m] += time.perf_counter() - t0
                 tokens[m] += n
                 texts[m].append(text)
-    m1 = {m: metrics(url) for m, (_, url) in servers.items()}
+    m1 = {m: scrape_metrics(url) for m, (_, url) in servers.items()}
     for m in METHODS:
         cpu[m] = m1[m]["process_cpu_seconds_total"] - m0[m]["process_cpu_seconds_total"]
     engine_s = (m1["suffix"]["neurips25_serve_generation_seconds_total"]
@@ -212,14 +201,14 @@ def _direct(engine: Any, tok: Any, prompt: str, max_tokens: int) -> tuple[str, i
 
 
 def _load(url: str, name: str, passes: list[list[str]], args: argparse.Namespace) -> dict:
-    from neurips25.serve.loadgen import run_load
+    from neurips25.serve.loadgen import run_load, scrape_metrics
 
     prompts = [p for ps in passes for p in ps]
     traces = [[prompts[(7 * c + i) % len(prompts)] for i in range(50)] for c in range(8)]
-    before = metrics(url)
+    before = scrape_metrics(url)
     res = run_load(url, name, traces, max_tokens=args.load_max_tokens, deadline_s=1200,
                    timeout_s=600)
-    after = metrics(url)
+    after = scrape_metrics(url)
     answered = sum(t is not None for t in res.texts.values())
     return {"res": res, "answered": answered, "sent": 8 * 50,
             "rss": (before["process_resident_memory_bytes"],

@@ -6,24 +6,11 @@ the server's RSS before and after are printed (``pytest -s``). The server stops 
 """
 from __future__ import annotations
 
-import urllib.request
-
 from serve_helpers import client, running
 
-from neurips25.serve.loadgen import agentic_prompts, run_load
+from neurips25.serve.loadgen import agentic_prompts, run_load, scrape_metrics
 
 CLIENTS, PER_CLIENT, DISTINCT, MAX_TOKENS = 8, 50, 25, 4
-
-
-def _metrics(url: str) -> dict[str, float]:
-    with urllib.request.urlopen(url.removesuffix("/v1") + "/metrics") as resp:
-        body = resp.read().decode()
-    out = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.rsplit(" ", 1)
-            out[name] = float(value)
-    return out
 
 
 def test_concurrent_agentic_load(models):
@@ -34,9 +21,9 @@ def test_concurrent_agentic_load(models):
         api = client(served)
         alone = {p: api.completions.create(model="tiny", prompt=p, max_tokens=MAX_TOKENS,
                                            temperature=0).choices[0].text for p in prompts}
-        before = _metrics(served.url)
+        before = scrape_metrics(served.url)
         res = run_load(served.url, "tiny", traces, max_tokens=MAX_TOKENS, deadline_s=240)
-        after = _metrics(served.url)
+        after = scrape_metrics(served.url)
     assert res.errors == []
     assert len(res.texts) == CLIENTS * PER_CLIENT
     for (c, i), text in res.texts.items():

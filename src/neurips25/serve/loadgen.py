@@ -14,6 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
+def scrape_metrics(base_url: str, timeout: float = 30) -> dict[str, float]:
+    """The server's Prometheus ``/metrics`` as {sample name with labels: value}."""
+    import urllib.request
+
+    with urllib.request.urlopen(base_url.removesuffix("/v1") + "/metrics",
+                                timeout=timeout) as resp:
+        body = resp.read().decode()
+    out = {}
+    for line in body.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
 def agentic_prompts(n: int, seed: int = 0, split: str = "eval") -> list[str]:
     """``n`` prompts of the demo's agentic kinds (tool calls and code edits), interleaved."""
     from neurips25.suffix_decoding.demo.tasks import make_requests
