@@ -33,7 +33,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~4 min",
+    quick_runtime="~1 min",
 )
 
 __all__ = ["CLAIMS", "STUDY", "Config", "run", *_LAZY]

@@ -90,17 +90,24 @@ def regime_of(gamma: float) -> str:
 
 
 def train_all(config: Config, out_dir: Path, progress: Progress) -> list[dict[str, Any]]:
-    """Every (regime, profile, width, seed) model as one arm of the common executor
-    (``--executor``), one torch thread each; finished arms are kept in ``out_dir/arms`` and
-    not trained again when an interrupted run is resumed."""
+    """Every (regime, profile, width, seed) model, trained in groups that share samples (one
+    seed and one feature profile: ``batched.train_group``); each group is one arm of the
+    common executor (``--executor``), one torch thread each, the largest first so that the
+    workers finish together. Finished arms are kept in ``out_dir/arms`` and not trained
+    again when an interrupted run is resumed."""
     from neurips25.common.executor import Arm, run_arms
-    from neurips25.superposition.train import arm_key, train_toy
+    from neurips25.superposition.batched import group_name, groups_of, train_group
+    from neurips25.superposition.train import arm_key
 
-    arms = [Arm(arm_key(s), train_toy, (s,), {"device": config.device})
-            for s in config.specs()]
+    groups = sorted(groups_of(config.specs()),
+                    key=lambda g: -sum(4 + s.m for s in g))  # ~ cost of a step
+    arms = [Arm(group_name(g), train_group, (tuple(g),), {"device": config.device})
+            for g in groups]
     done = run_arms(arms, cache_dir=Path(out_dir) / "arms", progress=progress,
                     description="toy models")
-    return [done[a.key] for a in arms]
+    rows = {arm_key(s): row for a, g in zip(arms, groups, strict=True)
+            for s, row in zip(g, done[a.key], strict=True)}
+    return [rows[arm_key(s)] for s in config.specs()]
 
 
 def run(config: Config, out_dir: Path, progress: Progress | None = None) -> dict[str, Any]:

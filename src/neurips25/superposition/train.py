@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 
 from neurips25.superposition.features import feature_probs, sample_features
@@ -62,7 +63,10 @@ def evaluate_loss(model: ToyModel, probs: torch.Tensor, batches: int, batch: int
 def train_toy(spec: RunSpec, device: str = "cpu") -> dict[str, float | int | str]:
     """Train and measure one model on ``device``; returns loss, represented fraction and
     overlap stats (measured on the CPU). Samples come from a generator on ``device``, so a
-    GPU run draws other (equally valid) samples than a CPU run of the same seed."""
+    GPU run draws other (equally valid) samples than a CPU run of the same seed.
+
+    The readable reference (autograd, one model); the sweep runs ``batched.train_group``,
+    which trains several widths on shared samples and is tested equal to this."""
     torch.manual_seed(spec.seed)
     gen = torch.Generator(device=device).manual_seed(spec.seed)
     p_np = feature_probs(spec.n, spec.profile, spec.alpha)
@@ -81,7 +85,14 @@ def train_toy(spec: RunSpec, device: str = "cpu") -> dict[str, float | int | str
         decay_step(model.W.data, lr, spec.gamma)
     eval_gen = torch.Generator(device=device).manual_seed(spec.seed + 10_000)
     test_loss = evaluate_loss(model, probs, spec.eval_batches, spec.batch, eval_gen)
-    W = model.W.detach().cpu()
+    return measure(spec, model.W.detach(), p_np, test_loss)
+
+
+def measure(spec: RunSpec, W: torch.Tensor, p_np: np.ndarray,
+            test_loss: float) -> dict[str, float | int | str]:
+    """The row of one trained model: its test loss, represented fraction and overlap stats
+    (measured on the CPU), beside the same stats of random rows."""
+    W = W.cpu()
     rep = represented_mask(W).numpy()
     ov = overlap_stats(W)
     # the null: random directions, as W had at initialisation (a 1/m of the overlaps that
