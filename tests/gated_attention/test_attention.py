@@ -130,3 +130,20 @@ def test_unit_offset_norm_scales_by_one_plus_w() -> None:
     torch.testing.assert_close(norm(x), ref(x))
     with pytest.raises(ValueError, match="qk_norm"):
         GatedSelfAttention(32, 4, qk_norm="layer")
+
+
+def test_rope_cached_tables_survive_inference_mode_and_match_fresh_ones() -> None:
+    """Tables first built under inference_mode must still be usable with autograd."""
+    import math
+
+    with torch.inference_mode():
+        rope(torch.randn(1, 11, 2, 8))
+    x = torch.randn(2, 11, 2, 8, requires_grad=True)
+    y = rope(x)
+    y.sum().backward()
+    assert x.grad is not None
+    t, i = 5, 1  # channel pair (1, 5) at position 5 rotates by 5 * 10000^(-2/8)
+    ang = t * 10000.0 ** (-2 * i / 8)
+    c, s = math.cos(ang), math.sin(ang)
+    exp = x[0, t, 0, i] * c - x[0, t, 0, i + 4] * s
+    assert torch.allclose(y[0, t, 0, i], exp, atol=1e-5)

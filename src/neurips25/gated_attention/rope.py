@@ -7,6 +7,8 @@ the rotated channels are split in halves and paired (i, i + rotary_dim / 2).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import torch
 
 
@@ -30,11 +32,22 @@ def rope(x: torch.Tensor, base: float = 10000.0, rot_dim: int | None = None) -> 
     r = d if rot_dim is None else rot_dim
     if r % 2 or not 0 < r <= d:
         raise ValueError(f"rot_dim={r} must be even and in (0, {d}]")
-    inv = base ** (-torch.arange(0, r, 2, device=x.device, dtype=torch.float32) / r)
-    ang = torch.arange(t, device=x.device, dtype=torch.float32)[:, None] * inv[None, :]
-    cos = torch.cat([ang.cos(), ang.cos()], -1)[None, :, None, :].to(x.dtype)
-    sin = torch.cat([ang.sin(), ang.sin()], -1)[None, :, None, :].to(x.dtype)
-    xr, passed = x[..., :r], x[..., r:]
+    cos, sin = _tables(t, r, float(base), x.dtype, x.device)
+    xr = x if r == d else x[..., :r]  # no slice (and no zero-filled slice backward) if whole
     x1, x2 = xr[..., : r // 2], xr[..., r // 2 :]
     rotated = xr * cos + torch.cat([-x2, x1], -1) * sin
-    return rotated if r == d else torch.cat([rotated, passed], -1)
+    return rotated if r == d else torch.cat([rotated, x[..., r:]], -1)
+
+
+@lru_cache(maxsize=64)
+def _tables(t: int, r: int, base: float, dtype: torch.dtype,
+            device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """(cos, sin) of shape (1, t, 1, r), built once per shape: a small model calls ``rope``
+    twice per layer and step, and rebuilding them was about a quarter of its cost.
+    Built outside inference mode: a cached inference tensor could not be saved for backward."""
+    with torch.inference_mode(False), torch.no_grad():
+        inv = base ** (-torch.arange(0, r, 2, device=device, dtype=torch.float32) / r)
+        ang = torch.arange(t, device=device, dtype=torch.float32)[:, None] * inv[None, :]
+        cos = torch.cat([ang.cos(), ang.cos()], -1)[None, :, None, :].to(dtype)
+        sin = torch.cat([ang.sin(), ang.sin()], -1)[None, :, None, :].to(dtype)
+    return cos, sin
