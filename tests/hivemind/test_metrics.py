@@ -133,9 +133,10 @@ def test_vendi_reference_values():
 @pytest.mark.parametrize("q", [0.5, 1.0, 2.0, np.inf])
 def test_vendi_dual_equals_primal(q):
     rng = np.random.default_rng(4)
-    x = rng.normal(size=(30, 6))
-    k = M.cosine_matrix(x)
-    assert M.vendi_score_embeddings(x, q) == pytest.approx(M.vendi_score(k, q), rel=1e-9)
+    for shape in ((30, 6), (6, 30)):  # the d x d dual, and the n x n kernel itself
+        x = rng.normal(size=shape)
+        k = M.cosine_matrix(x)
+        assert M.vendi_score_embeddings(x, q) == pytest.approx(M.vendi_score(k, q), rel=1e-9)
 
 
 def test_distinct_n_equals_brute_force():

@@ -91,3 +91,34 @@ def test_planted_pool_validates_and_is_deterministic():
     assert len({parse(r["response"], "time") for r in full}) == 1  # one hive idea
     with pytest.raises(ValueError, match="sharing"):
         planted_pool(0.0, 1.5)
+
+
+def test_training_on_cut_batches_equals_training_on_full_blocks():
+    """train_lm cuts each batch after its last scored column; a plain loop over full
+    32-wide blocks (the padding kept) must reach the same weights."""
+    from neurips25.common.tiny_gpt import GPTConfig, TinyGPT
+
+    tok = WordTokenizer(vocabulary())
+    rng = np.random.default_rng(1)
+    pairs = [(text, r) for pid, text, topic in PROMPTS[:3]
+             for r in Corpus(1).sample(pid, topic, 30, rng)]
+    spec = LMSpec(n_layer=1, n_embd=16, n_head=2, steps=15, batch=8, lr=3e-3, block_size=32)
+    with threads(1):
+        cut = train_lm(tok, pairs, spec, seed=3)
+        torch.manual_seed(3)
+        ref = TinyGPT(GPTConfig(len(tok), 32, 1, 2, 16))
+        x, y = make_batch(tok, pairs, 32)
+        opt = torch.optim.AdamW(ref.parameters(), lr=spec.lr, weight_decay=0.01)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, spec.steps)
+        gen = torch.Generator().manual_seed(3)
+        for _ in range(spec.steps):
+            idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen)
+            loss = ref.loss(x[idx], y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(ref.parameters(), 1.0)
+            opt.step()
+            sched.step()
+    assert int((y != -100).sum(0).nonzero().max()) < 31  # there was padding to cut
+    for (name, a), b in zip(cut.state_dict().items(), ref.state_dict().values(), strict=True):
+        assert torch.allclose(a, b, atol=1e-5), name

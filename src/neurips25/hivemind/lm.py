@@ -87,6 +87,12 @@ def make_batch(tok: WordTokenizer, pairs: Sequence[tuple[str, str]],
     return x, y
 
 
+def _fast_step(model: torch.nn.Module) -> dict[str, bool]:
+    """Optimizer options that step all parameters in one kernel where torch has one: a
+    tiny model's step is otherwise a loop of small ops (a tenth of a training step)."""
+    return {"fused": True} if model_device(model).type in ("cpu", "cuda") else {}
+
+
 def train_lm(
     tok: WordTokenizer,
     pairs: Sequence[tuple[str, str]],
@@ -97,22 +103,32 @@ def train_lm(
     device: str | torch.device = "cpu",
 ) -> TinyGPT:
     """Next-token training on the response part of (prompt, response) pairs, on ``device``
-    (batch indices come from a CPU generator, so the data order is the same everywhere)."""
+    (batch indices come from a CPU generator, so the data order is the same everywhere).
+
+    Each batch is cut after its last scored position: the columns after it hold only
+    padding, which a causal model never lets influence earlier positions and the loss
+    ignores, so the cut changes nothing but the cost (a third of it: answers are ~19
+    of the 32 positions)."""
     progress = progress or NullProgress()
     torch.manual_seed(seed)
     cfg = GPTConfig(len(tok), spec.block_size, spec.n_layer, spec.n_head, spec.n_embd)
     model = TinyGPT(cfg).to(device)
-    x_all, y_all = (t.to(device) for t in make_batch(tok, pairs, spec.block_size))
-    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, weight_decay=0.01)
+    x_cpu, y_cpu = make_batch(tok, pairs, spec.block_size)
+    ends = ((y_cpu != -100) * torch.arange(1, y_cpu.shape[1] + 1)).amax(1)  # per row, CPU
+    x_all, y_all = x_cpu.to(device), y_cpu.to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=spec.lr, weight_decay=0.01,
+                            **_fast_step(model))
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, spec.steps)
     gen = torch.Generator().manual_seed(seed)
     model.train()
     for _ in progress.track(range(spec.steps), desc, total=spec.steps):
-        idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen).to(x_all.device)
-        loss = model.loss(x_all[idx], y_all[idx])
+        idx = torch.randint(0, len(pairs), (spec.batch,), generator=gen)
+        cut = max(1, int(ends[idx].max()))
+        idx = idx.to(x_all.device)
+        loss = model.loss(x_all[idx, :cut], y_all[idx, :cut])
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0, foreach=True)
         opt.step()
         sched.step()
     model.eval()
@@ -170,7 +186,7 @@ def reward_tune(
     """
     progress = progress or NullProgress()
     policy = copy.deepcopy(model)
-    opt = torch.optim.Adam(policy.parameters(), lr=lr)
+    opt = torch.optim.Adam(policy.parameters(), lr=lr, **_fast_step(policy))
     device = model_device(policy)
     gen = generator(seed, device)
     rng = np.random.default_rng(seed)

@@ -207,13 +207,15 @@ def vendi_score(kernel: np.ndarray, q: float = 1.0) -> float:
 
 
 def vendi_score_embeddings(x: np.ndarray, q: float = 1.0) -> float:
-    """Vendi score of the cosine kernel X X^T via the d x d dual X^T X / n (same nonzero
-    eigenvalues), so cost is O(n d^2) instead of O(n^3)."""
+    """Vendi score of the cosine kernel X X^T / n, from whichever of it and its d x d dual
+    X^T X / n is smaller (same nonzero eigenvalues): O(min(n, d)^3) after the product.
+    A pool of 50 answers in 384-d MiniLM space is a 50 x 50 problem, not 384 x 384."""
     xn = l2_normalize(x)
-    if xn.shape[0] == 0:
+    n, d = xn.shape
+    if n == 0:
         raise ValueError("need at least one embedding")
-    eig = np.linalg.eigvalsh(xn.T @ xn / xn.shape[0])
-    return _entropy_exp(eig, q)
+    gram = xn @ xn.T if n <= d else xn.T @ xn
+    return _entropy_exp(np.linalg.eigvalsh(gram / n), q)
 
 
 def _tokens(text: str) -> list[str]:
