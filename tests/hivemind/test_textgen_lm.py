@@ -122,3 +122,26 @@ def test_training_on_cut_batches_equals_training_on_full_blocks():
     assert int((y != -100).sum(0).nonzero().max()) < 31  # there was padding to cut
     for (name, a), b in zip(cut.state_dict().items(), ref.state_dict().values(), strict=True):
         assert torch.allclose(a, b, atol=1e-5), name
+
+
+@pytest.mark.parametrize("top_p", [0.9, 1.0])
+def test_cached_sampling_draws_the_same_tokens_as_tinygpt_sample(top_p):
+    from neurips25.hivemind.lm import cached_sample
+
+    tok = WordTokenizer(vocabulary())
+    rng = np.random.default_rng(2)
+    pairs = [(text, r) for pid, text, topic in PROMPTS[:2]
+             for r in Corpus(2).sample(pid, topic, 40, rng)]
+    with threads(1):
+        model = train_lm(tok, pairs, LMSpec(n_layer=2, n_embd=16, n_head=2, steps=40, batch=16,
+                                            block_size=32), seed=0)
+        for _pid, text, _topic in PROMPTS[:2]:
+            prompt = torch.tensor([tok.prompt_ids(text)] * 12)
+            n_new = 32 - prompt.shape[1]
+            ref, _ = model.sample(prompt, n_new, 1.0, top_p, torch.Generator().manual_seed(7),
+                                  eos_id=tok.eos_id)
+            got = cached_sample(model, prompt, n_new, 1.0, top_p,
+                                torch.Generator().manual_seed(7), tok.eos_id)
+            assert torch.equal(got, ref)
+    with pytest.raises(ValueError, match="block size"):
+        cached_sample(model, prompt, 33, 1.0, top_p, None, tok.eos_id)
