@@ -155,3 +155,54 @@ def test_luby_sequence():
     from neurips25.transductive_online.solver import luby
 
     assert [luby(i) for i in range(1, 16)] == [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]
+
+
+def _same_trace(cls, **kw):
+    fast = transductive_mistake_bound(cls, **kw)
+    plain = transductive_mistake_bound(cls, plain=True, **kw)
+    assert (fast.value, fast.sequence, fast.states) == (plain.value, plain.sequence,
+                                                        plain.states), cls.rows()
+    return fast
+
+
+def test_fast_search_expands_the_same_states_as_the_plain_one(small_classes):
+    """The optimised search drops only points that yield no child and decides LD >= k
+    instead of computing LD: same states, same order, same certificate."""
+    for cls in small_classes[:150]:
+        _same_trace(cls)
+    for size in (16, 32, 64, 128):
+        _same_trace(random_class(16, size, np.random.default_rng(size)))
+
+
+@pytest.mark.parametrize("depth", [3, 4, 5])
+def test_fast_search_equals_plain_on_random_tree_classes(depth):
+    """Seeded Lemma D.2 classes (p = 2^-sqrt(D)) at the sizes the optimisation targets,
+    with restarts forced often so that the noisy candidate order is compared too."""
+    rng = np.random.default_rng(40 + depth)
+    for _ in range(4):
+        cls = tree_class(depth, 2.0 ** -np.sqrt(depth), rng)
+        b = _same_trace(cls)
+        assert b.value in (b.littlestone - 1, b.littlestone)
+
+
+def test_fast_search_equals_plain_with_frequent_restarts(monkeypatch):
+    from neurips25.transductive_online import solver
+
+    monkeypatch.setattr(solver, "RESTART_UNIT", 3)
+    rng = np.random.default_rng(7)
+    for depth in (4, 5):
+        _same_trace(tree_class(depth, 2.0 ** -np.sqrt(depth), rng))
+    _same_trace(power(four_point_gap(), 2))
+
+
+def test_fast_ld_decision_matches_exact_ld():
+    """All decisions first (so none reads the exact LD memo), then the exact LDs."""
+    from neurips25.transductive_online.solver import _FastSearch
+
+    rng = np.random.default_rng(5)
+    for cls in [tree_class(5, 0.2, rng), random_class(12, 200, rng)]:
+        search = _FastSearch(cls)
+        masks = {int(rng.integers(1, 1 << 62)) & cls.full for _ in range(200)} - {0}
+        decided = {(v, k): search.ld_at_least(v, k) for v in masks for k in range(8)}
+        for (v, k), got in decided.items():
+            assert got == (littlestone_dimension(cls, v) >= k), (v, k)
