@@ -73,3 +73,18 @@ def test_model_shape_errors():
         m(torch.randn(10, 4), torch.zeros(10, dtype=torch.long))
     with pytest.raises(ValueError):
         ResidualMLP(4, width=0)
+
+
+def test_one_timestep_per_member_is_embedded_once_with_the_same_result():
+    # a sampler's step gives every row of a member the same t: the model embeds it once and
+    # broadcasts; rows must equal the per-row path (forced here by one row with another t)
+    torch.manual_seed(1)
+    m = ResidualMLP(5, width=16, blocks=2, members=2)
+    with torch.no_grad():
+        for p in m.parameters():
+            p.normal_(0, 0.3)
+    x = torch.randn(2, 6, 5)
+    t_same = torch.tensor([[7] * 6, [900] * 6])
+    t_mixed = torch.cat([t_same, torch.tensor([[3], [4]])], 1)
+    x_mixed = torch.cat([x, torch.randn(2, 1, 5)], 1)
+    torch.testing.assert_close(m(x, t_same), m(x_mixed, t_mixed)[:, :6], rtol=1e-5, atol=1e-6)

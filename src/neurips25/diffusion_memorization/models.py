@@ -86,6 +86,8 @@ class ResidualMLP(nn.Module):
             raise ValueError(
                 f"x must have shape ({self.members}, B, {self.dim}), got {tuple(x.shape)}")
         t = t.expand(x.shape[:-1]) if t.dim() < 2 else t
+        if t.shape[1] > 1 and bool((t == t[:, :1]).all()):
+            t = t[:, :1]  # one t per member (a sampler's step): embed once, broadcast the rows
         act = nn.functional.silu
         emb = timestep_embedding(t, self.time_dim)
         h = self.inp(x)

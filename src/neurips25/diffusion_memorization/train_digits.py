@@ -74,13 +74,16 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
     torch.manual_seed(arm.seed * 7919 + sum(arm.ns) + 31 * sum(reps))
     K, dev = len(arm.ns), arm.device
     model = ResidualMLP(64, width=arm.width, blocks=arm.blocks, members=K).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=arm.lr)
+    # fused: one kernel over all parameters (Adam's maths; ~2.5x cheaper than the
+    # per-tensor loop, which cost a fifth of a training step at this size)
+    opt = torch.optim.Adam(model.parameters(), lr=arm.lr, fused=True)
     sched = Schedule.linear()
     gen = torch.Generator().manual_seed(arm.seed + 1)
     # the same starting noise at every check (common random numbers: smoother curves)
     x_T = torch.randn((K, arm.n_samples, 64),
                       generator=torch.Generator().manual_seed(arm.seed + 2)).to(dev)
     ema = copy.deepcopy(model).requires_grad_(False)
+    ema_params, model_params = list(ema.parameters()), list(model.parameters())
     eg = torch.Generator().manual_seed(arm.seed + 3)
     t_ev = torch.randint(0, sched.T, (K, arm.n_eval), generator=eg).to(dev)
     noise_ev = torch.randn((K, arm.n_eval, 64), generator=eg).to(dev)
@@ -99,8 +102,7 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
         opt.step()
         decay = min(arm.ema, (1 + step) / (10 + step))
         with torch.no_grad():
-            for pe, p in zip(ema.parameters(), model.parameters(), strict=True):
-                pe.lerp_(p, 1 - decay)
+            torch._foreach_lerp_(ema_params, model_params, 1 - decay)
         losses.append(loss.item())
         if monitors[0].due(step):
             samples = ddim_sample(ema, x_T.shape, sched, steps=arm.ddim_steps, x_T=x_T).cpu()
