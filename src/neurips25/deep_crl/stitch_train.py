@@ -102,7 +102,9 @@ def fit(arm: StitchArm, pairs: Pairs, dev: torch.device) -> tuple[Critic, list[f
     torch.manual_seed(arm.seed)
     critic = Critic(pairs.obs.shape[1], 2, 2, arm.width, arm.depth, arm.residual, arm.layer_norm,
                     init=arm.init).to(dev)
-    opt = torch.optim.Adam(critic.parameters(), lr=arm.lr)
+    # fused: one kernel for all ~4 * depth parameters instead of a Python loop over them (the
+    # loop was a third of a d4 step); the same update up to float rounding
+    opt = torch.optim.Adam(critic.parameters(), lr=arm.lr, fused=True)
     gen = torch.Generator().manual_seed(arm.seed + 1)
     chunk = max(1, arm.steps // 10)
     curve, acc = [], []
