@@ -81,14 +81,16 @@ def _sample_arms(models: dict[str, torch.nn.Module], a: np.ndarray, b: np.ndarra
 def perplexity_under(scorer: torch.nn.Module, a: np.ndarray, b: np.ndarray, toks: np.ndarray,
                      m: int) -> np.ndarray:
     """Per-sample perplexity exp(-mean token log-prob) of the first m samples per problem
-    under ``scorer`` (the paper's PPL_m(Y | x), Sec. 4)."""
+    under ``scorer`` (the paper's PPL_m(Y | x), Sec. 4). Each distinct sequence is scored
+    once (a peaked sampler repeats itself) and its value copied to every repeat."""
     sub = torch.as_tensor(toks[:, :m], dtype=torch.long)
     seqs = torch.cat([task.prompts(a, b).repeat_interleave(sub.shape[1], 0),
                       sub.flatten(0, 1)], 1)
+    uniq, inv = torch.unique(seqs, dim=0, return_inverse=True)
     with torch.no_grad():
-        lp = torch.cat([sequence_logprobs(scorer, seqs[i:i + 8192], task.PROMPT_LEN)
-                        for i in range(0, len(seqs), 8192)])
-    return torch.exp(-lp.mean(1)).cpu().numpy()
+        lp = torch.cat([sequence_logprobs(scorer, uniq[i:i + 8192], task.PROMPT_LEN)
+                        for i in range(0, len(uniq), 8192)])
+    return torch.exp(-lp.mean(1))[inv.to(lp.device)].cpu().numpy()
 
 
 def _perplexities(models: dict[str, torch.nn.Module], arms: dict[str, dict[str, Any]],

@@ -2,9 +2,14 @@
 
 Sampling n = 256 completions per problem is the cost of a pass@k evaluation. All samples of
 one prompt start from the same prefix and a peaked model keeps few distinct prefixes, so each
-step runs the model once per *distinct* prefix (``torch.unique``) and draws every sample's
-next token from its own prefix's distribution: the same distribution as naive sampling, a
-fraction of the compute.
+step runs the model once per *distinct* prefix and draws every sample's next token from its
+own prefix's distribution: the same distribution as naive sampling, a fraction of the compute.
+
+For the package's ``TinyGPT`` the distinct prefixes form a tree: a prefix of step t + 1 is a
+prefix of step t plus one token, found by ``torch.unique`` on (parent, token) codes. Each new
+node runs only its last token through the model, attending to its parent's cached keys and
+values (a KV cache over the prefix tree), so a step costs one token per distinct prefix, not
+a whole sequence. Any other model takes the plain path: the whole distinct prefixes, re-run.
 
 Everything runs on the model's device; the caller's ``torch.Generator`` must live there too
 (``torch.Generator(device=...)``), so a GPU run draws on the GPU.
@@ -13,6 +18,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+from neurips25.common.tiny_gpt import TinyGPT
+
+KV = list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys, values (nodes, heads, T, dim)
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
@@ -24,6 +33,76 @@ def model_device(model: torch.nn.Module) -> torch.device:
 def _last_logprobs(model: torch.nn.Module, seqs: torch.Tensor, chunk: int) -> torch.Tensor:
     outs = [model(seqs[i : i + chunk])[:, -1, :] for i in range(0, len(seqs), chunk)]
     return F.log_softmax(torch.cat(outs).float(), dim=-1)
+
+
+def _heads(z: torch.Tensor, n_head: int) -> torch.Tensor:
+    b, t, c = z.shape
+    return z.view(b, t, n_head, c // n_head).transpose(1, 2)
+
+
+@torch.no_grad()
+def _cached_forward(model: TinyGPT, idx: torch.Tensor, start: int, cache: KV | None
+                    ) -> tuple[torch.Tensor, KV]:
+    """Log-probs of the next token after ``idx`` (B, T) at positions start.., given ``cache``
+    (keys/values of positions < start, one row per row of idx, or None when start == 0), and
+    the cache extended by idx: ``TinyGPT.forward`` split at ``start``, same modules."""
+    t = idx.shape[1]
+    x = model.tok(idx) + model.pos(torch.arange(start, start + t, device=idx.device))
+    new: KV = []
+    for i, block in enumerate(model.blocks):
+        attn = block.attn
+        c = x.shape[-1]
+        q, k, v = (_heads(z, attn.n_head) for z in attn.qkv(block.ln1(x)).split(c, dim=2))
+        if cache is not None:
+            k, v = torch.cat([cache[i][0], k], 2), torch.cat([cache[i][1], v], 2)
+        new.append((k, v))
+        # one new token sees every cached position; a prefill (no cache) is causal
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=cache is None and t > 1)
+        x = x + attn.proj(y.transpose(1, 2).reshape(x.shape))
+        x = x + block.mlp(block.ln2(x))
+    logits = model.head(model.ln_f(x[:, -1]))
+    return F.log_softmax(logits.float(), dim=-1), new
+
+
+@torch.no_grad()
+def _sample_tree(model: TinyGPT, prompts: torch.Tensor, n: int, gen_len: int,
+                 generator: torch.Generator, temperature: float) -> tuple[torch.Tensor, ...]:
+    """The prefix-tree sampler: rows are the n samples of each prompt, in prompt order."""
+    vocab = model.cfg.vocab_size
+    logp, cache = _cached_forward(model, prompts, 0, None)
+    node = torch.arange(len(prompts), device=prompts.device).repeat_interleave(n)
+    toks, lps = [], []
+    for step in range(gen_len):
+        draw = logp if temperature == 1.0 else F.log_softmax(logp / temperature, dim=-1)
+        nxt = torch.multinomial(draw.exp()[node], 1, generator=generator).squeeze(-1)
+        toks.append(nxt)
+        lps.append(logp[node, nxt])
+        if step + 1 == gen_len:
+            break
+        codes, node = torch.unique(node * vocab + nxt, return_inverse=True)
+        parent = codes // vocab
+        cache = [(k[parent], v[parent]) for k, v in cache]
+        logp, cache = _cached_forward(model, (codes % vocab)[:, None],
+                                      prompts.shape[1] + step, cache)
+    return torch.stack(toks, 1), torch.stack(lps, 1)
+
+
+@torch.no_grad()
+def _sample_plain(model: torch.nn.Module, prompts: torch.Tensor, n: int, gen_len: int,
+                  generator: torch.Generator, temperature: float, chunk: int
+                  ) -> tuple[torch.Tensor, ...]:
+    """Any causal LM: each step re-runs every distinct full prefix (``torch.unique``)."""
+    seqs = prompts.repeat_interleave(n, dim=0)
+    toks, lps = [], []
+    for _ in range(gen_len):
+        uniq, inv = torch.unique(seqs, dim=0, return_inverse=True)
+        logp = _last_logprobs(model, uniq, chunk)
+        draw_logp = logp if temperature == 1.0 else F.log_softmax(logp / temperature, dim=-1)
+        nxt = torch.multinomial(draw_logp.exp()[inv], 1, generator=generator).squeeze(-1)
+        toks.append(nxt)
+        lps.append(logp[inv, nxt])
+        seqs = torch.cat([seqs, nxt[:, None]], dim=1)
+    return torch.stack(toks, 1), torch.stack(lps, 1)
 
 
 @torch.no_grad()
@@ -39,24 +118,20 @@ def sample_completions(
     """Draw ``n`` completions of ``gen_len`` tokens for each prompt row.
 
     Returns tokens (P, n, gen_len) and their log-probs under the model at temperature 1
-    (P, n, gen_len), the quantity perplexity and policy gradients use.
+    (P, n, gen_len), the quantity perplexity and policy gradients use. A ``TinyGPT`` takes
+    the KV-cached prefix tree; the draws (one per sample and step, in row order) are the same
+    as the plain path's up to float rounding of the log-probs.
     """
     was_training = model.training
     model.eval()
-    p = prompts.shape[0]
-    seqs = prompts.to(model_device(model)).repeat_interleave(n, dim=0)
-    toks, lps = [], []
-    for _ in range(gen_len):
-        uniq, inv = torch.unique(seqs, dim=0, return_inverse=True)
-        logp = _last_logprobs(model, uniq, chunk)
-        draw_logp = logp if temperature == 1.0 else F.log_softmax(logp / temperature, dim=-1)
-        nxt = torch.multinomial(draw_logp.exp()[inv], 1, generator=generator).squeeze(-1)
-        toks.append(nxt)
-        lps.append(logp[inv, nxt])
-        seqs = torch.cat([seqs, nxt[:, None]], dim=1)
+    prompts = prompts.to(model_device(model))
+    if isinstance(model, TinyGPT) and model.cfg.dropout == 0.0:
+        toks, lps = _sample_tree(model, prompts, n, gen_len, generator, temperature)
+    else:
+        toks, lps = _sample_plain(model, prompts, n, gen_len, generator, temperature, chunk)
     model.train(was_training)
-    shape = (p, n, gen_len)
-    return torch.stack(toks, 1).view(shape), torch.stack(lps, 1).view(shape)
+    shape = (prompts.shape[0], n, gen_len)
+    return toks.view(shape), lps.view(shape)
 
 
 def sequence_logprobs(model: torch.nn.Module, seqs: torch.Tensor, prompt_len: int) -> torch.Tensor:
