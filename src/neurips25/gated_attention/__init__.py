@@ -41,7 +41,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~5 min",
+    quick_runtime="~3.5 min",
     figures_note="attention_heatmaps.png, first_token_share.png, max_activation.png, "
                  "gate_histogram.png, first_token_share_training.png",
 )
