@@ -62,13 +62,3 @@ def test_tiny_end_to_end(tmp_path, monkeypatch):
     again = run_end_to_end(dataclasses.replace(cfg, eval_requests=1), tmp_path / "out2",
                            NullProgress())
     assert again["demo_model"]["cached"] is True
-
-
-def test_demo_training_uses_every_core_only_when_the_others_are_idle_now(monkeypatch):
-    from neurips25.suffix_decoding.demo import model as demo
-
-    monkeypatch.setattr(demo, "cpu_count", lambda: 2)
-    monkeypatch.setattr(demo, "idle_cores", lambda: 1.9)
-    assert demo.training_threads() == 2
-    monkeypatch.setattr(demo, "idle_cores", lambda: 0.7)  # another job holds a core
-    assert demo.training_threads() == 1

@@ -78,3 +78,25 @@ def test_too_many_requests_is_a_clear_error(tmp_path):
     (tmp_path / "m.py").write_text(f"def f():\n{body}\n")
     with pytest.raises(ValueError, match="too few functions"):
         stdlib_functions(seed=0, n_history=5, n_eval=1, root=tmp_path)
+
+
+def test_source_segment_matches_ast_on_stdlib_files():
+    """The pre-split segment extraction returns exactly what ``ast.get_source_segment`` does."""
+    import ast
+    import sysconfig
+    from pathlib import Path
+
+    from neurips25.suffix_decoding.workloads import _source_lines, source_segment
+
+    files = [f for f in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
+             if f.stat().st_size < 20_000][:10]
+    checked = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        lines = _source_lines(text)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Return):
+                assert source_segment(lines, node) == ast.get_source_segment(text, node)
+                checked += 1
+    assert checked > 50
+    assert _source_lines("a\r\nb\rc\n\x0cd") == ["a\r\n", "b\r", "c\n", "\x0cd"]

@@ -33,7 +33,7 @@ METHODS = ("greedy", "hf-prompt-lookup", "prompt-lookup", "suffix", "suffix-tree
 @dataclass(frozen=True)
 class E2EConfig:
     seed: int = 0
-    train_steps: int = 1500  # demo model training steps (~180 CPU-s; cached by config hash)
+    train_steps: int = 1500  # demo model training steps (~450 CPU-s; cached by config hash)
     train_requests: int = 6000
     history_requests: int = 40  # per kind, decoded first to warm the global trees
     eval_requests: int = 12  # per kind, held out from training and history

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.progress import NullProgress, Progress
-from neurips25.common.threads import cpu_count, idle_cores, threads
+from neurips25.common.threads import threads
 from neurips25.suffix_decoding.demo.tasks import EOS, KINDS, Request, make_requests
 
-FORMAT_VERSION = 1  # bump when tasks.py or training changes: it keys the model cache
+FORMAT_VERSION = 2  # bump when tasks.py or training changes: it keys the model cache
+# (2: length-grouped batches, logits on targets only, data-parallel workers; demo.train)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class DemoModelConfig:
     batch: int = 12
     lr: float = 2e-3
     warmup: int = 60
+    group_by_length: bool = False  # batches of similar length (demo.train)
 
     def key(self) -> str:
         blob = json.dumps({"v": FORMAT_VERSION, **dataclasses.asdict(self)}, sort_keys=True)
@@ -97,11 +99,18 @@ def build_model(cfg: DemoModelConfig, vocab: int, eos_id: int) -> Any:
     return LlamaForCausalLM(mc)
 
 
-def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
-    """Train tokenizer + model; returns (model, tokenizer, info with loss curve and CPU s)."""
+def train(cfg: DemoModelConfig, progress: Progress | None = None,
+          workers: int | None = None) -> tuple[Any, Any, dict]:
+    """Train tokenizer + model; returns (model, tokenizer, info with loss curve and CPU s).
+
+    ``workers`` processes (default: one per core, see ``demo.train``) share each batch;
+    the result does not depend on their number beyond float summation order."""
     import torch
 
+    from neurips25.suffix_decoding.demo.train import train_parallel, training_workers
+
     progress = progress or NullProgress()
+    workers = training_workers() if workers is None else workers
     torch.manual_seed(cfg.seed)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     reqs = training_requests(cfg)
@@ -110,50 +119,12 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, 
     pairs = [(tok(q.prompt)["input_ids"], tok(q.output)["input_ids"]) for q in reqs]
     pairs = [(p, r) for p, r in pairs if len(p) + len(r) <= cfg.max_positions]
     model = build_model(cfg, len(tok), tok.eos_token_id)
-    model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01, betas=(0.9, 0.95))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / cfg.warmup)
-                                              * max(0.05, 1 - s / cfg.steps))
-    rng = random.Random(cfg.seed)
-    losses = []
-    for _step in progress.track(range(cfg.steps), "training demo model", total=cfg.steps):
-        batch = [pairs[rng.randrange(len(pairs))] for _ in range(cfg.batch)]
-        width = max(len(p) + len(r) for p, r in batch)
-        x = torch.full((len(batch), width), tok.eos_token_id, dtype=torch.long)
-        y = torch.full((len(batch), width), -100, dtype=torch.long)
-        for i, (p, r) in enumerate(batch):  # right padding: pads never precede real tokens
-            x[i, : len(p) + len(r)] = torch.tensor(p + r)
-            y[i, len(p): len(p) + len(r)] = torch.tensor(r)
-        loss = model(input_ids=x, labels=y).loss
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        losses.append(float(loss.detach()))
-    model.eval()
-    info = {"train_cpu_s": time.process_time() - cpu0, "train_wall_s": time.perf_counter() - wall0,
+    losses, helper_cpu = train_parallel(model, cfg, pairs, tok.eos_token_id, workers, progress)
+    info = {"train_cpu_s": time.process_time() - cpu0 + helper_cpu,
+            "train_wall_s": time.perf_counter() - wall0, "train_workers": workers,
             "loss_curve": losses, "params": sum(p.numel() for p in model.parameters()),
             "vocab": len(tok)}
     return model, tok, info
-
-
-def training_threads() -> int:
-    """Every core when the others sit idle now, else one thread.
-
-    With other work on the cores, torch's threads spin waiting for each other: on a
-    loaded 2-core box two threads trained 7 steps in the time one thread trained ~150.
-    Idleness is sampled now, not from the load average: in ``reproduce`` the study before
-    keeps that above 1 for a minute, so an idle machine trained on one thread (488 s
-    instead of ~200 s)."""
-    n = cpu_count()
-    idle = idle_cores()
-    if idle is None:
-        try:
-            return n if os.getloadavg()[0] < 0.5 else 1
-        except OSError:  # pragma: no cover - no load average on this OS
-            return n
-    return n if idle >= n - 0.5 else 1
 
 
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
@@ -167,7 +138,7 @@ def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tup
     info_file = path / "neurips25_train_info.json"
     if not info_file.is_file():
         progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
-        with threads(training_threads()):
+        with threads(1):  # one thread per worker process: see demo.train
             model, tok, info = train(cfg, progress)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
