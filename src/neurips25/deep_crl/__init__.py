@@ -44,7 +44,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~2.5 min",
+    quick_runtime="~3 min",
     figures_note=("stitching.png: far-pair ranking / Q topology / held-out loss vs depth; "
                   "q_maps.png: Fig. 9 analogue (shallow vs deepest critic, same goal); the full "
                   "preset adds depth_success.png (online success / time at goal vs depth), "
