@@ -2,6 +2,8 @@
 
 Pre-norm blocks, learned positions, tied embeddings, SDPA attention. ``sample`` draws
 with temperature / top-p, batched, and returns per-token log-probs (for RL and scoring).
+``forward_cached`` is the same forward split at a position, with keys and values of the
+earlier positions cached: the one incremental path the studies' fast samplers share.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+KVCache = list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys, values (B, heads, T, dim)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,20 @@ class CausalSelfAttention(nn.Module):
             q, k, v, is_causal=True, dropout_p=self.dropout if self.training else 0.0
         )
         return self.proj(y.transpose(1, 2).reshape(b, t, c))
+
+    def forward_cached(self, x: torch.Tensor, cache: tuple[torch.Tensor, torch.Tensor] | None
+                       ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """``forward`` (eval mode) for new positions ``x`` after the cached keys and values;
+        ``cache`` None: ``x`` is the whole prefix, attended causally. With a cache, ``x`` is
+        one new position, which sees every cached one. Returns the output and the grown
+        cache."""
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).split(c, dim=2)
+        q, k, v = (z.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for z in (q, k, v))
+        if cache is not None:
+            k, v = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=cache is None)
+        return self.proj(y.transpose(1, 2).reshape(b, t, c)), (k, v)
 
 
 class Block(nn.Module):
@@ -86,6 +104,25 @@ class TinyGPT(nn.Module):
             x = block(x)
         return self.head(self.ln_f(x))
 
+    @torch.no_grad()
+    def forward_cached(self, idx: torch.Tensor, start: int, cache: KVCache | None
+                       ) -> tuple[torch.Tensor, KVCache]:
+        """Logits (B, vocab) of the next token after ``idx`` (B, T) placed at positions
+        ``start``.., given ``cache`` (keys/values of positions < start, one row per row of
+        ``idx``; None when start == 0), and the cache extended by ``idx``: ``forward`` split
+        at ``start``, same modules. Positions never slide: start + T <= block_size."""
+        t = idx.shape[1]
+        if start + t > self.cfg.block_size:
+            raise ValueError(f"position {start + t} exceeds block_size {self.cfg.block_size}")
+        x = self.tok(idx) + self.pos(torch.arange(start, start + t, device=idx.device))
+        grown: KVCache = []
+        for i, block in enumerate(self.blocks):
+            a, kv = block.attn.forward_cached(block.ln1(x), None if cache is None else cache[i])
+            grown.append(kv)
+            x = x + a
+            x = x + block.mlp(block.ln2(x))
+        return self.head(self.ln_f(x[:, -1])), grown
+
     def loss(
         self, idx: torch.Tensor, targets: torch.Tensor, ignore_index: int = -100
     ) -> torch.Tensor:
@@ -113,16 +150,7 @@ class TinyGPT(nn.Module):
         for _ in range(max_new_tokens):
             logits = self(idx[:, -self.cfg.block_size :])[:, -1, :]
             logp = torch.log_softmax(logits.float(), dim=-1)
-            if temperature == 0:
-                nxt = logits.argmax(-1)
-            else:
-                probs = torch.softmax(logits / temperature, dim=-1)
-                if top_p < 1.0:
-                    sp, si = probs.sort(dim=-1, descending=True)
-                    keep = sp.cumsum(-1) - sp < top_p
-                    sp = sp * keep
-                    probs = torch.zeros_like(probs).scatter(-1, si, sp)
-                nxt = torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+            nxt = draw_next(logits, temperature, top_p, generator)
             lp = logp.gather(-1, nxt[:, None]).squeeze(-1)
             if eos_id is not None:
                 nxt = torch.where(done, torch.full_like(nxt, eos_id), nxt)
@@ -134,3 +162,18 @@ class TinyGPT(nn.Module):
             if eos_id is not None and bool(done.all()):
                 break
         return torch.stack(out_tok, 1), torch.stack(out_lp, 1)
+
+
+def draw_next(logits: torch.Tensor, temperature: float, top_p: float,
+              generator: torch.Generator | None) -> torch.Tensor:
+    """One token per row of (B, vocab) ``logits``: greedy at ``temperature`` 0, else
+    softmax(logits / T) cut to the top-p nucleus (a token is kept while the mass before it
+    is < top_p), drawn from ``generator``."""
+    if temperature == 0:
+        return logits.argmax(-1)
+    probs = torch.softmax(logits / temperature, dim=-1)
+    if top_p < 1.0:
+        sp, si = probs.sort(dim=-1, descending=True)
+        sp = sp * (sp.cumsum(-1) - sp < top_p)
+        probs = torch.zeros_like(probs).scatter(-1, si, sp)
+    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from neurips25.common.progress import NullProgress, Progress
-from neurips25.common.tiny_gpt import GPTConfig, TinyGPT
+from neurips25.common.tiny_gpt import GPTConfig, TinyGPT, draw_next
 
 PAD, EOS, SEP = "<pad>", "<eos>", ":"
 
@@ -153,20 +153,6 @@ def sample_responses(
     return [tok.decode(row) for row in ids.tolist()], ids
 
 
-def _attend(attn: torch.nn.Module, x: torch.Tensor,
-            cache: tuple[torch.Tensor, torch.Tensor] | None,
-            ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-    """``CausalSelfAttention.forward`` for new positions ``x`` after the cached keys and
-    values (none: the whole prompt, causally); returns the output and the grown cache."""
-    b, t, c = x.shape
-    q, k, v = attn.qkv(x).split(c, dim=2)
-    q, k, v = (z.view(b, t, attn.n_head, c // attn.n_head).transpose(1, 2) for z in (q, k, v))
-    if cache is not None:  # one new position: it sees every cached one, so no mask
-        k, v = torch.cat([cache[0], k], 2), torch.cat([cache[1], v], 2)
-    y = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=cache is None)
-    return attn.proj(y.transpose(1, 2).reshape(b, t, c)), (k, v)
-
-
 @torch.no_grad()
 def cached_sample(model: TinyGPT, prompt: torch.Tensor, max_new: int, temperature: float,
                   top_p: float, generator: torch.Generator | None,
@@ -178,19 +164,13 @@ def cached_sample(model: TinyGPT, prompt: torch.Tensor, max_new: int, temperatur
     block_size (``sample_responses`` caps it), as positions never slide."""
     if prompt.shape[1] + max_new > model.cfg.block_size:
         raise ValueError("prompt + max_new exceeds the model's block size")
-    caches: list = [None] * len(model.blocks)
+    cache = None
     x_new, start = prompt, 0
     done = torch.zeros(prompt.shape[0], dtype=torch.bool, device=prompt.device)
     out = []
     for _ in range(max_new):
-        pos = torch.arange(start, start + x_new.shape[1], device=prompt.device)
-        x = model.tok(x_new) + model.pos(pos)
-        for i, block in enumerate(model.blocks):
-            a, caches[i] = _attend(block.attn, block.ln1(x), caches[i])
-            x = x + a
-            x = x + block.mlp(block.ln2(x))
-        logits = model.head(model.ln_f(x[:, -1:]))[:, -1, :]
-        nxt = _draw(logits, temperature, top_p, generator)
+        logits, cache = model.forward_cached(x_new, start, cache)
+        nxt = draw_next(logits, temperature, top_p, generator)
         nxt = torch.where(done, torch.full_like(nxt, eos_id), nxt)
         done = done | (nxt == eos_id)
         out.append(nxt)
@@ -198,19 +178,6 @@ def cached_sample(model: TinyGPT, prompt: torch.Tensor, max_new: int, temperatur
         if bool(done.all()):
             break
     return torch.stack(out, 1)
-
-
-def _draw(logits: torch.Tensor, temperature: float, top_p: float,
-          generator: torch.Generator | None) -> torch.Tensor:
-    """One token per row, exactly as ``TinyGPT.sample`` draws it."""
-    if temperature == 0:
-        return logits.argmax(-1)
-    probs = torch.softmax(logits / temperature, dim=-1)
-    if top_p < 1.0:
-        sp, si = probs.sort(dim=-1, descending=True)
-        sp = sp * (sp.cumsum(-1) - sp < top_p)
-        probs = torch.zeros_like(probs).scatter(-1, si, sp)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
 
 
 def _response_logprob(model: TinyGPT, prompt_ids: list[int], ids: torch.Tensor,

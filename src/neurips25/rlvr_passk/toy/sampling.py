@@ -19,9 +19,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from neurips25.common.tiny_gpt import TinyGPT
-
-KV = list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys, values (nodes, heads, T, dim)
+from neurips25.common.tiny_gpt import KVCache, TinyGPT
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
@@ -35,33 +33,11 @@ def _last_logprobs(model: torch.nn.Module, seqs: torch.Tensor, chunk: int) -> to
     return F.log_softmax(torch.cat(outs).float(), dim=-1)
 
 
-def _heads(z: torch.Tensor, n_head: int) -> torch.Tensor:
-    b, t, c = z.shape
-    return z.view(b, t, n_head, c // n_head).transpose(1, 2)
-
-
-@torch.no_grad()
-def _cached_forward(model: TinyGPT, idx: torch.Tensor, start: int, cache: KV | None
-                    ) -> tuple[torch.Tensor, KV]:
-    """Log-probs of the next token after ``idx`` (B, T) at positions start.., given ``cache``
-    (keys/values of positions < start, one row per row of idx, or None when start == 0), and
-    the cache extended by idx: ``TinyGPT.forward`` split at ``start``, same modules."""
-    t = idx.shape[1]
-    x = model.tok(idx) + model.pos(torch.arange(start, start + t, device=idx.device))
-    new: KV = []
-    for i, block in enumerate(model.blocks):
-        attn = block.attn
-        c = x.shape[-1]
-        q, k, v = (_heads(z, attn.n_head) for z in attn.qkv(block.ln1(x)).split(c, dim=2))
-        if cache is not None:
-            k, v = torch.cat([cache[i][0], k], 2), torch.cat([cache[i][1], v], 2)
-        new.append((k, v))
-        # one new token sees every cached position; a prefill (no cache) is causal
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=cache is None and t > 1)
-        x = x + attn.proj(y.transpose(1, 2).reshape(x.shape))
-        x = x + block.mlp(block.ln2(x))
-    logits = model.head(model.ln_f(x[:, -1]))
-    return F.log_softmax(logits.float(), dim=-1), new
+def _next_logprobs(model: TinyGPT, idx: torch.Tensor, start: int, cache: KVCache | None
+                   ) -> tuple[torch.Tensor, KVCache]:
+    """``TinyGPT.forward_cached`` as float log-probs."""
+    logits, cache = model.forward_cached(idx, start, cache)
+    return F.log_softmax(logits.float(), dim=-1), cache
 
 
 @torch.no_grad()
@@ -69,7 +45,7 @@ def _sample_tree(model: TinyGPT, prompts: torch.Tensor, n: int, gen_len: int,
                  generator: torch.Generator, temperature: float) -> tuple[torch.Tensor, ...]:
     """The prefix-tree sampler: rows are the n samples of each prompt, in prompt order."""
     vocab = model.cfg.vocab_size
-    logp, cache = _cached_forward(model, prompts, 0, None)
+    logp, cache = _next_logprobs(model, prompts, 0, None)
     node = torch.arange(len(prompts), device=prompts.device).repeat_interleave(n)
     toks, lps = [], []
     for step in range(gen_len):
@@ -82,8 +58,8 @@ def _sample_tree(model: TinyGPT, prompts: torch.Tensor, n: int, gen_len: int,
         codes, node = torch.unique(node * vocab + nxt, return_inverse=True)
         parent = codes // vocab
         cache = [(k[parent], v[parent]) for k, v in cache]
-        logp, cache = _cached_forward(model, (codes % vocab)[:, None],
-                                      prompts.shape[1] + step, cache)
+        logp, cache = _next_logprobs(model, (codes % vocab)[:, None],
+                                     prompts.shape[1] + step, cache)
     return torch.stack(toks, 1), torch.stack(lps, 1)
 
 
