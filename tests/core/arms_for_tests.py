@@ -22,3 +22,10 @@ def counted(seed: int, log_dir: str, poison: str = "") -> dict:
     if seed == 2 and poison and Path(poison).exists():
         raise RuntimeError(f"arm {seed} failed")
     return {"seed": seed, "square": seed * seed}
+
+
+def where(seed: int) -> dict:
+    """Which process ran this call, and with how many torch threads."""
+    import torch
+
+    return {"seed": seed, "pid": os.getpid(), "threads": torch.get_num_threads()}

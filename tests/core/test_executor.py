@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from neurips25.common.executor import Arm, default_backend, run_arms, use_executor
+from neurips25.common.executor import Arm, default_backend, run_arms, run_beside, use_executor
 
 HERE = Path(__file__).parent
 
@@ -102,3 +102,20 @@ def test_use_executor_sets_the_default(monkeypatch):
     assert default_backend() == "local"
     monkeypatch.setenv("RAY_ADDRESS", "auto")
     assert default_backend() == "ray"
+
+
+def test_run_beside_runs_the_arm_in_another_process_while_work_runs_here(st):
+    arm_result, here = run_beside(Arm("part1", st.where, (3,)), lambda: os.getpid())
+    assert here == os.getpid()
+    assert arm_result["seed"] == 3 and arm_result["pid"] != os.getpid()
+    assert arm_result["threads"] == 1  # pinned like a pool worker
+
+
+def test_run_beside_passes_on_the_error_of_either_side(st):
+    def fail_here():
+        raise KeyError("work")
+
+    with pytest.raises(KeyError):
+        run_beside(Arm("part1", st.where, (0,)), fail_here)
+    with pytest.raises(TypeError):  # the arm's own error, raised in its process
+        run_beside(Arm("part1", st.where, ("a", "b")), lambda: None)

@@ -194,6 +194,26 @@ def _run_local(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[
             raise
 
 
+def run_beside(arm: Arm, work: Callable[[], Any], threads_per_worker: int = 1
+               ) -> tuple[Any, Any]:
+    """``(arm(), work())`` with the arm in a second local process (spawned, its threads
+    pinned like a pool worker's) while ``work`` runs here: for a study whose two parts are
+    independent and each keep about one core busy. If ``work`` raises, the arm's process
+    is not waited for beyond its current call."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_init_worker,
+                             initargs=(threads_per_worker,)) as pool:
+        future = pool.submit(_call, arm)
+        try:
+            here = work()
+        except BaseException:
+            future.cancel()
+            raise
+        return future.result(), here
+
+
 def _run_ray(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[Arm, Any]]:
     try:
         import ray

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neurips25.common.executor import default_backend
+from neurips25.common.executor import Arm, default_backend, run_beside
 from neurips25.common.progress import NullProgress, Progress
-from neurips25.common.threads import cpu_count, pin_process_threads
+from neurips25.common.threads import cpu_count
 from neurips25.suffix_decoding.cache import SuffixDecodingCache, warm_cache
 from neurips25.suffix_decoding.e2e import E2EConfig, run_end_to_end
 from neurips25.suffix_decoding.simulate import Method, simulate
@@ -120,11 +120,6 @@ def simulations(cfg: Config, progress: Progress | None = None) -> dict[str, Any]
     return metrics
 
 
-def _simulations_worker(cfg: Config) -> dict[str, Any]:
-    pin_process_threads(1)
-    return simulations(cfg)
-
-
 def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     """Both parts; with the end-to-end part and >= 2 cores, part 1 runs in a second process.
 
@@ -137,14 +132,9 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         metrics = simulations(cfg, progress)
         e2e = None
     else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         progress.log("part 1 (trace-driven simulations) runs in a second process")
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
-            part1 = pool.submit(_simulations_worker, cfg)
-            e2e = _end_to_end(cfg, out_dir, progress)
-            metrics = part1.result()
+        metrics, e2e = run_beside(Arm("simulations", simulations, (cfg,)),
+                                  lambda: _end_to_end(cfg, out_dir, progress))
     from neurips25.suffix_decoding.plots import save_figures
 
     metrics["figures"] = save_figures(metrics, out_dir)
