@@ -135,3 +135,26 @@ def test_small_run_shows_the_crossover_on_an_unsaturated_base(tmp_path):
     assert all(r["verdict"] != CHECK_FAILED for r in rows.values()), rows
     # one seed has no interval over seeds: a comparison can be at most partly reproduced
     assert rows["rl_wins_small_k"]["verdict"] == PARTLY
+
+
+@pytest.mark.parametrize("with_ref", [False, True])
+def test_policy_gradient_loss_equals_the_plain_loss_with_repeats(with_ref):
+    """Scoring each distinct sequence once (and skipping zero-weight ones without KL) gives
+    the plain all-rows loss and gradient."""
+    from neurips25.common.tiny_gpt import GPTConfig, TinyGPT
+
+    torch.manual_seed(0)
+    cfg = GPTConfig(vocab_size=task.VOCAB_SIZE, block_size=task.PROMPT_LEN + 6)
+    policy, ref = TinyGPT(cfg), (TinyGPT(cfg) if with_ref else None)
+    base = torch.randint(0, task.VOCAB_SIZE, (5, task.PROMPT_LEN + 6))
+    seqs = base[torch.tensor([0, 0, 1, 2, 2, 2, 3, 4])]  # repeats, as a peaked policy draws
+    adv = torch.tensor([0.5, -0.5, 1.0, 0.3, 0.3, -0.2, -1.0, 0.0])  # row 0's pair cancels
+    grads = []
+    for fn in (train.policy_gradient_loss_reference, train._policy_gradient_loss):
+        policy.zero_grad()
+        loss = fn(policy, ref, seqs, adv, 0.1)
+        loss.backward()
+        grads.append((loss.item(), [p.grad.clone() for p in policy.parameters()]))
+    assert grads[0][0] == pytest.approx(grads[1][0], rel=1e-5, abs=1e-7)
+    for a, b in zip(grads[0][1], grads[1][1], strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)

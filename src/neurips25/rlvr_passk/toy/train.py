@@ -107,6 +107,20 @@ def _rl_prompts(rng: np.random.Generator, cfg: RLConfig) -> tuple[np.ndarray, np
     return np.concatenate([a1, a2]), np.concatenate([b1, b2])
 
 
+def policy_gradient_loss_reference(policy: TinyGPT, ref: TinyGPT | None, seqs: torch.Tensor,
+                                   adv: torch.Tensor, kl_coef: float) -> torch.Tensor:
+    """The plain loss, every row scored: -mean_i,t adv_i * log pi(y_it), plus kl_coef times
+    the k3 estimator of KL to ``ref``. ``_policy_gradient_loss`` is tested equal to it."""
+    lp = sequence_logprobs(policy, seqs, task.PROMPT_LEN)
+    loss = -(adv[:, None] * lp).mean()
+    if ref is not None:
+        with torch.no_grad():
+            ref_lp = sequence_logprobs(ref, seqs, task.PROMPT_LEN)
+        d = ref_lp - lp
+        loss = loss + kl_coef * (d.exp() - d - 1).mean()
+    return loss
+
+
 def _policy_gradient_loss(policy: TinyGPT, ref: TinyGPT | None, seqs: torch.Tensor,
                           adv: torch.Tensor, kl_coef: float) -> torch.Tensor:
     """-mean_i,t adv_i * log pi(y_it) (+ kl_coef * mean k3 KL to ``ref``), with each distinct
