@@ -25,7 +25,7 @@ from neurips25.common.threads import threads
 from neurips25.suffix_decoding.demo.tasks import EOS, KINDS, Request, make_requests
 
 FORMAT_VERSION = 2  # bump when tasks.py or training changes: it keys the model cache
-# (2: length-grouped batches, logits on targets only, data-parallel workers; demo.train)
+# (2: logits on targets only, data-parallel workers, length grouping as an option; demo.train)
 
 
 @dataclass(frozen=True)
