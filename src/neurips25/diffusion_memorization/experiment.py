@@ -47,6 +47,9 @@ class Config:
     ema: float = 0.995
     k: float = 1 / 3
     f_thr: float = 0.05  # tau_mem: f_mem reaches this share (paper: threshold crossing)
+    # a member stops training at the first check with f_mem >= f_thr: its tau_mem (the first
+    # crossing) is then fixed, and its curves end there (the others' results are unchanged)
+    stop_memorized: bool = True
     # members (n, seed) are stacked round-robin into this many networks, one arm each (the
     # split, not the executor, fixes each member's minibatches: results depend on it)
     groups: int = 2
@@ -60,7 +63,7 @@ class Config:
     def full(cls) -> Config:
         return cls(rf_psi_p=200.0, rf_psi_ns=(4.0, 8.0, 16.0, 32.0), rf_tau_max=3e5,
                    rf_spectrum_d=24, ns=(16, 32, 64, 128, 256), steps=20_000, n_checks=30,
-                   n_samples=512, seeds=3, groups=5)
+                   n_samples=512, seeds=3, groups=5, stop_memorized=False)
 
     def __post_init__(self) -> None:
         if self.seeds < 1:
@@ -96,7 +99,8 @@ def _digit_arms(cfg: Config) -> list[Any]:
         ns=tuple(n for n, _ in g), reps=tuple(r for _, r in g), steps=cfg.steps,
         batch=cfg.batch, width=cfg.width, blocks=cfg.blocks, lr=cfg.lr,
         first_check=cfg.first_check, n_checks=cfg.n_checks, n_samples=cfg.n_samples,
-        ddim_steps=cfg.ddim_steps, k=cfg.k, ema=cfg.ema, seed=cfg.seed, device=cfg.device),))
+        ddim_steps=cfg.ddim_steps, k=cfg.k, ema=cfg.ema, seed=cfg.seed, device=cfg.device,
+        stop_f_mem=cfg.f_thr if cfg.stop_memorized else 0.0),))
         for i, g in enumerate(_groups(cfg))]
 
 

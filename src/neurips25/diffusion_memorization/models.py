@@ -76,6 +76,21 @@ class ResidualMLP(nn.Module):
         self.out_norm = StackedLayerNorm(k, width)
         self.out = StackedLinear(k, width, dim)
 
+    @torch.no_grad()
+    def keep_members(self, rows: list[int]) -> None:
+        """Keep only members ``rows`` (in that order), in place: a training loop drops a
+        member it has finished with, and the stacked matmuls then cost only the rest. Every
+        parameter is replaced by a new one (same order): build the optimizer again."""
+        if not rows or len(set(rows)) != len(rows) or not all(0 <= r < self.members
+                                                              for r in rows):
+            raise ValueError(f"rows must be distinct members in [0, {self.members})")
+        idx = torch.tensor(rows, device=self.inp.weight.device)
+        for mod in self.modules():
+            for name, p in list(mod.named_parameters(recurse=False)):
+                setattr(mod, name, nn.Parameter(p.index_select(0, idx),
+                                                requires_grad=p.requires_grad))
+        self.members = len(rows)
+
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         single = x.dim() == 2
         if single:

@@ -128,9 +128,36 @@ def feature_means(W: np.ndarray, X: np.ndarray, t: float, act: Act = np.tanh,
     delta = 1.0 - np.exp(-2 * t)
     z, w = gauss_nodes(order)
     a = np.exp(-t) * (W @ X.T) / np.sqrt(d)
+    if act is np.tanh:
+        return _tanh_means(a, np.sqrt(delta) * z, w)
     G = np.zeros_like(a)
     for zj, wj in zip(z, w, strict=True):
         G += wj * act(a + np.sqrt(delta) * zj)
+    return G
+
+
+def _tanh_means(a: np.ndarray, c: np.ndarray, w: np.ndarray, rows: int = 64) -> np.ndarray:
+    """sum_j w_j tanh(a + c_j) for nodes symmetric about 0 with mirrored weights, in pairs:
+    tanh(a + c) + tanh(a - c) = 2 sinh(2a) / (cosh(2a) + cosh(2c)). One sinh and cosh per
+    entry instead of ``order`` tanh (the quadrature was ~90% of a random-features arm);
+    equal to the plain sum to ~1e-15. Blocks of ``rows`` keep the passes in cache."""
+    pos, neg, mid = c > 0, c < 0, c == 0
+    if not (np.allclose(c[pos], -c[neg][::-1]) and np.allclose(w[pos], w[neg][::-1])):
+        raise ValueError("quadrature nodes must be symmetric about 0")
+    ch, wp = np.cosh(2 * c[pos]), w[pos] + w[neg][::-1]
+    G = np.empty_like(a)
+    for i in range(0, len(a), rows):
+        a2 = 2 * a[i:i + rows]
+        S, C = np.sinh(a2), np.cosh(a2)
+        acc, buf = np.zeros_like(a2), np.empty_like(a2)
+        for cj, wj in zip(ch, wp, strict=True):
+            np.add(C, cj, out=buf)
+            np.divide(S, buf, out=buf)
+            buf *= wj
+            acc += buf
+        if mid.any():
+            acc += w[mid].sum() * np.tanh(a2 / 2)
+        G[i:i + rows] = acc
     return G
 
 
