@@ -145,3 +145,52 @@ def test_cached_sampling_draws_the_same_tokens_as_tinygpt_sample(top_p):
             assert torch.equal(got, ref)
     with pytest.raises(ValueError, match="block size"):
         cached_sample(model, prompt, 33, 1.0, top_p, None, tok.eos_id)
+
+
+def test_prompts_of_one_length_share_a_group_in_first_seen_order():
+    from neurips25.hivemind.lm import _by_length
+
+    tok = WordTokenizer(vocabulary())
+    prompts = [t for _p, t, _tp in PROMPTS]
+    chosen = [0, 3, 2, 1, 15]
+    groups = _by_length(tok, prompts, chosen)
+    assert sorted(i for g in groups for i in g) == sorted(chosen)
+    for g in groups:
+        assert len({len(tok.prompt_ids(prompts[i])) for i in g}) == 1
+    firsts = [g[0] for g in groups]
+    assert firsts == [i for i in chosen if i in firsts]
+
+
+def test_batched_group_loss_equals_the_sum_of_per_prompt_losses(monkeypatch):
+    """One sampling call and one forward for several same-length prompts give the loss
+    and gradient of the per-prompt GRPO terms (advantages normalised within each prompt)."""
+    from neurips25.common.tiny_gpt import GPTConfig, TinyGPT
+    from neurips25.hivemind import lm
+
+    tok = WordTokenizer(vocabulary())
+    prompts = [t for _p, t, _tp in PROMPTS]
+    length = len(tok.prompt_ids(prompts[0]))
+    idx = [i for i, p in enumerate(prompts) if len(tok.prompt_ids(p)) == length][:3]
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(len(tok), 32, 2, 4, 32))
+    group, width = 5, 9
+    ids = torch.randint(2, len(tok), (len(idx) * group, width), generator=torch.Generator()
+                        .manual_seed(1))
+    ids[::2, 4] = tok.eos_id  # some rows finish early
+    monkeypatch.setattr(lm, "cached_sample", lambda *a, **k: ids)
+    reward = IdeaReward(0)
+    got = lm._group_loss(model, tok, prompts, idx, reward, group, None)
+    g_got = torch.autograd.grad(got, list(model.parameters()))
+    want = torch.zeros(())
+    for k, i in enumerate(idx):
+        rows = ids[k * group:(k + 1) * group]
+        p_ids = torch.tensor([tok.prompt_ids(prompts[i])] * group)
+        finished = (rows == tok.eos_id).any(1).tolist()
+        r = torch.tensor([reward(prompts[i], tok.decode(row), f)
+                          for row, f in zip(rows.tolist(), finished, strict=True)])
+        adv = (r - r.mean()) / (r.std() + 1e-6)
+        want = want - (adv * lm._response_logprob(model, p_ids, rows, tok.eos_id)).mean()
+    g_want = torch.autograd.grad(want, list(model.parameters()))
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+    for a, b in zip(g_got, g_want, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)

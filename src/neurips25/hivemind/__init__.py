@@ -51,7 +51,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~2.5 min",
+    quick_runtime="~2 min",
     figures_note="metric_validation, homogenization, intra_model_histogram, inter_model_matrix, "
                  "response_map",
 )

@@ -44,10 +44,13 @@ def _nanmean(values: Sequence[float]) -> float:
     return float(v.mean()) if v.size else float("nan")
 
 
-def pool_metrics(texts: Sequence[str], emb: np.ndarray) -> dict[str, float]:
-    """Diversity of one pool (one model's answers to one prompt, or all models' pooled)."""
+def pool_metrics(texts: Sequence[str], emb: np.ndarray,
+                 similarity: bool = True) -> dict[str, float]:
+    """Diversity of one pool (one model's answers to one prompt, or all models' pooled).
+    ``similarity=False`` leaves out the mean pairwise cosine (for callers that have it)."""
+    sim = {"mean_similarity": M.mean_pairwise_cosine(emb) if len(texts) > 1 else float("nan")}
     return {
-        "mean_similarity": M.mean_pairwise_cosine(emb) if len(texts) > 1 else float("nan"),
+        **(sim if similarity else {}),
         "vendi": M.vendi_score_embeddings(emb),
         "distinct_1": M.distinct_n(texts, 1),
         "distinct_2": M.distinct_n(texts, 2),
@@ -71,8 +74,8 @@ def _per_model(names, texts, models, intra, groups, emb, uniq, threshold, neighb
     per_model: dict[str, Any] = {}
     for m in names:
         vals = [v for (mm, _p), v in intra.items() if mm == m]
-        pools = [pool_metrics([texts[i] for i in idx], emb[idx])
-                 for (mm, _p), idx in groups.items() if mm == m]
+        pools = [pool_metrics([texts[i] for i in idx], emb[idx], similarity=False)
+                 for (mm, _p), idx in groups.items() if mm == m]  # intra is computed above
         counts, _ = M.similarity_histogram(vals)
         mask = np.asarray(models) == m
         per_model[m] = {
@@ -80,7 +83,7 @@ def _per_model(names, texts, models, intra, groups, emb, uniq, threshold, neighb
             "intra_similarity": _nanmean(vals),
             f"share_above_{threshold}": M.share_above(vals, threshold),
             "intra_histogram": counts.tolist(),
-            **{k: _nanmean([p[k] for p in pools]) for k in pools[0] if k != "mean_similarity"},
+            **{k: _nanmean([p[k] for p in pools]) for k in pools[0]},
             f"unique_models_at_{neighbours}": float(uniq[mask].mean()),
         }
     return per_model
@@ -92,7 +95,7 @@ def _per_prompt(prompt_ids, texts, models, prompts, intra, groups, emb, uniq, ne
     by_prompt = M.group_indices(prompts)
     for p in progress.track(prompt_ids, "per-prompt metrics", total=len(prompt_ids)):
         idx = by_prompt[(p,)]
-        pooled = pool_metrics([texts[i] for i in idx], emb[idx])
+        pooled = pool_metrics([texts[i] for i in idx], emb[idx], similarity=False)
         p_models = list(dict.fromkeys(models[i] for i in idx))
         cross = []
         for a in range(len(p_models)):

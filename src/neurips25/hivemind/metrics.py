@@ -142,19 +142,22 @@ def unique_models_at_n(
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    m_arr = np.asarray(models)
+    codes = np.unique(np.asarray(models), return_inverse=True)[1].ravel()
     x = l2_normalize(emb)
     rng = np.random.default_rng(seed)
-    out = np.zeros(len(m_arr), dtype=np.int64)
+    out = np.zeros(len(codes), dtype=np.int64)
     for idx in group_indices(prompts).values():
         s = np.round(x[idx] @ x[idx].T, 9)  # float noise must not break exact ties
         np.fill_diagonal(s, -np.inf)
         k = min(n, len(idx) - 1)
         if k < 1:
             continue
-        for row, i in enumerate(idx):
-            order = np.lexsort((rng.random(len(idx)), -s[row]))[:k]
-            out[i] = len(set(m_arr[idx[order]]))
+        # one random tie-break row per response, drawn in row order (the same stream as
+        # drawing them one row at a time); all rows sorted at once
+        ties = rng.random((len(idx), len(idx)))
+        order = np.lexsort((ties, -s), axis=-1)[:, :k]
+        near = np.sort(codes[idx][order], axis=1)
+        out[idx] = 1 + (np.diff(near, axis=1) != 0).sum(1)
     return out
 
 
