@@ -158,3 +158,25 @@ def test_policy_gradient_loss_equals_the_plain_loss_with_repeats(with_ref):
     assert grads[0][0] == pytest.approx(grads[1][0], rel=1e-5, abs=1e-7)
     for a, b in zip(grads[0][1], grads[1][1], strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("n_layer", [1, 2, 3])
+def test_tail_logprobs_equal_the_whole_sequence_forward(n_layer):
+    """``sequence_logprobs`` runs the last block only on scored positions: same log-probs
+    and gradients as the reference path, which runs every position through every layer."""
+    from neurips25.rlvr_passk.toy.sampling import sequence_logprobs_reference
+
+    torch.manual_seed(0)
+    model = train.new_model(n_layer=n_layer, n_embd=32, n_head=4)
+    for p in model.parameters():
+        p.data.normal_(0, 0.3)  # past the init's near-uniform outputs
+    rng = np.random.default_rng(0)
+    seqs = task.traces(*task.random_problems(rng, 40), 0.5, 0.05, rng, 1)
+    out = []
+    for fn in (sequence_logprobs_reference, sequence_logprobs):
+        lp = fn(model, seqs, task.PROMPT_LEN)
+        out.append((lp, torch.autograd.grad(lp.sum(), list(model.parameters()))))
+    assert out[1][0].shape == (40, task.GEN_LEN)
+    torch.testing.assert_close(out[1][0], out[0][0], rtol=1e-5, atol=1e-5)
+    for a, b in zip(out[0][1], out[1][1], strict=True):
+        torch.testing.assert_close(b, a, rtol=1e-4, atol=1e-4)

@@ -110,10 +110,44 @@ def sample_completions(
     return toks.view(shape), lps.view(shape)
 
 
-def sequence_logprobs(model: torch.nn.Module, seqs: torch.Tensor, prompt_len: int) -> torch.Tensor:
-    """Per-token log-probs (B, T - prompt_len) of the generated part of full sequences."""
+def sequence_logprobs_reference(model: torch.nn.Module, seqs: torch.Tensor, prompt_len: int
+                                ) -> torch.Tensor:
+    """Per-token log-probs (B, T - prompt_len) of the generated part: every position run
+    through every layer (any causal LM). ``sequence_logprobs`` is tested equal to it."""
     seqs = seqs.to(model_device(model))
     logp = F.log_softmax(model(seqs[:, :-1]).float(), dim=-1)
     tgt = seqs[:, 1:]
     tok_lp = logp.gather(-1, tgt[..., None]).squeeze(-1)
     return tok_lp[:, prompt_len - 1 :]
+
+
+def _tail_logits(model: TinyGPT, idx: torch.Tensor, start: int) -> torch.Tensor:
+    """``model(idx)[:, start:]`` without the work no scored position needs: the last block
+    reads keys and values of every position but runs its queries, output projection, MLP and
+    the head only from ``start`` on (a third of a training step on the toy's 12 positions)."""
+    t = idx.shape[1]
+    x = model.tok(idx) + model.pos(torch.arange(t, device=idx.device))
+    for block in model.blocks[:-1]:
+        x = block(x)
+    last, (b, _, c) = model.blocks[-1], x.shape
+    heads = last.attn.n_head
+    q, k, v = last.attn.qkv(last.ln1(x)).split(c, dim=2)
+    q = q[:, start:].reshape(b, t - start, heads, c // heads).transpose(1, 2)
+    k, v = (z.reshape(b, t, heads, c // heads).transpose(1, 2) for z in (k, v))
+    # query i sits at position start + i and sees keys 0 .. start + i
+    keep = torch.ones(t - start, t, dtype=torch.bool, device=idx.device).tril(start)
+    y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+    x = x[:, start:] + last.attn.proj(y.transpose(1, 2).reshape(b, t - start, c))
+    x = x + last.mlp(last.ln2(x))
+    return model.head(model.ln_f(x))
+
+
+def sequence_logprobs(model: torch.nn.Module, seqs: torch.Tensor, prompt_len: int) -> torch.Tensor:
+    """Per-token log-probs (B, T - prompt_len) of the generated part of full sequences. A
+    ``TinyGPT`` without dropout computes only the scored positions in its last block
+    (``_tail_logits``); any other model runs the whole sequence (the reference path)."""
+    if not isinstance(model, TinyGPT) or model.cfg.dropout != 0.0:
+        return sequence_logprobs_reference(model, seqs, prompt_len)
+    seqs = seqs.to(model_device(model))
+    logp = F.log_softmax(_tail_logits(model, seqs[:, :-1], prompt_len - 1).float(), dim=-1)
+    return logp.gather(-1, seqs[:, prompt_len:, None]).squeeze(-1)
