@@ -100,11 +100,12 @@ def build_model(cfg: DemoModelConfig, vocab: int, eos_id: int) -> Any:
 
 
 def train(cfg: DemoModelConfig, progress: Progress | None = None,
-          workers: int | None = None) -> tuple[Any, Any, dict]:
+          workers: int | None = None, packed: bool = True) -> tuple[Any, Any, dict]:
     """Train tokenizer + model; returns (model, tokenizer, info with loss curve and CPU s).
 
     ``workers`` processes (default: one per core, see ``demo.train``) share each batch;
-    the result does not depend on their number beyond float summation order."""
+    the result does not depend on their number beyond float summation order, nor on
+    ``packed`` (pairs packed into rows, default; else right-padded, see ``demo.train``)."""
     import torch
 
     from neurips25.suffix_decoding.demo.train import train_parallel, training_workers
@@ -119,9 +120,11 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None,
     pairs = [(tok(q.prompt)["input_ids"], tok(q.output)["input_ids"]) for q in reqs]
     pairs = [(p, r) for p, r in pairs if len(p) + len(r) <= cfg.max_positions]
     model = build_model(cfg, len(tok), tok.eos_token_id)
-    losses, helper_cpu = train_parallel(model, cfg, pairs, tok.eos_token_id, workers, progress)
+    losses, helper_cpu = train_parallel(model, cfg, pairs, tok.eos_token_id, workers, progress,
+                                        packed)
     info = {"train_cpu_s": time.process_time() - cpu0 + helper_cpu,
             "train_wall_s": time.perf_counter() - wall0, "train_workers": workers,
+            "train_packed": packed,
             "loss_curve": losses, "params": sum(p.numel() for p in model.parameters()),
             "vocab": len(tok)}
     return model, tok, info

@@ -9,6 +9,12 @@ Why it looks like this (quick preset, 2-core CPU, SFT loss on the response only)
   at equal CPU time. Kept for measuring; the default samples batches uniformly.
 - Logits are computed only where there is a target (the response): the LM head and the
   softmax skip the prompt and the padding.
+- Packing (default): the batch's pairs are packed into rows as wide as its longest pair
+  (first-fit decreasing), each pair with positions from 0 and a block-diagonal causal
+  mask, and the rows are dealt to the workers (``worker_rows``). Right-padding each
+  worker's slice trained on 1.35x the real tokens (28% padding); packing on 1.10x. The
+  loss is the padded one up to float rounding (tested with gradients against
+  ``slice_loss_padded``, kept as the plain version and behind ``packed=False``).
 - Several workers each take a slice of every batch and sum their gradients through a
   shared-memory buffer, one thread each. Two torch threads in one process scaled ~1.5x
   on two idle cores and collapsed on a loaded one (threads spin waiting for a busy core);
@@ -20,6 +26,7 @@ Why it looks like this (quick preset, 2-core CPU, SFT loss on the response only)
 """
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 import time
@@ -59,8 +66,133 @@ def length_grouped_batches(lengths: list[int], batch: int, rng: random.Random,
         yield from batches
 
 
-def slice_loss(model: Any, pairs: list[Pair], pad_id: int, n_targets: int) -> Any:
-    """Summed next-token loss on the responses of ``pairs`` / ``n_targets`` (whole batch)."""
+def pack_rows(lengths: list[int], width: int) -> list[list[int]]:
+    """First-fit decreasing: indices of ``lengths`` grouped into rows of <= ``width`` tokens.
+
+    Longest first, each into the first row with room (a new row when none has). With
+    ``width`` = the longest length no row is wider than a padded batch's rows, so the
+    attention cost per token does not grow; only the number of rows falls. Deterministic
+    (stable sort), so every worker computes the same rows."""
+    if lengths and max(lengths) > width:
+        raise ValueError(f"a length exceeds the row width {width}: {max(lengths)}")
+    rows: list[list[int]] = []
+    room: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        row = next((k for k, free in enumerate(room) if free >= lengths[i]), None)
+        if row is None:
+            rows.append([])
+            room.append(width)
+            row = len(rows) - 1
+        rows[row].append(i)
+        room[row] -= lengths[i]
+    return rows
+
+
+def split_rows(fills: list[int], workers: int) -> list[tuple[int, int]]:
+    """Cut rows sorted by fill (widest first) into ``workers`` contiguous [start, end) runs.
+
+    A worker pays (its rows) x (its widest row), so runs of similar fill waste little;
+    the cut minimises the dearest worker (they meet at a barrier), then the total."""
+    n = len(fills)
+    best: tuple[tuple[int, int], list[int]] | None = None
+    for cuts in itertools.combinations(range(1, n), min(workers, n) - 1):
+        bounds = [0, *cuts, n]
+        costs = [(e - b) * fills[b] for b, e in itertools.pairwise(bounds)]
+        key = (max(costs), sum(costs))
+        if best is None or key < best[0]:
+            best = key, bounds
+    bounds = best[1] if best else [0, n]
+    runs = list(itertools.pairwise(bounds))
+    return runs + [(n, n)] * (workers - len(runs))  # more workers than rows: idle ones
+
+
+def worker_rows(pairs: list[Pair], rank: int, workers: int) -> list[list[Pair]]:
+    """This worker's packed rows of the batch ``pairs`` (pairs of a row share it).
+
+    The whole batch is packed (``pack_rows``, width = its longest pair) and the rows are
+    dealt out by ``split_rows``: each pair lands on exactly one worker, so the summed
+    loss is the batch's whatever the deal. On the demo data (12-pair batches, 2 workers)
+    this trains on 1.10x the real tokens vs 1.35x padded and 1.21x packing each
+    worker's fixed slice (which has too few short pairs to fill its rows)."""
+    lengths = [len(p) + len(r) for p, r in pairs]
+    rows = pack_rows(lengths, max(lengths))
+    rows.sort(key=lambda row: -sum(lengths[i] for i in row))  # stable: same on every worker
+    start, end = split_rows([sum(lengths[i] for i in row) for row in rows], workers)[rank]
+    return [[pairs[i] for i in row] for row in rows[start:end]]
+
+
+def packed_inputs(rows: list[list[Pair]], pad_id: int, dtype: Any) -> dict[str, Any]:
+    """Tensors for ``rows_loss``: ids, per-pair positions, a block-diagonal causal mask.
+
+    Each pair keeps positions 0.. (the rotary embedding sees what it sees when padded)
+    and may attend only to earlier tokens of its own pair. The mask is additive (0 or
+    the dtype's min) with shape (rows, 1, width, width): transformers hands a 4-D mask
+    to the attention as it is (``masking_utils._preprocess_mask_arguments``) and both
+    the sdpa and the eager attention add a float mask. A pad attends only to itself (a
+    query with no key at all is ill-defined); pads are never targets and, being at
+    the end of a row, never keys of a real token. Also returns the (row, column)
+    positions that predict each target and the targets."""
+    import torch
+
+    width = max(sum(len(p) + len(r) for p, r in row) for row in rows)
+    x = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    pos = torch.zeros((len(rows), width), dtype=torch.long)
+    seg = -1 - torch.arange(width).repeat(len(rows), 1)  # every pad its own segment
+    at_row: list[int] = []
+    at_col: list[int] = []
+    targets: list[int] = []
+    for k, row in enumerate(rows):
+        start = 0
+        for j, (p, r) in enumerate(row):
+            end = start + len(p) + len(r)
+            x[k, start:end] = torch.tensor(p + r)
+            pos[k, start:end] = torch.arange(end - start)
+            seg[k, start:end] = j
+            at_row += [k] * len(r)
+            at_col += range(start + len(p) - 1, end - 1)  # position t predicts token t + 1
+            targets += r
+            start = end
+    allowed = (seg[:, :, None] == seg[:, None, :]) & torch.ones(width, width).bool().tril()
+    mask = torch.zeros(allowed.shape, dtype=dtype).masked_fill_(~allowed, torch.finfo(dtype).min)
+    return {"input_ids": x, "position_ids": pos, "attention_mask": mask[:, None],
+            "at": (torch.tensor(at_row), torch.tensor(at_col)), "targets": torch.tensor(targets)}
+
+
+def rows_loss(model: Any, rows: list[list[Pair]], pad_id: int, n_targets: int) -> Any:
+    """Summed next-token loss on the responses in packed ``rows`` / ``n_targets``.
+
+    Equal to ``slice_loss_padded`` on the same pairs up to float rounding (tested, with
+    gradients). A worker with no rows returns a zero that still reaches every parameter,
+    so its (zero) gradients exist for the gradient sum."""
+    import torch.nn.functional as F
+
+    if not rows:
+        return sum(p.sum() for p in model.parameters()) * 0.0
+    inp = packed_inputs(rows, pad_id, model.model.embed_tokens.weight.dtype)
+    hidden = model.model(input_ids=inp["input_ids"], position_ids=inp["position_ids"],
+                         attention_mask=inp["attention_mask"], use_cache=False).last_hidden_state
+    logits = model.lm_head(hidden[inp["at"]])
+    return F.cross_entropy(logits, inp["targets"], reduction="sum") / n_targets
+
+
+def slice_loss(model: Any, pairs: list[Pair], pad_id: int, n_targets: int,
+               packed: bool = True) -> Any:
+    """Summed next-token loss on the responses of ``pairs`` / ``n_targets`` (whole batch).
+
+    ``packed`` (default): the pairs packed into rows (``pack_rows``, ``rows_loss``); else
+    one right-padded row per pair (``slice_loss_padded``). Same function of the batch."""
+    if not packed:
+        return slice_loss_padded(model, pairs, pad_id, n_targets)
+    lengths = [len(p) + len(r) for p, r in pairs]
+    rows = pack_rows(lengths, max(lengths))
+    return rows_loss(model, [[pairs[i] for i in row] for row in rows], pad_id, n_targets)
+
+
+def slice_loss_padded(model: Any, pairs: list[Pair], pad_id: int, n_targets: int) -> Any:
+    """Summed next-token loss on the responses of ``pairs`` / ``n_targets`` (whole batch).
+
+    The plain version: one right-padded row per pair, the causal mask alone (kept as the
+    reference the packed loss is tested against)."""
     import torch
     import torch.nn.functional as F
 
@@ -104,11 +236,12 @@ class GradientSum:
 
 def train_loop(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, rank: int = 0,
                workers: int = 1, sync: GradientSum | None = None,
-               progress: Progress | None = None) -> list[float]:
-    """AdamW with warmup and linear decay; every worker runs this on its slice of each batch.
+               progress: Progress | None = None, packed: bool = True) -> list[float]:
+    """AdamW with warmup and linear decay; every worker runs this on its share of each batch.
 
     All workers draw the same batches (same seed) and apply the same summed gradient, so
-    their weights stay identical without ever being sent."""
+    their weights stay identical without ever being sent. ``packed``: the share is packed
+    rows (``worker_rows``); else the plain padded slice ``batch[rank::workers]``."""
     import torch
 
     progress = progress or NullProgress()
@@ -130,7 +263,10 @@ def train_loop(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, rank: int =
     for step in steps:
         batch = [pairs[i] for i in next(batches)]
         n_targets = fixed or sum(len(r) for _, r in batch)
-        loss = slice_loss(model, batch[rank::workers], pad_id, n_targets)
+        if packed:
+            loss = rows_loss(model, worker_rows(batch, rank, workers), pad_id, n_targets)
+        else:
+            loss = slice_loss_padded(model, batch[rank::workers], pad_id, n_targets)
         opt.zero_grad(set_to_none=False)
         loss.backward()
         losses.append(sync(step, loss) if sync is not None else float(loss.detach()))
@@ -142,7 +278,7 @@ def train_loop(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, rank: int =
 
 
 def _worker(cfg: Any, pairs: list[Pair], vocab: int, pad_id: int, rank: int, workers: int,
-            buf: Any, barrier: Any, results: Any) -> None:
+            buf: Any, barrier: Any, results: Any, packed: bool = True) -> None:
     """A helper process (rank >= 1): train its slices, report a weight checksum and CPU s."""
     from neurips25.common.threads import pin_process_threads
 
@@ -155,7 +291,7 @@ def _worker(cfg: Any, pairs: list[Pair], vocab: int, pad_id: int, rank: int, wor
         torch.manual_seed(cfg.seed)
         model = build_model(cfg, vocab, pad_id)
         train_loop(model, cfg, pairs, pad_id, rank, workers,
-                   GradientSum(list(model.parameters()), rank, buf, barrier))
+                   GradientSum(list(model.parameters()), rank, buf, barrier), packed=packed)
         checksum = float(sum(p.detach().double().sum() for p in model.parameters()))
         results.put((rank, checksum, time.process_time()))
     except BaseException:
@@ -176,13 +312,14 @@ def _watch(procs: list[Any], barrier: Any, done: threading.Event) -> None:
 
 
 def train_parallel(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, workers: int,
-                   progress: Progress | None = None) -> tuple[list[float], float]:
+                   progress: Progress | None = None,
+                   packed: bool = True) -> tuple[list[float], float]:
     """Train ``model`` in this process (rank 0) with ``workers - 1`` helper processes.
 
     Returns (loss curve, CPU seconds of the helpers). Helpers start with ``spawn``: a
     fork after torch has started threads can hang."""
     if workers <= 1:
-        return train_loop(model, cfg, pairs, pad_id, progress=progress), 0.0
+        return train_loop(model, cfg, pairs, pad_id, progress=progress, packed=packed), 0.0
     import torch
     import torch.multiprocessing as tmp
 
@@ -191,7 +328,8 @@ def train_parallel(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, workers
     buf = torch.zeros(2, workers, sum(p.numel() for p in params) + 1).share_memory_()
     barrier, results = ctx.Barrier(workers), ctx.Queue()
     procs = [ctx.Process(target=_worker, daemon=True, args=(
-        cfg, pairs, model.config.vocab_size, pad_id, rank, workers, buf, barrier, results))
+        cfg, pairs, model.config.vocab_size, pad_id, rank, workers, buf, barrier, results,
+        packed))
         for rank in range(1, workers)]
     for p in procs:
         p.start()
@@ -200,7 +338,7 @@ def train_parallel(model: Any, cfg: Any, pairs: list[Pair], pad_id: int, workers
     watch.start()
     try:
         losses = train_loop(model, cfg, pairs, pad_id, 0, workers,
-                            GradientSum(params, 0, buf, barrier), progress)
+                            GradientSum(params, 0, buf, barrier), progress, packed)
         reports = [results.get(timeout=BARRIER_TIMEOUT_S) for _ in procs]
     except BaseException:
         barrier.abort()
