@@ -16,7 +16,10 @@ output. Rows:
   5%);
 - suffix decoding on ArcticInference's C++ cache when it imports.
 
-Usage: python benchmarks/suffix_e2e.py [--repeats 3] [--requests N] [--full]
+Usage: python benchmarks/suffix_e2e.py [--repeats 3] [--requests N] [--full] [--model DIR]
+
+``--model DIR`` benchmarks a saved demo model folder (say an earlier cached one) instead of
+the one the config keys (which is trained first when it is not cached).
 """
 from __future__ import annotations
 
@@ -158,11 +161,26 @@ def _breakdown(runs: list[dict], group: str) -> None:
               f"{(gstep + base['prefill_s']) / (step + vals['prefill_s']):8.2f}")
 
 
+def _load_folder(path: str) -> tuple[Any, Any, dict]:
+    """A saved model folder (no training, no download); exit 2 if it holds none."""
+    from pathlib import Path
+
+    from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
+
+    if not (Path(path) / "config.json").is_file():
+        print(f"neurips25: error: no saved model in {path}", file=sys.stderr)
+        sys.exit(2)
+    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True).eval()
+    tok = PreTrainedTokenizerFast.from_pretrained(path, local_files_only=True)
+    return model, tok, {"params": sum(p.numel() for p in model.parameters())}
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="suffix_e2e")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--requests", type=int, default=None, help="eval requests per kind")
     ap.add_argument("--full", action="store_true", help="full preset's model and request counts")
+    ap.add_argument("--model", default=None, help="a saved demo model folder to use instead")
     args = ap.parse_args(argv)
     if args.repeats < 1 or (args.requests is not None and args.requests < 1):
         ap.error("--repeats and --requests must be >= 1")
@@ -175,7 +193,10 @@ def main(argv: list[str]) -> int:
     cfg = E2EConfig.full() if args.full else E2EConfig.quick()
     if args.requests:
         cfg = dataclasses.replace(cfg, eval_requests=args.requests)
-    model, tok, info = load_or_train(cfg.model_config(), NullProgress())
+    if args.model:
+        model, tok, info = _load_folder(args.model)
+    else:
+        model, tok, info = load_or_train(cfg.model_config(), NullProgress())
     with threads(1):
         h_prompts, evals = requests(tok, cfg)
         suffix = decoders(model, cfg, tok.eos_token_id)["suffix"]
