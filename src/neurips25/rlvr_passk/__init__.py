@@ -32,7 +32,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~2.5 min (4 seeds on 2 cores)",
+    quick_runtime="~2 min (4 seeds on 2 cores)",
     figures_note="pooled over seeds: passk_curves.png (base vs RL, CI, k*), passk_diff.png, "
                  "coverage_venn.png, accuracy_hist.png, passk_all_arms.png, passk_rl_steps.png, "
                  "reach_by_carries.png (pass@256 by carry count), perplexity_hist.png",
