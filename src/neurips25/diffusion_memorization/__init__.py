@@ -36,7 +36,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS,
-    quick_runtime="~2.5 min",
+    quick_runtime="~2 min",
 )
 
 __all__ = ["STUDY", "Config", "run", "CLAIMS", *_LAZY]

@@ -6,7 +6,9 @@ a dense eigensolver on a smaller instance (d = ``rf_spectrum_d``); one arm per p
 (2) Real data: DDPM on n scikit-learn digits for several n (same model, batch, optimizer),
 f_mem (d1/d2 < 1/3) and a classifier-feature Frechet distance at log-spaced steps, for
 ``seeds`` seeds (independent replicates on the same split). The (n, seed) members are
-stacked into ``groups`` networks, one arm each.
+stacked into ``groups`` networks, one arm each. In the quick preset a member leaves its
+stack at the first check where f_mem reaches ``f_thr`` (``stop_memorized``): its tau_mem is
+the first crossing, so it cannot move; its curves end there.
 
 Every arm runs through the common executor (``--executor``) with one torch thread, and
 is kept in ``out_dir/arms``: a resumed run does not train a finished arm again.
@@ -40,8 +42,10 @@ class Config:
     width: int = 256
     blocks: int = 3
     lr: float = 1e-3
-    first_check: int = 50
-    n_checks: int = 20
+    # log-spaced checks (~1.26x apart) from 100: tau_gen (~400-650) and tau_mem (> 1500) lie
+    # well above the first; the FD curve is flat before ~300
+    first_check: int = 100
+    n_checks: int = 17
     n_samples: int = 256
     ddim_steps: int = 50
     ema: float = 0.995
@@ -62,7 +66,8 @@ class Config:
     @classmethod
     def full(cls) -> Config:
         return cls(rf_psi_p=200.0, rf_psi_ns=(4.0, 8.0, 16.0, 32.0), rf_tau_max=3e5,
-                   rf_spectrum_d=24, ns=(16, 32, 64, 128, 256), steps=20_000, n_checks=30,
+                   rf_spectrum_d=24, ns=(16, 32, 64, 128, 256), steps=20_000,
+                   first_check=50, n_checks=30,
                    n_samples=512, seeds=3, groups=5, stop_memorized=False)
 
     def __post_init__(self) -> None:
