@@ -161,6 +161,43 @@ def _breakdown(runs: list[dict], group: str) -> None:
               f"{(gstep + base['prefill_s']) / (step + vals['prefill_s']):8.2f}")
 
 
+def _forward_costs(model: Any, prompt: list[int], reps: int = 60) -> None:
+    """CPU ms of one verification pass by positions (root + drafted), our prebuilt mask
+    vs the model's own causal mask, interleaved in random order: the marginal cost of
+    drafting is a jump from 1 to 2 positions (matrix-vector to matrix-matrix products,
+    masked attention) plus a small slope per drafted token."""
+    import random
+
+    import torch
+
+    from neurips25.suffix_decoding.verify import (
+        compact_cache,
+        forward_step,
+        forward_tokens,
+        new_cache,
+        step_inputs,
+    )
+
+    cache = new_cache(model)
+    forward_tokens(model, cache, prompt[:-1], 0)
+    n0 = len(prompt) - 1
+    cases = [(t, own) for t in (1, 2, 4, 8, 16) for own in ((True,) if t == 1 else (True, False))]
+    times: dict[tuple[int, bool], list[float]] = {c: [] for c in cases}
+    rng = random.Random(0)
+    with torch.no_grad():
+        for _ in range(reps):
+            for t, own in rng.sample(cases, len(cases)):
+                c0 = time.process_time()
+                forward_step(model, cache, step_inputs(model, n0, prompt[-1], [5] * (t - 1),
+                                                       list(range(-1, t - 2)), own_mask=own))
+                times[(t, own)].append(time.process_time() - c0)
+                compact_cache(cache, n0, [])
+    med = {c: 1e3 * statistics.median(v) for c, v in times.items()}
+    print(f"\nforward CPU ms by positions (prompt {len(prompt)}; median of {reps}): "
+          + "; ".join(f"{t}: {med[(t, True)]:.2f}" + ("" if t == 1 else
+                      f" (model's own mask {med[(t, False)]:.2f})") for t in (1, 2, 4, 8, 16)))
+
+
 def _load_folder(path: str) -> tuple[Any, Any, dict]:
     """A saved model folder (no training, no download); exit 2 if it holds none."""
     from pathlib import Path
@@ -208,6 +245,7 @@ def main(argv: list[str]) -> int:
               f"{len(history)} history responses, {args.repeats} repeats")
         one_repeat(model, tok, cfg, history, order[:3], 0)  # untimed warm-up
         runs = [one_repeat(model, tok, cfg, history, order, r) for r in range(args.repeats)]
+        _forward_costs(model, order[0][1])
     for group in ("agentic", "open-ended"):
         _table(runs, group)
         _breakdown(runs, group)
