@@ -5,7 +5,8 @@ thread, CPU time (robust to other people's load). Every repeat rebuilds the suff
 caches and warms each with the same history responses, so no method sees another's
 output. Rows:
 
-- greedy decoding of every method (token-identical outputs): speedup over greedy and
+- greedy decoding of every method (token-identical outputs; "suffix, model's own mask"
+  is suffix with transformers' causal mask instead of our prebuilt one): speedup over greedy and
   over prompt lookup (targets 2.0x and 1.25x), tokens per forward, and efficiency =
   speedup / tokens per forward (1.0 = free drafts and a flat verification cost; target
   0.8), with a per-step breakdown of where each method's step time goes (draft forward,
@@ -50,6 +51,10 @@ def _decoders(model: Any, cfg: Any, eos: int, history: list[list[int]]) -> dict[
             model, make_proposer(name, cache=c, **opts), max_spec_tokens=cfg.max_spec_tokens,
             eos_token_ids=[eos], clock=time.process_time)
     decs["sample greedy"] = decs["greedy"]
+    decs["suffix, model's own mask"] = SpeculativeDecoder(  # the plain path, same tokens
+        model, make_proposer("suffix", cache=SuffixDecodingCache(24, 10_000), **opts),
+        max_spec_tokens=cfg.max_spec_tokens, eos_token_ids=[eos], clock=time.process_time,
+        own_mask=False)
     if arctic_available():
         from arctic_inference.suffix_decoding import SuffixDecodingCache as Arctic
 
