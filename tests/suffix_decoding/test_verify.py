@@ -154,38 +154,21 @@ def test_compaction_equals_recomputation(model):
         assert float((got - want).abs().max()) <= 1e-4
 
 
-def test_prebuilt_masks_equal_the_models_own_causal_mask(model):
-    """The fast path (our cached causal block for a chain) gives the plain path's logits
-    (the model's own causal mask); one position gets no mask, a tree its ancestor block."""
-    rng = random.Random(3)
-    vocab = model.config.vocab_size
-    assert is_path([-1, 0, 1]) and not is_path([-1, -1])
-    assert "attention_mask" not in step_inputs(model, 2, 5, [], [])
-    assert "attention_mask" not in step_inputs(model, 2, 5, [6, 7], [-1, 0], own_mask=False)
-    for _ in range(4):
-        prefix = [rng.randrange(vocab) for _ in range(rng.randint(1, 10))]
-        n = rng.randint(1, 9)
-        draft, chain = [rng.randrange(vocab) for _ in range(n)], list(range(-1, n - 1))
-        fast = step_inputs(model, len(prefix) - 1, prefix[-1], draft, chain)
-        ti = build_tree_inputs(prefix[-1], draft, chain, len(prefix) - 1)
-        assert torch.equal(fast["attention_mask"], ti.attention_mask)
-        got = {}
-        for own in (True, False):
-            cache = new_cache(model)
-            if len(prefix) > 1:
-                forward_tokens(model, cache, prefix[:-1], 0)
-            got[own] = forward_tree(model, cache, prefix[-1], draft, chain, own_mask=own)
-        assert float((got[True] - got[False]).abs().max()) <= 1e-4
-        assert torch.equal(got[True].argmax(-1), got[False].argmax(-1))
-
-
-def test_causal_block_is_the_tree_mask_of_a_chain():
-    for n in range(1, 7):
-        chain = list(range(-1, n - 1))
-        anc = ancestor_matrix(full_parents(chain))
-        want = torch.zeros((1, 1, n + 1, 3 + n + 1))
-        want[0, 0, :, 3:].masked_fill_(torch.from_numpy(~anc), torch.finfo(torch.float32).min)
-        assert torch.equal(build_tree_inputs(0, list(range(n)), chain, 3).attention_mask, want)
+def test_path_drafts_skip_the_tree_mask(model):
+    """A chain is a causal continuation: no 4D mask, same logits as the masked form."""
+    prefix, draft = [3, 4, 5], [6, 7, 8]
+    inputs = step_inputs(model, len(prefix) - 1, prefix[-1], draft, [-1, 0, 1])
+    assert "attention_mask" not in inputs and is_path([-1, 0, 1]) and not is_path([-1, -1])
+    cache = new_cache(model)
+    forward_tokens(model, cache, prefix[:-1], 0)
+    chain = forward_tree(model, cache, prefix[-1], draft, [-1, 0, 1])
+    ti = build_tree_inputs(prefix[-1], draft, [-1, 0, 1], len(prefix) - 1)
+    ref = new_cache(model)
+    forward_tokens(model, ref, prefix[:-1], 0)
+    with torch.no_grad():
+        masked = model(input_ids=ti.input_ids, position_ids=ti.position_ids,
+                       attention_mask=ti.attention_mask, cache=ref).logits[0]
+    assert float((chain - masked).abs().max()) <= 1e-4
 
 
 def test_bad_parents_are_rejected():

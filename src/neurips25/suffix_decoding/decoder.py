@@ -82,19 +82,17 @@ class SpeculativeDecoder:
 
     ``max_spec_tokens`` caps the draft size per step (CPU verification cost grows with
     it). ``clock`` times the stats (``time.process_time`` = CPU time, robust to load).
-    ``own_mask`` False gives path drafts the model's own causal mask instead of our
-    prebuilt one (``verify.step_inputs``; the plain path, same tokens, a bit slower).
     """
 
     def __init__(self, model: torch.nn.Module, proposer: Proposer | None = None, *,
                  max_spec_tokens: int = 32, eos_token_ids: Iterable[int] | None = None,
-                 clock: Callable[[], float] = time.perf_counter, own_mask: bool = True) -> None:
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         if max_spec_tokens < 0:
             raise ValueError(f"max_spec_tokens must be >= 0, got {max_spec_tokens}")
         self.model = model.eval()
         self.proposer: Proposer = proposer if proposer is not None else NoDraft()
         self.max_spec_tokens = max_spec_tokens
-        self.clock, self.own_mask = clock, own_mask
+        self.clock = clock
         ids = default_eos_ids(model) if eos_token_ids is None else eos_token_ids
         self.eos_ids = frozenset(int(e) for e in ids)
 
@@ -162,8 +160,7 @@ class SpeculativeDecoder:
                 now = clock()
                 stats.spec_s, t = stats.spec_s + now - t, now
                 prefix_len = cache_length(cache)
-                inputs = step_inputs(model, prefix_len, root, toks, pars,
-                                     own_mask=self.own_mask)
+                inputs = step_inputs(model, prefix_len, root, toks, pars)
                 now = clock()
                 stats.mask_s, t = stats.mask_s + now - t, now
                 logits = forward_step(model, cache, inputs)

@@ -10,15 +10,10 @@ position ids, node i's logits equal the logits of a plain causal pass over
 ``prefix + root-to-i path`` (the tree-attention identity of SpecInfer/Medusa that the
 paper's verifier relies on).
 
-Every pass over more than one position gets its 4D mask from us: a zero (all visible)
-block over the prefix beside the ancestor block among the nodes, cached per tree shape
-(a path draft, each node the child of the one before, has the causal block).
-transformers passes a 4D mask through as is, which costs less than its own causal-mask
-builder (measured on the demo Llama: about a fifth of the extra cost of a multi-token
-pass over a one-token one); ``own_mask=False`` keeps the model's own causal mask for
-paths (the plain path, tested equal). A one-token pass (greedy, or no draft) never gets
-a mask. After acceptance (``acceptance.py``) the KV cache is compacted to prefix + root
-+ accepted path, exactly the cache a sequential decoder would hold.
+A path draft (each node the child of the one before) is a plain causal continuation, so
+it takes the model's own causal mask instead of a 4D one. After acceptance
+(``acceptance.py``) the KV cache is compacted to prefix + root + accepted path, exactly
+the cache a sequential decoder would hold.
 
 Works with transformers' ``DynamicCache`` (``cache.layers[i].keys`` in 5.x,
 ``cache.key_cache[i]`` in 4.x), eager and sdpa attention. Sliding-window caches are
@@ -40,8 +35,9 @@ class TreeInputs:
     """Model inputs for one verification pass over root + draft (T = 1 + n nodes)."""
 
     input_ids: torch.Tensor  # (1, T)
-    position_ids: torch.Tensor  # (1, T) = prefix_len + depth (root: depth 0)
+    position_ids: torch.Tensor  # (1, T) = prefix_len + depth
     attention_mask: torch.Tensor  # (1, 1, T, prefix_len + T), 0 visible, finfo.min hidden
+    depth: np.ndarray  # (T,) depth of each node, root = 0
 
 
 def full_parents(parents: Sequence[int]) -> list[int]:
@@ -76,24 +72,16 @@ def build_tree_inputs(
     """Input ids, position ids (prefix_len + depth) and the 4D additive tree mask."""
     if len(draft_tokens) != len(parents):
         raise ValueError(f"{len(draft_tokens)} draft tokens but {len(parents)} parents")
-    device = torch.device(device)
-    block, depth = _tree_block(tuple(parents), dtype, device)
-    t = len(depth)
-    mask = torch.cat([torch.zeros((t, prefix_len), dtype=dtype, device=device), block], 1)
+    pf = full_parents(parents)
+    anc = ancestor_matrix(pf)
+    depth = anc.sum(axis=1) - 1
+    t = len(pf)
+    mask = torch.zeros((1, 1, t, prefix_len + t), dtype=dtype, device=device)
+    mask[0, 0, :, prefix_len:].masked_fill_(torch.from_numpy(~anc).to(device),
+                                            torch.finfo(dtype).min)  # the prefix: all visible
     ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=device)
-    return TreeInputs(ids, (depth + prefix_len)[None], mask[None, None])
-
-
-@functools.lru_cache(maxsize=512)
-def _tree_block(parents: tuple[int, ...], dtype: torch.dtype,
-                device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """(T, T) additive mask among root + draft, and depths; built once per tree shape
-    (drafts repeat shapes: every chain of a length has the same causal block)."""
-    anc = ancestor_matrix(full_parents(parents))
-    block = torch.zeros(anc.shape, dtype=dtype, device=device).masked_fill_(
-        torch.from_numpy(~anc).to(device), torch.finfo(dtype).min)
-    depth = torch.from_numpy(anc.sum(axis=1) - 1).to(device=device, dtype=torch.long)
-    return block, depth
+    pos = torch.from_numpy(prefix_len + depth).to(device=device, dtype=torch.long)[None]
+    return TreeInputs(ids, pos, mask, depth)
 
 
 def _layer_kv(cache: object) -> list[tuple[object, str, str]]:
@@ -200,16 +188,14 @@ def is_path(parents: Sequence[int]) -> bool:
 
 
 def step_inputs(model: torch.nn.Module, prefix_len: int, root_token: int,
-                draft_tokens: Sequence[int], parents: Sequence[int], *,
-                own_mask: bool = True) -> dict:
+                draft_tokens: Sequence[int], parents: Sequence[int]) -> dict:
     """Keyword inputs of the model for one verification pass over root + draft.
 
-    One position (no draft): ids and position only, like plain decoding. More: our
-    prebuilt 4D mask (module docstring), or with ``own_mask=False`` and a path draft
-    the model's own causal mask (the plain path the fast one is tested against).
+    A chain (or no draft) is a plain causal continuation: ids and positions only, the
+    model builds its own causal mask. A branching tree gets the 4D additive tree mask.
     """
     dev = model.device
-    if not draft_tokens or (not own_mask and is_path(parents)):
+    if is_path(parents):
         ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=dev)
         pos = torch.arange(prefix_len, prefix_len + ids.shape[1], device=dev)[None]
         return {"input_ids": ids, "position_ids": pos}
@@ -230,9 +216,7 @@ def forward_step(model: torch.nn.Module, cache: object, inputs: dict) -> torch.T
 
 
 def forward_tree(model: torch.nn.Module, cache: object, root_token: int,
-                 draft_tokens: Sequence[int], parents: Sequence[int], *,
-                 own_mask: bool = True) -> torch.Tensor:
-    """One forward over root + draft (``step_inputs``); (1 + n, V) logits."""
-    inputs = step_inputs(model, cache_length(cache), root_token, draft_tokens, parents,
-                         own_mask=own_mask)
+                 draft_tokens: Sequence[int], parents: Sequence[int]) -> torch.Tensor:
+    """One forward over root + draft (tree-masked where it branches); (1 + n, V) logits."""
+    inputs = step_inputs(model, cache_length(cache), root_token, draft_tokens, parents)
     return forward_step(model, cache, inputs)
