@@ -28,6 +28,7 @@ class Config:
     seeds: int = 3  # stitching seeds: seed, seed + 1, ...
     device: str = "cpu"
     workers: int = 2  # arms at a time on the local pool, one torch thread each
+    stack_seeds: bool = True  # stitching arms differing only by seed: one stacked program
     # part 1: stitching critics (critic only, fixed buffer, near pairs only)
     stitch_layout: str = "large"
     near_max: int = 3
@@ -222,10 +223,11 @@ def run_plan(config: Config, part: str, out_dir: Path, progress: Progress
     """Both rounds through the common executor (finished arms reused); results in plan order."""
     from neurips25.deep_crl.arms import run_round
 
+    stack = config.stack_seeds
     first = run_round(config.first_round(part), out_dir, config.workers, progress,
-                      "deep_crl arms, round 1 (stitching)")
+                      "deep_crl arms, round 1 (stitching)", stack=stack)
     second = run_round(config.second_round(part, first), out_dir, config.workers, progress,
-                       "deep_crl arms, round 2 (plain seeds, online)")
+                       "deep_crl arms, round 2 (plain seeds, online)", stack=stack)
     return [*first.values(), *second.values()]
 
 

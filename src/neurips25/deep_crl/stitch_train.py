@@ -141,13 +141,16 @@ def evaluate_critic(critic, env: PointMaze, near_max: int,
             "topology": topo, "q_goal_cell": list(goal), "q_map": qm}
 
 
-def train_stitch(arm: StitchArm) -> dict[str, Any]:
-    """Train and score one arm; returns its JSON-able metrics."""
-    dev = resolve_device(arm.device)
-    t0, c0 = time.perf_counter(), time.process_time()
+def prepare(arm: StitchArm) -> tuple[Pairs, Pairs, dict[str, float]]:
+    """The arm's training pairs, its held-out pairs (same lifting) and the split's stats."""
     pairs, stats = make_pairs(arm.data, arm.seed)
     val, _ = make_pairs(arm.data, arm.seed + VAL_SEED_OFFSET, lift_seed=arm.seed)
-    critic, curve, diverged = fit(arm, pairs, dev)
+    return pairs, val, stats
+
+
+def score(arm: StitchArm, critic: Critic, curve: list[float], diverged: bool, val: Pairs,
+          stats: dict[str, float], dev: torch.device) -> dict[str, Any]:
+    """Held-out loss and maze scores of a trained critic: the arm's JSON-able metrics."""
     critic.eval()
     env = PointMaze(arm.data.maze(lift_seed=arm.seed))
     held = ({"val_loss": math.inf, "val_accuracy": 0.0} if diverged
@@ -159,5 +162,14 @@ def train_stitch(arm: StitchArm) -> dict[str, Any]:
             "width": arm.width, "lr": arm.lr,
             "batch_size": arm.batch_size, "obs_dim": arm.data.obs_dim, "seed": arm.seed,
             "diverged": diverged, "loss_curve": curve, **held, **scores, "data": stats,
-            "params": sum(p.numel() for p in critic.parameters()),
+            "params": sum(p.numel() for p in critic.parameters())}
+
+
+def train_stitch(arm: StitchArm) -> dict[str, Any]:
+    """Train and score one arm; returns its JSON-able metrics."""
+    dev = resolve_device(arm.device)
+    t0, c0 = time.perf_counter(), time.process_time()
+    pairs, val, stats = prepare(arm)
+    critic, curve, diverged = fit(arm, pairs, dev)
+    return {**score(arm, critic, curve, diverged, val, stats, dev),
             "wall_seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
