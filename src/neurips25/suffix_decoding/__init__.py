@@ -32,7 +32,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS + E2E_CLAIMS,
-    quick_runtime="~1 min (+4.5 min to train the demo model once)",
+    quick_runtime="~1 min (+4 min to train the demo model once)",
 )
 
 __getattr__ = lazy_exports(__name__, {
