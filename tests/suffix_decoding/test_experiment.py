@@ -41,3 +41,23 @@ def test_presets_and_bad_workload():
     assert Config.quick().seed == 0 and Config.full().n_eval > Config.quick().n_eval
     with pytest.raises(ValueError, match="unknown workloads"):
         Config(workloads=("nope",))
+
+
+def test_demo_model_trains_before_part_one_starts(tmp_path, monkeypatch):
+    """The demo model's barrier-synced workers get every core: part 1 starts after it."""
+    import neurips25.suffix_decoding.experiment as ex
+
+    events: list[str] = []
+    monkeypatch.setattr(ex, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ex, "default_backend", lambda: "local")
+    monkeypatch.setattr(ex, "_ensure_demo_model", lambda cfg, p: events.append("train") or True)
+
+    def beside(arm, work):
+        events.append("part 1 + part 2")
+        return {"main": {}}, {"demo_model": {"cached": True}}
+
+    monkeypatch.setattr(ex, "run_beside", beside)
+    monkeypatch.setattr("neurips25.suffix_decoding.plots.save_figures", lambda m, d: [])
+    m = ex.run(Config.quick(), tmp_path, NullProgress())
+    assert events == ["train", "part 1 + part 2"]
+    assert m["e2e"]["demo_model"]["cached"] is False  # it trained in this run
