@@ -102,10 +102,7 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
     fd = FeatureFrechet(split.held_out, feats)
     sets = [split.subset(n) for n in arm.ns]
     checks = set(log_spaced_steps(arm.first_check, arm.steps, arm.n_checks))
-    monitors = [MemorizationMonitor(s, every=sorted(checks), k=arm.k, n_samples=arm.n_samples,
-                                    patience=arm.patience, held_out=split.held_out,
-                                    quality_fn=fd, n_boot=500, seed=rep)
-                for s, rep in zip(sets, reps, strict=True)]
+    monitors = _monitors(arm, sets, reps, sorted(checks), split.held_out, fd)
     torch.manual_seed(arm.seed * 7919 + sum(arm.ns) + 31 * sum(reps))
     K, dev = len(arm.ns), arm.device
     model = ResidualMLP(64, width=arm.width, blocks=arm.blocks, members=K).to(dev)
@@ -127,10 +124,7 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
     last = list(x_T.cpu())  # each member's latest samples
     losses = []
     for step in range(1, arm.steps + 1):
-        idx = [torch.randint(0, len(s), (arm.batch,), generator=gen) for s in sets]
-        x0 = torch.stack([s[i] for s, i in zip(sets, idx, strict=True)])
-        t = torch.randint(0, sched.T, x0.shape[:-1], generator=gen)  # ddpm_loss's draws
-        noise = torch.randn(x0.shape, generator=gen, dtype=x0.dtype)
+        x0, t, noise = _draw(sets, arm.batch, sched.T, gen)
         if len(active) < K:
             x0, t, noise = x0[active], t[active], noise[active]
         loss = _eps_loss(model, x0.to(dev), t.to(dev), noise.to(dev), sched)
@@ -171,6 +165,26 @@ def train_group(arm: DigitsArm) -> dict[str, Any]:
         out["runs"][member_key(n, rep)] = _member_record(
             m, curves["train_loss"][i], curves["test_loss"][i], trained[i], fd, sets[i], last[i])
     return out
+
+
+def _monitors(arm: DigitsArm, sets: list[torch.Tensor], reps: tuple[int, ...],
+              checks: list[int], held_out: torch.Tensor,
+              fd: FeatureFrechet) -> list[MemorizationMonitor]:
+    """One memorisation monitor per member, seeded by the member's own seed."""
+    return [MemorizationMonitor(s, every=checks, k=arm.k, n_samples=arm.n_samples,
+                                patience=arm.patience, held_out=held_out, quality_fn=fd,
+                                n_boot=500, seed=rep)
+            for s, rep in zip(sets, reps, strict=True)]
+
+
+def _draw(sets: list[torch.Tensor], batch: int, T: int,
+          gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Every member's minibatch, timesteps and noise (``ddpm_loss``'s draws), in one order."""
+    idx = [torch.randint(0, len(s), (batch,), generator=gen) for s in sets]
+    x0 = torch.stack([s[i] for s, i in zip(sets, idx, strict=True)])
+    t = torch.randint(0, T, x0.shape[:-1], generator=gen)
+    noise = torch.randn(x0.shape, generator=gen, dtype=x0.dtype)
+    return x0, t, noise
 
 
 def _fixed_eval(arm: DigitsArm, sets: list[torch.Tensor], held_out: torch.Tensor,
