@@ -63,3 +63,23 @@ def test_train_loop_runs_on_one_worker():
     pairs = [([5, 6, 7], [8, 9, 0]), ([5, 6], [10, 11, 12, 13, 0])] * 4
     losses = train_loop(model, TINY, pairs, 0)
     assert len(losses) == TINY.steps and not model.training
+
+
+def test_ensure_trained_trains_once_then_reads_the_cache(tmp_path, monkeypatch):
+    """The first call trains and saves atomically; the next reads the info, trains nothing."""
+    from neurips25.suffix_decoding.demo import model as demo_model
+
+    class Saved:
+        def save_pretrained(self, d):
+            (d / "weights.bin").write_text("w")
+
+    calls = []
+    monkeypatch.setenv("NEURIPS25_CACHE", str(tmp_path))
+    monkeypatch.setattr(demo_model, "train", lambda cfg, progress: calls.append(1) or (
+        Saved(), Saved(), {"train_cpu_s": 1.0}))
+    cfg = demo_model.DemoModelConfig(steps=3)
+    first = demo_model.ensure_trained(cfg)
+    second = demo_model.ensure_trained(cfg)
+    assert (first["cached"], second["cached"], len(calls)) == (False, True, 1)
+    assert (demo_model.model_dir(cfg) / "weights.bin").is_file()
+    assert second["train_cpu_s"] == 1.0 and second["config"]["steps"] == 3

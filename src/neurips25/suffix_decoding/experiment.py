@@ -150,9 +150,9 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
 
 def _ensure_demo_model(cfg: E2EConfig, progress: Progress) -> bool:
     """Train and cache the demo model if it is not cached yet; True if it trained now."""
-    from neurips25.suffix_decoding.demo.model import load_or_train
+    from neurips25.suffix_decoding.demo.model import ensure_trained
 
-    return not load_or_train(cfg.model_config(), progress)[2]["cached"]
+    return not ensure_trained(cfg.model_config(), progress)["cached"]
 
 
 def _end_to_end(cfg: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:

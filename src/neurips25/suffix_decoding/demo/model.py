@@ -130,36 +130,42 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None,
     return model, tok, info
 
 
+def ensure_trained(cfg: DemoModelConfig, progress: Progress | None = None) -> dict:
+    """Train and save the demo model for ``cfg`` atomically unless it is cached; its info
+    (``cached`` says which). Loads no weights: callers that only need it on disk stop here."""
+    progress = progress or NullProgress()
+    path = model_dir(cfg)
+    info_file = path / "neurips25_train_info.json"
+    if info_file.is_file():
+        return {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
+    progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
+    with threads(1):  # one thread per worker process: see demo.train
+        model, tok, info = train(cfg, progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        (tmp / "neurips25_train_info.json").write_text(json.dumps(
+            {**info, "config": dataclasses.asdict(cfg)}), encoding="utf-8")
+        try:
+            os.replace(tmp, path)
+        except OSError:  # another process finished first: keep theirs
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {**info, "cached": False}
+
+
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:
     """The cached demo model for ``cfg`` (trained and saved atomically if absent)."""
     from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    progress = progress or NullProgress()
+    info = ensure_trained(cfg, progress)
     path = model_dir(cfg)
-    info_file = path / "neurips25_train_info.json"
-    if not info_file.is_file():
-        progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
-        with threads(1):  # one thread per worker process: see demo.train
-            model, tok, info = train(cfg, progress)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        try:
-            model.save_pretrained(tmp)
-            tok.save_pretrained(tmp)
-            (tmp / "neurips25_train_info.json").write_text(json.dumps(
-                {**info, "config": dataclasses.asdict(cfg)}), encoding="utf-8")
-            try:
-                os.replace(tmp, path)
-            except OSError:  # another process finished first: keep theirs
-                shutil.rmtree(tmp, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        info["cached"] = False
-    else:
-        info = {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
     model = LlamaForCausalLM.from_pretrained(path, local_files_only=True).eval()
     tok = PreTrainedTokenizerFast.from_pretrained(path, local_files_only=True)
     info["path"] = str(path)
