@@ -41,12 +41,9 @@ def test_ddim_with_exact_gaussian_score_samples_the_gaussian():
     assert torch.allclose(torch.cov(x.T), cov, atol=0.05)
 
 
-def test_stacked_members_equal_independent_models():
+def test_stacked_members_equal_independent_models(random_mlp):
     torch.manual_seed(0)
-    big = ResidualMLP(5, width=16, blocks=2, members=3)
-    with torch.no_grad():
-        for p in big.parameters():
-            p.normal_(0, 0.3)  # fc2 starts at zero: make every layer count
+    big = random_mlp(3)
     x, t = torch.randn(3, 7, 5), torch.randint(0, 1000, (3, 7))
     out = big(x, t)
     for k in range(3):
@@ -75,14 +72,11 @@ def test_model_shape_errors():
         ResidualMLP(4, width=0)
 
 
-def test_one_timestep_per_member_is_embedded_once_with_the_same_result():
+def test_one_timestep_per_member_is_embedded_once_with_the_same_result(random_mlp):
     # a sampler's step gives every row of a member the same t: the model embeds it once and
     # broadcasts; rows must equal the per-row path (forced here by one row with another t)
     torch.manual_seed(1)
-    m = ResidualMLP(5, width=16, blocks=2, members=2)
-    with torch.no_grad():
-        for p in m.parameters():
-            p.normal_(0, 0.3)
+    m = random_mlp(2)
     x = torch.randn(2, 6, 5)
     t_same = torch.tensor([[7] * 6, [900] * 6])
     t_mixed = torch.cat([t_same, torch.tensor([[3], [4]])], 1)

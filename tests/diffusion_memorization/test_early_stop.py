@@ -5,7 +5,6 @@ import pytest
 import torch
 
 from neurips25.diffusion_memorization import train_digits
-from neurips25.diffusion_memorization.models import ResidualMLP
 from neurips25.diffusion_memorization.train_digits import DigitsArm, train_group
 
 ARM = DigitsArm(ns=(4, 8, 8), reps=(0, 0, 1), steps=60, first_check=10, n_checks=4,
@@ -41,12 +40,9 @@ def test_the_real_rule_stops_at_the_first_check_at_the_threshold():
     assert not train_digits._finished(M([0.0, 0.5]), DigitsArm(ns=(4,), steps=10))  # off
 
 
-def test_keep_members_equals_the_kept_rows():
+def test_keep_members_equals_the_kept_rows(random_mlp):
     torch.manual_seed(0)
-    m = ResidualMLP(5, width=16, blocks=2, members=3)
-    with torch.no_grad():
-        for p in m.parameters():
-            p.normal_(0, 0.3)
+    m = random_mlp(3)
     x, t = torch.randn(3, 7, 5), torch.randint(0, 1000, (3, 7))
     before = m(x, t)
     m.keep_members([2, 0])
