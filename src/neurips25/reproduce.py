@@ -1,5 +1,9 @@
 """``neurips25 reproduce``: every study in turn into ``OUT/STUDY/``, then one report.
 
+A study with ``prepare`` work (the suffix demo model's training) gets it started at once in
+a one-thread background process and runs last: the job fills the core the other studies
+leave idle, instead of holding both cores at the study's turn.
+
 The report is written whatever happens to a study: a crash is recorded in its result, a
 study that rejects its input (UserError) or an interrupt still leaves a report of the
 studies that finished.
@@ -10,12 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+from neurips25.common.background import BackgroundJob
 from neurips25.common.errors import UserError
 
 
 def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int | None,
              seeds: int | None, fresh: bool, console, device: str | None = None,
-             executor: str | None = None) -> str | None:
+             executor: str | None = None, job: BackgroundJob | None = None) -> str | None:
     """Run (or reuse) one study; returns an error line when it did not finish."""
     from neurips25.common.progress import RichProgress
     from neurips25.registry import get_study
@@ -28,7 +33,8 @@ def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int |
     try:
         result = run_study(study, root / name, preset=preset, seed=seed, seeds=seeds,
                            device=device, executor=executor,
-                           progress=RichProgress(f"[{name}] "), reuse=not fresh)
+                           progress=RichProgress(f"[{name}] "), reuse=not fresh,
+                           wait_for=job.wait if job is not None else None)
     except UserError as exc:
         console.print(f"[red]{name} did not run: {exc}[/]")
         return f"{name}: {exc}"
@@ -41,6 +47,35 @@ def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int |
     else:
         console.print(f"{name}: done in {result['wall_seconds']} s")
     return None
+
+
+def _start_background(names: list[str], root: Path, preset: str, seed: int | None,
+                      seeds: int | None, fresh: bool, device: str | None,
+                      executor: str | None, console) -> dict[str, BackgroundJob]:
+    """Start each selected study's ``prepare`` work in its own one-thread process, on a
+    local machine with >= 2 cores, unless the study's finished result will be reused."""
+    from neurips25.common.executor import default_backend
+    from neurips25.common.threads import cpu_count
+    from neurips25.registry import get_study
+    from neurips25.runner import finished_result
+
+    if cpu_count() < 2 or (executor or default_backend()) != "local":
+        return {}
+    jobs = {}
+    for name in names:
+        study = get_study(name)
+        if study.prepare is None:
+            continue
+        cfg = study.config(preset, seed, seeds if study.takes_seeds else None,
+                           device if study.takes_device else None)
+        if not fresh and finished_result(root / name, cfg, preset) is not None:
+            continue
+        fn = study.prepare(cfg)
+        if fn is not None:
+            console.print(f"{name}: its preparation starts now in the background (one core); "
+                          "the study runs last")
+            jobs[name] = BackgroundJob(f"{name} preparation", fn).start()
+    return jobs
 
 
 def _write_report(root: Path, t0: float) -> None:
@@ -75,13 +110,19 @@ def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
     console = Console(stderr=True)
     failed: list[str] = []
     t0 = time.perf_counter()
+    jobs: dict[str, BackgroundJob] = {}
     try:
-        for i, name in enumerate(names, 1):
-            err = _run_one(name, root, i, len(names), preset, seed, seeds, fresh, console,
-                           device, executor)
+        jobs = _start_background(names, root, preset, seed, seeds, fresh, device, executor,
+                                 console)
+        order = [n for n in names if n not in jobs] + [n for n in names if n in jobs]
+        for i, name in enumerate(order, 1):
+            err = _run_one(name, root, i, len(order), preset, seed, seeds, fresh, console,
+                           device, executor, jobs.get(name))
             if err:
                 failed.append(err)
     finally:  # also on Ctrl-C: the report shows what finished
+        for job in jobs.values():
+            job.stop()
         _write_report(root, t0)
     if failed:
         print(f"neurips25: did not finish: {'; '.join(failed)}", file=sys.stderr)

@@ -16,6 +16,7 @@ import datetime as dt
 import resource
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,15 +139,17 @@ def run_study(
     seeds: int | None = None,
     device: str | None = None,
     executor: str | None = None,
+    wait_for: Callable[[], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run ``study`` and write ``out_dir/result.json``; returns the result dict.
 
     ``executor`` picks where the study's arms run (``common.executor``: serial, local
     pool, ray); it never changes results, so it is not part of the config. The caller's
-    torch thread setting is the same after the run as before.
-
-    Exceptions inside the study are caught and recorded (``status: crashed``);
-    KeyboardInterrupt propagates, leaving any previous result untouched.
+    torch thread setting is the same after the run as before. Exceptions inside the study
+    are caught and recorded (``status: crashed``); KeyboardInterrupt propagates, leaving
+    any previous result untouched. ``wait_for``: the background job of this study's
+    ``prepare`` work (``reproduce``), awaited once the clocks run (its CPU time and any
+    wait count as this study's), kept as ``background``.
     """
     out_dir = ensure_writable(Path(out_dir))
     config = config if config is not None else study.config(preset, seed, seeds, device)
@@ -159,6 +162,7 @@ def run_study(
     seed_everything(config.seed)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     wall0, cpu0 = time.perf_counter(), _cpu_seconds()
+    background = wait_for() if wait_for is not None else None
     status, error, metrics, claims = "ok", None, {}, []
     try:
         with use_executor(executor), threads_restored():
@@ -169,11 +173,8 @@ def run_study(
         raise
     except Exception as exc:  # recorded so the other studies and the report go on
         status = "crashed"
-        error = {
-            "type": type(exc).__name__,
-            "message": str(exc),
-            "traceback": traceback.format_exc(limit=20),
-        }
+        error = {"type": type(exc).__name__, "message": str(exc),
+                 "traceback": traceback.format_exc(limit=20)}
     except BaseException:  # an interrupt: what it wrote so far is removed by the next run
         _record_outputs(out_dir, before)
         raise
@@ -202,7 +203,7 @@ def run_study(
         "figures": sorted(n for n in written if n.endswith(".png")),
         "figures_note": study.figures_note,
         "outputs": sorted([*written, RESULT_FILE]),
-    }
+    } | ({"background": background} if background is not None else {})
     atomic_write_json(out_dir / RESULT_FILE, result)
     _record_outputs(out_dir, {n: k for n, k in before.items() if n != RESULT_FILE})
     return result

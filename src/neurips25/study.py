@@ -98,6 +98,11 @@ class Study:
     claims: tuple[Claim, ...]
     quick_runtime: str = "?"  # expected wall time of the quick preset on 2 cores
     figures_note: str = ""  # the figures a run writes, in words (shown under the study's figures)
+    # work that ``reproduce`` may start in the background, on one core, long before the
+    # study's turn (e.g. training a cached model): ``prepare(config)`` returns a picklable
+    # zero-argument callable, or None when there is nothing to do. The study must give the
+    # same result whether or not it ran (it only fills a cache the study would fill itself).
+    prepare: Callable[[Any], Callable[[], Any] | None] | None = None
 
     def config(self, preset: str = "quick", seed: int | None = None,
                seeds: int | None = None, device: str | None = None) -> Any:

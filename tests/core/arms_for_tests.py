@@ -29,3 +29,28 @@ def where(seed: int) -> dict:
     import torch
 
     return {"seed": seed, "pid": os.getpid(), "threads": torch.get_num_threads()}
+
+
+def write_after(path: str, delay_s: float = 0.0) -> None:
+    """A background job: wait, then write ``path`` with this process's torch thread count."""
+    import time
+
+    import torch
+
+    time.sleep(delay_s)
+    Path(path).write_text(str(torch.get_num_threads()))
+
+
+def clean_up_on_stop(started: str, cleaned: str) -> None:
+    """A long background job that marks its start, and its clean-up when stopped."""
+    import time
+
+    Path(started).write_text("")
+    try:
+        time.sleep(60)
+    finally:
+        Path(cleaned).write_text("")
+
+
+def fail_job() -> None:
+    raise ValueError("no room in the cache")

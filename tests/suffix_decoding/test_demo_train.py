@@ -75,7 +75,7 @@ def test_ensure_trained_trains_once_then_reads_the_cache(tmp_path, monkeypatch):
 
     calls = []
     monkeypatch.setenv("NEURIPS25_CACHE", str(tmp_path))
-    monkeypatch.setattr(demo_model, "train", lambda cfg, progress: calls.append(1) or (
+    monkeypatch.setattr(demo_model, "train", lambda cfg, progress, workers: calls.append(1) or (
         Saved(), Saved(), {"train_cpu_s": 1.0}))
     cfg = demo_model.DemoModelConfig(steps=3)
     first = demo_model.ensure_trained(cfg)
@@ -83,3 +83,57 @@ def test_ensure_trained_trains_once_then_reads_the_cache(tmp_path, monkeypatch):
     assert (first["cached"], second["cached"], len(calls)) == (False, True, 1)
     assert (demo_model.model_dir(cfg) / "weights.bin").is_file()
     assert second["train_cpu_s"] == 1.0 and second["config"]["steps"] == 3
+
+
+def test_two_callers_at_once_train_the_model_once(tmp_path, monkeypatch):
+    """The background training of ``reproduce`` and the study's own turn (or two runs side
+    by side) overlap: the second caller waits on the lock, then reads the saved model."""
+    import threading
+    import time
+
+    from neurips25.suffix_decoding.demo import model as demo_model
+
+    class Saved:
+        def save_pretrained(self, d):
+            (d / "weights.bin").write_text("w")
+
+    calls = []
+
+    def slow_train(cfg, progress, workers):
+        calls.append(workers)
+        time.sleep(0.5)
+        return Saved(), Saved(), {"train_cpu_s": 1.0}
+
+    monkeypatch.setenv("NEURIPS25_CACHE", str(tmp_path))
+    monkeypatch.setattr(demo_model, "train", slow_train)
+    cfg = demo_model.DemoModelConfig(steps=3)
+    infos = []
+    first = threading.Thread(target=lambda: infos.append(demo_model.ensure_trained(cfg, None, 1)))
+    first.start()
+    while not calls:
+        time.sleep(0.01)
+    infos.append(demo_model.ensure_trained(cfg))  # arrives while the first one trains
+    first.join()
+    assert calls == [1] and sorted(i["cached"] for i in infos) == [False, True]
+
+
+def test_prepare_trains_only_what_the_study_would(tmp_path, monkeypatch):
+    """``prepare`` (background work for reproduce) targets the model the study itself loads
+    (its seed follows the study's seed) and has nothing to do once it is cached or when
+    part 2 is off."""
+    import dataclasses
+
+    from neurips25.suffix_decoding import experiment
+    from neurips25.suffix_decoding.demo import model as demo_model
+
+    monkeypatch.setenv("NEURIPS25_CACHE", str(tmp_path))
+    cfg = dataclasses.replace(experiment.Config.quick(), seed=7)
+    job = experiment.prepare(cfg)
+    target = job.args[0]
+    assert target == experiment._e2e_config(cfg).model_config() and target.seed == 7
+    assert job.args[2] == 1  # one worker: the job runs beside other work
+    assert experiment.prepare(dataclasses.replace(cfg, e2e=None)) is None
+    path = demo_model.model_dir(target)
+    path.mkdir(parents=True)
+    (path / "neurips25_train_info.json").write_text("{}")
+    assert experiment.prepare(cfg) is None

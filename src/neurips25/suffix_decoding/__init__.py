@@ -11,7 +11,7 @@ from neurips25.common.lazy import lazy_exports
 from neurips25.study import Study
 from neurips25.suffix_decoding.cache import SuffixDecodingCache, arctic_available, warm_cache
 from neurips25.suffix_decoding.claims import CLAIMS, E2E_CLAIMS
-from neurips25.suffix_decoding.experiment import Config, run
+from neurips25.suffix_decoding.experiment import Config, prepare, run
 from neurips25.suffix_decoding.proposers import (
     METHODS,
     Draft,
@@ -32,6 +32,7 @@ STUDY = Study(
     config_cls=Config,
     run=run,
     claims=CLAIMS + E2E_CLAIMS,
+    prepare=prepare,
     quick_runtime="~1 min (+4 min to train the demo model once)",
 )
 

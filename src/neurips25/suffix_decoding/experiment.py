@@ -9,6 +9,8 @@ and history and evaluation never share a source file or a seed.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,7 +135,7 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
         metrics = simulations(cfg, progress)
         e2e = None
     else:
-        trained_now = _ensure_demo_model(cfg.e2e, progress)
+        trained_now = _ensure_demo_model(_e2e_config(cfg), progress)
         progress.log("part 1 (trace-driven simulations) runs in a second process")
         metrics, e2e = run_beside(Arm("simulations", simulations, (cfg,)),
                                   lambda: _end_to_end(cfg, out_dir, progress))
@@ -148,6 +150,26 @@ def run(config: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     return metrics
 
 
+def prepare(config: Config) -> Callable[[], Any] | None:
+    """What ``reproduce`` may run in the background before this study's turn: training the
+    demo model in one process on one thread (no data-parallel workers, so no barrier to
+    stall on a busy machine), unless part 2 is off or the model is cached already."""
+    from neurips25.suffix_decoding.demo.model import ensure_trained, model_dir
+
+    if config.e2e is None:
+        return None
+    model_cfg = _e2e_config(config).model_config()
+    if (model_dir(model_cfg) / "neurips25_train_info.json").is_file():
+        return None
+    return functools.partial(ensure_trained, model_cfg, None, 1)
+
+
+def _e2e_config(cfg: Config) -> E2EConfig:
+    """Part 2's config: its seed (and so the demo model's) follows the study's ``seed``."""
+    assert cfg.e2e is not None
+    return dataclasses.replace(cfg.e2e, seed=cfg.seed)
+
+
 def _ensure_demo_model(cfg: E2EConfig, progress: Progress) -> bool:
     """Train and cache the demo model if it is not cached yet; True if it trained now."""
     from neurips25.suffix_decoding.demo.model import ensure_trained
@@ -158,4 +180,4 @@ def _ensure_demo_model(cfg: E2EConfig, progress: Progress) -> bool:
 def _end_to_end(cfg: Config, out_dir: Path, progress: Progress) -> dict[str, Any]:
     assert cfg.e2e is not None
     progress.log("end to end: demo Llama model, greedy vs prompt lookup vs suffix decoding")
-    return run_end_to_end(dataclasses.replace(cfg.e2e, seed=cfg.seed), out_dir, progress)
+    return run_end_to_end(_e2e_config(cfg), out_dir, progress)

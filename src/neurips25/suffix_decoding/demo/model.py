@@ -8,6 +8,7 @@ written atomically (temp folder + rename).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -16,6 +17,7 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,32 +132,64 @@ def train(cfg: DemoModelConfig, progress: Progress | None = None,
     return model, tok, info
 
 
-def ensure_trained(cfg: DemoModelConfig, progress: Progress | None = None) -> dict:
+@contextlib.contextmanager
+def _training_lock(path: Path, progress: Progress) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file: two processes that want the same
+    model (a background training started by ``neurips25 reproduce`` and the study's own
+    turn, or two runs side by side) train it once; the second waits, then reads it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): at worst both train; the rename keeps one
+        yield
+        return
+    with open(path.parent / f".{path.name}.lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress.log(f"another process is training the demo model at {path}; waiting")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_trained(cfg: DemoModelConfig, progress: Progress | None = None,
+                   workers: int | None = None) -> dict:
     """Train and save the demo model for ``cfg`` atomically unless it is cached; its info
-    (``cached`` says which). Loads no weights: callers that only need it on disk stop here."""
+    (``cached`` says which). Loads no weights: callers that only need it on disk stop here.
+    ``workers``: training processes (default one per core, see ``demo.train``)."""
     progress = progress or NullProgress()
     path = model_dir(cfg)
     info_file = path / "neurips25_train_info.json"
-    if info_file.is_file():
-        return {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
-    progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
-    with threads(1):  # one thread per worker process: see demo.train
-        model, tok, info = train(cfg, progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with _training_lock(path, progress):
+        if info_file.is_file():
+            return {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
+        progress.log(f"no cached demo model at {path}; training it (CPU only, no download)")
+        with threads(1):  # one thread per worker process: see demo.train
+            model, tok, info = train(cfg, progress, workers)
+        _save_atomically(path, model, tok, {**info, "config": dataclasses.asdict(cfg)})
+    return {**info, "cached": False}
+
+
+def _save_atomically(path: Path, model: Any, tok: Any, info: dict) -> None:
+    """Model, tokenizer and info into a temp folder renamed to ``path``: never half-written."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         model.save_pretrained(tmp)
         tok.save_pretrained(tmp)
-        (tmp / "neurips25_train_info.json").write_text(json.dumps(
-            {**info, "config": dataclasses.asdict(cfg)}), encoding="utf-8")
+        (tmp / "neurips25_train_info.json").write_text(json.dumps(info), encoding="utf-8")
         try:
             os.replace(tmp, path)
-        except OSError:  # another process finished first: keep theirs
+        except OSError:  # another process (without the lock) finished first: keep theirs
             shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {**info, "cached": False}
 
 
 def load_or_train(cfg: DemoModelConfig, progress: Progress | None = None) -> tuple[Any, Any, dict]:

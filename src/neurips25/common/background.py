@@ -1,0 +1,75 @@
+"""One job beside the main work: a spawned one-thread process, started early, awaited late.
+
+``neurips25 reproduce`` uses it for a study's ``prepare`` work (training the suffix demo
+model): the job fills the cores the other studies leave idle between and inside their
+arms, instead of holding both cores alone at the study's turn. The job may only fill a
+cache the study would fill itself, so the study's result does not depend on it: if the
+job fails or is stopped, the study does the work on its own turn.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+class BackgroundJob:
+    """``fn()`` in a spawned process pinned to one torch/BLAS thread."""
+
+    def __init__(self, name: str, fn: Callable[[], Any]) -> None:
+        self.name, self.fn = name, fn
+        self._proc: Any = None
+        self._t0 = 0.0
+
+    def start(self) -> BackgroundJob:
+        import multiprocessing as mp
+
+        # spawn: a fork after torch has started threads can hang (see common.executor)
+        self._proc = mp.get_context("spawn").Process(target=_job_main, args=(self.name, self.fn),
+                                                     name=f"neurips25-{self.name}")
+        self._t0 = time.perf_counter()
+        self._proc.start()
+        return self
+
+    def wait(self) -> dict[str, Any]:
+        """Block until the job ends; what it was and how it went (for the study's result).
+        Its CPU time lands in the caller's RUSAGE_CHILDREN when it is reaped here."""
+        waited = time.perf_counter()
+        self._proc.join()
+        now = time.perf_counter()
+        return {"task": self.name, "ok": self._proc.exitcode == 0,
+                "wall_seconds": round(now - self._t0, 2),
+                "waited_seconds": round(now - waited, 2)}
+
+    def stop(self) -> None:
+        """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it."""
+        if self._proc is None or self._proc.exitcode is not None:
+            if self._proc is not None:
+                self._proc.join()
+            return
+        self._proc.terminate()
+        self._proc.join(timeout=30)
+        if self._proc.exitcode is None:
+            self._proc.kill()
+            self._proc.join()
+
+
+def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt  # so ``finally`` and ``except BaseException`` clean-ups run
+
+
+def _job_main(name: str, fn: Callable[[], Any]) -> None:
+    from neurips25.common.threads import pin_process_threads
+
+    pin_process_threads(1)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        fn()
+    except KeyboardInterrupt:
+        sys.exit(1)
+    except Exception as exc:  # one line, no traceback: the study will redo the work itself
+        print(f"neurips25: background {name} failed ({type(exc).__name__}: {exc}); "
+              "the study will do it on its turn", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,103 @@
+"""The background job of ``reproduce``: a study's ``prepare`` work beside the other studies."""
+import dataclasses
+import functools
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from neurips25.common.background import BackgroundJob
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def st(monkeypatch):
+    """Job functions importable by name in the spawned process."""
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    import arms_for_tests
+
+    return arms_for_tests
+
+
+def test_job_runs_in_another_process_on_one_thread(st, tmp_path):
+    out = tmp_path / "done.txt"
+    info = BackgroundJob("write", functools.partial(st.write_after, str(out), 0.2)).start().wait()
+    assert info["ok"] and info["task"] == "write"
+    assert out.read_text() == "1"  # pinned to one torch thread
+    assert info["wall_seconds"] >= 0.2 and info["waited_seconds"] <= info["wall_seconds"]
+
+
+def test_failed_job_reports_one_line_and_no_traceback(st, capfd):
+    info = BackgroundJob("fill cache", st.fail_job).start().wait()
+    err = capfd.readouterr().err
+    assert info["ok"] is False
+    assert "neurips25: background fill cache failed (ValueError: no room in the cache)" in err
+    assert "Traceback" not in err
+
+
+def test_stop_lets_a_running_job_clean_up(st, tmp_path):
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
+                                                  str(cleaned))).start()
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    assert started.exists() and cleaned.exists()
+
+
+def _prepared_study(fake, marker: Path, log: list):
+    """fake_ok with a ``prepare`` that writes ``marker`` in the background after 0.5 s;
+    its run records whether the marker was there when its turn came."""
+    def run(config, out_dir, progress):
+        log.append(("prepared", marker.exists()))
+        return fake._run_ok(config, out_dir, progress)
+
+    def prepare(config):
+        return None if marker.exists() else functools.partial(fake_write, str(marker), 0.5)
+
+    import arms_for_tests
+
+    fake_write = arms_for_tests.write_after
+    return dataclasses.replace(fake.OK_STUDY, name="fake_prepared", run=run, prepare=prepare)
+
+
+def test_reproduce_starts_preparation_first_and_runs_that_study_last(
+        st, fake_registry, monkeypatch, tmp_path):
+    from neurips25 import registry
+    from neurips25.common import threads
+    from neurips25.reproduce import reproduce
+
+    marker, log = tmp_path / "model.txt", []
+    studies = {"fake_prepared": _prepared_study(fake_registry, marker, log),
+               "fake_ok": fake_registry.OK_STUDY}
+    monkeypatch.setattr(registry, "STUDY_NAMES", tuple(studies))
+    monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
+    monkeypatch.setattr(threads, "cpu_count", lambda: 2)
+    code = reproduce(["fake_prepared", "fake_ok"], tmp_path / "out", "quick", None, None)
+    assert code == 0
+    assert fake_registry.CALLS == ["ok", "ok"] and log == [("prepared", True)]
+    import json
+
+    saved = json.loads((tmp_path / "out" / "fake_prepared" / "result.json").read_text())
+    assert saved["background"]["ok"] is True
+    assert saved["background"]["task"] == "fake_prepared preparation"
+    assert "background" not in json.loads(
+        (tmp_path / "out" / "fake_ok" / "result.json").read_text())
+
+
+def test_no_background_job_on_one_core(st, fake_registry, monkeypatch, tmp_path):
+    from neurips25 import registry
+    from neurips25.common import threads
+    from neurips25.reproduce import reproduce
+
+    marker, log = tmp_path / "model.txt", []
+    studies = {"fake_prepared": _prepared_study(fake_registry, marker, log)}
+    monkeypatch.setattr(registry, "STUDY_NAMES", tuple(studies))
+    monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
+    monkeypatch.setattr(threads, "cpu_count", lambda: 1)
+    assert reproduce(["fake_prepared"], tmp_path / "out", "quick", None, None) == 0
+    assert log == [("prepared", False)] and not marker.exists()
