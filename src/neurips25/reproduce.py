@@ -16,6 +16,7 @@ from pathlib import Path
 
 from neurips25.common.background import BackgroundJob
 from neurips25.common.errors import UserError
+from neurips25.common.executor import keep_pools
 
 
 def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int | None,
@@ -115,11 +116,12 @@ def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
         jobs = _start_background(names, root, preset, seed, seeds, fresh, device, executor,
                                  console)
         order = [n for n in names if n not in jobs] + [n for n in names if n in jobs]
-        for i, name in enumerate(order, 1):
-            err = _run_one(name, root, i, len(order), preset, seed, seeds, fresh, console,
-                           device, executor, jobs.get(name))
-            if err:
-                failed.append(err)
+        with keep_pools():  # one set of local pool workers for every study
+            for i, name in enumerate(order, 1):
+                err = _run_one(name, root, i, len(order), preset, seed, seeds, fresh, console,
+                               device, executor, jobs.get(name))
+                if err:
+                    failed.append(err)
     finally:  # also on Ctrl-C: the report shows what finished
         for job in jobs.values():
             job.stop()

@@ -119,3 +119,26 @@ def test_run_beside_passes_on_the_error_of_either_side(st):
         run_beside(Arm("part1", st.where, (0,)), fail_here)
     with pytest.raises(TypeError):  # the arm's own error, raised in its process
         run_beside(Arm("part1", st.where, ("a", "b")), lambda: None)
+
+
+def test_keep_pools_reuses_workers_between_calls_with_the_same_results(st, tmp_path):
+    from neurips25.common import executor
+
+    arms = [Arm(f"s{s}", st.where, (s,)) for s in range(4)]
+    means = [Arm(f"m{s}", st.noisy_mean, (s,)) for s in range(4)]
+    fresh = [run_arms(arms, backend="local", workers=2) for _ in range(2)]
+    assert not {r["pid"] for r in fresh[0].values()} & {r["pid"] for r in fresh[1].values()}
+    with executor.keep_pools():
+        kept = [run_arms(arms, backend="local", workers=2) for _ in range(2)]
+        kept_means = run_arms(means, backend="local", workers=2)
+        with pytest.raises(RuntimeError, match="arm 2 failed"):  # a failed call drops its pool
+            poison = tmp_path / "poison"
+            poison.write_text("")
+            run_arms([Arm(f"c{s}", st.counted, (s, str(tmp_path), str(poison))) for s in range(4)],
+                     backend="local", workers=2)
+        after_failure = run_arms(arms, backend="local", workers=2)
+    assert {r["pid"] for r in kept[1].values()} <= {r["pid"] for r in kept[0].values()}
+    assert not {r["pid"] for r in after_failure.values()} & {r["pid"] for r in kept[0].values()}
+    assert all(r["threads"] == 1 for k in kept for r in k.values())
+    assert kept_means == run_arms(means, backend="serial")
+    assert executor._kept_pools == {}  # shut down when the block ends

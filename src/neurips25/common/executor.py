@@ -174,16 +174,60 @@ def _call(arm: Arm) -> Any:
     return arm()
 
 
+def _new_pool(workers: int, n_threads: int) -> Any:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a fresh interpreter per worker (fork after torch has started threads can hang)
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                               initializer=_init_worker, initargs=(n_threads,))
+
+
+_kept_pools: dict[tuple[int, int], Any] = {}  # (workers, threads) -> pool, in keep_pools()
+_keeping: list[bool] = []
+
+
+@contextlib.contextmanager
+def keep_pools() -> Iterator[None]:
+    """Inside the block the local backend keeps its worker processes from one ``run_arms``
+    call to the next, instead of a new pool per call: ``reproduce`` runs every study on
+    the same workers (a worker's start imports torch: ~3.5 CPU-s and as many seconds
+    before the first arm, per worker and study). Arms never depend on their process's
+    past (a pool already runs several arms per worker), so results are the same."""
+    _keeping.append(True)
+    try:
+        yield
+    finally:
+        _keeping.pop()
+        if not _keeping:
+            while _kept_pools:
+                _kept_pools.popitem()[1].shutdown(cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _pool(workers: int, n_threads: int) -> Iterator[Any]:
+    """A pool for one ``run_arms`` call: the kept one inside ``keep_pools``, else a new one."""
+    if not _keeping:
+        with _new_pool(workers, n_threads) as pool:
+            yield pool
+        return
+    key = (workers, n_threads)
+    if key not in _kept_pools:
+        _kept_pools[key] = _new_pool(workers, n_threads)
+    try:
+        yield _kept_pools[key]
+    except BaseException:  # a failed or interrupted call may leave a broken or busy pool
+        _kept_pools.pop(key).shutdown(wait=False, cancel_futures=True)
+        raise
+
+
 def _run_local(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[Arm, Any]]:
     if workers <= 1 or len(arms) == 1:
         yield from _run_serial(arms, workers, n_threads)
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    # spawn: a fresh interpreter per worker (fork after torch has started threads can hang)
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                             initializer=_init_worker, initargs=(n_threads,)) as pool:
+    with _pool(workers, n_threads) as pool:
         futures = {pool.submit(_call, arm): arm for arm in arms}
         try:
             for fut in as_completed(futures):
