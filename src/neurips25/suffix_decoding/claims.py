@@ -40,6 +40,16 @@ def _pld(m: Metrics, workload: str, ks: set[int] | None = None) -> tuple[int, fl
     return k, float(rows[k])
 
 
+def _grade(measured: str, reproduced: tuple[bool, str], partly: tuple[bool, str],
+           otherwise: str) -> tuple[str, str, str]:
+    """(measured, verdict, why): reproduced if its test holds, else partly if its does."""
+    if reproduced[0]:
+        return measured, REPRODUCED, reproduced[1]
+    if partly[0]:
+        return measured, PARTLY, partly[1]
+    return measured, NOT_REPRODUCED, otherwise
+
+
 def check_beats_prompt_lookup(m: Metrics) -> tuple[str, str, str]:
     """Default caps (suffix 24 vs prompt lookup's usual k in pld_ks) and equal caps."""
     cfg = m.get("config_caps") or {"suffix": 24, "pld_ks": [4, 8], "equal": 8}
@@ -80,14 +90,11 @@ def check_global_tree(m: Metrics) -> tuple[str, str, str]:
               for x in ("code_edit", "self_refine") if x in m["main"]]
     measured = (f"{w}: {on:.2f} with vs {off:.2f} without global tree = {on / off:.2f}x "
                 f"(intra-request workloads: {', '.join(others)})")
-    if on >= 1.5 * off:
-        return measured, REPRODUCED, ("the global tree multiplies tokens/step where repetition is "
-                                      "across requests")
-    if on >= 1.1 * off:
-        return measured, PARTLY, ("the global tree helps on cross-request repetition, but by less "
-                                  "than 1.5x")
-    return measured, NOT_REPRODUCED, ("the global tree does not raise tokens/step by >= 1.1x on "
-                                      "templated tool calls")
+    return _grade(measured, (on >= 1.5 * off, "the global tree multiplies tokens/step where "
+                                              "repetition is across requests"),
+                  (on >= 1.1 * off, "the global tree helps on cross-request repetition, but "
+                                    "by less than 1.5x"),
+                  "the global tree does not raise tokens/step by >= 1.1x on templated tool calls")
 
 
 def check_more_cached(m: Metrics) -> tuple[str, str, str]:
@@ -107,12 +114,10 @@ def check_more_cached(m: Metrics) -> tuple[str, str, str]:
         (good if gain >= 1.2 and monotone else weak).append(
             f"{w} {gain:.2f}x{'' if monotone else ' with a dip > 5%'}")
     measured = "; ".join(parts) + " (cached responses: tokens/step)"
-    if not weak:
-        return measured, REPRODUCED, ("tokens/step rises >= 1.2x with no dip > 5%: "
-                                      f"{', '.join(good)}")
-    if good:
-        return measured, PARTLY, f"rises >= 1.2x on {', '.join(good)}; not on {', '.join(weak)}"
-    return measured, NOT_REPRODUCED, f"no >= 1.2x monotone rise: {', '.join(weak)}"
+    return _grade(measured, (not weak, f"tokens/step rises >= 1.2x with no dip > 5%: "
+                                       f"{', '.join(good)}"),
+                  (bool(good), f"rises >= 1.2x on {', '.join(good)}; not on {', '.join(weak)}"),
+                  f"no >= 1.2x monotone rise: {', '.join(weak)}")
 
 
 def check_alpha(m: Metrics) -> tuple[str, str, str]:
@@ -131,13 +136,10 @@ def check_alpha(m: Metrics) -> tuple[str, str, str]:
         ok.append(hi["tokens_per_step"] > lo["tokens_per_step"]
                   and hi["drafted_per_step"] > lo["drafted_per_step"]
                   and hi["acceptance_rate"] < lo["acceptance_rate"])
-    measured = "; ".join(parts)
-    if all(ok):
-        return measured, REPRODUCED, ("larger alpha: more tokens/step for more drafted tokens at a "
-                                      "lower acceptance rate")
-    if any(ok):
-        return measured, PARTLY, "the alpha trade-off shows on some swept workloads only"
-    return measured, NOT_REPRODUCED, "larger alpha does not trade acceptance rate for tokens/step"
+    return _grade("; ".join(parts), (all(ok), "larger alpha: more tokens/step for more drafted "
+                                              "tokens at a lower acceptance rate"),
+                  (any(ok), "the alpha trade-off shows on some swept workloads only"),
+                  "larger alpha does not trade acceptance rate for tokens/step")
 
 
 def check_open_ended(m: Metrics) -> tuple[str, str, str]:
@@ -149,13 +151,11 @@ def check_open_ended(m: Metrics) -> tuple[str, str, str]:
     _, pld = _pld(m, "open_ended")
     measured = (f"open-ended {open_tps:.2f} tokens/step (best prompt lookup {pld:.2f}) vs "
                 f"agentic mean {mean:.2f}: ratio {open_tps / mean:.2f}")
-    if open_tps <= 0.5 * mean:
-        return measured, REPRODUCED, ("little reuse, little gain: open-ended tokens/step <= half "
-                                      "the agentic mean")
-    if open_tps <= 0.8 * mean:
-        return measured, PARTLY, ("the open-ended gain is smaller, but more than half the agentic "
-                                  "gain")
-    return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work here"
+    return _grade(measured, (open_tps <= 0.5 * mean, "little reuse, little gain: open-ended "
+                                                     "tokens/step <= half the agentic mean"),
+                  (open_tps <= 0.8 * mean, "the open-ended gain is smaller, but more than half "
+                                           "the agentic gain"),
+                  "open-ended text gains as much as agentic work here")
 
 
 CLAIMS = (
@@ -254,11 +254,9 @@ def _faster_than_greedy(m: Metrics) -> tuple[str, str, str]:
     if ref:
         why += (f"; the same acceptance on a {ref['params'] / 1e6:.0f}M-param model's CPU cost "
                 f"curve predicts {ref['predicted_speedup_vs_greedy']['suffix']:.2f}x")
-    if best >= 2.0:
-        return measured, REPRODUCED, "meets the >= 2x target on agentic requests; " + why
-    if best > 1.1:
-        return measured, PARTLY, "faster than greedy but below the 2x target; " + why
-    return measured, NOT_REPRODUCED, "no real speedup at this scale; " + why
+    return _grade(measured, (best >= 2.0, "meets the >= 2x target on agentic requests; " + why),
+                  (best > 1.1, "faster than greedy but below the 2x target; " + why),
+                  "no real speedup at this scale; " + why)
 
 
 def _faster_than_pld(m: Metrics) -> tuple[str, str, str]:
@@ -266,12 +264,10 @@ def _faster_than_pld(m: Metrics) -> tuple[str, str, str]:
     measured = (f"{best:.2f}x tokens/CPU-s over prompt lookup (k={m['config']['pld_k']}); "
                 f"tokens/call {ag['suffix']['tokens_per_step']:.2f} vs "
                 f"{ag['prompt-lookup']['tokens_per_step']:.2f}")
-    if best >= 1.25:
-        return measured, REPRODUCED, ("meets the >= 1.25x target: the global tree drafts templates "
-                                      "prompt lookup cannot see")
-    if best > 1.02:
-        return measured, PARTLY, "faster than prompt lookup, below the 1.25x target"
-    return measured, NOT_REPRODUCED, "not faster than prompt lookup here"
+    return _grade(measured, (best >= 1.25, "meets the >= 1.25x target: the global tree drafts "
+                                           "templates prompt lookup cannot see"),
+                  (best > 1.02, "faster than prompt lookup, below the 1.25x target"),
+                  "not faster than prompt lookup here")
 
 
 def _control(m: Metrics) -> tuple[str, str, str]:
@@ -282,11 +278,10 @@ def _control(m: Metrics) -> tuple[str, str, str]:
                 f"({g['distinct_outputs']}/{g['requests']} distinct open-ended greedy outputs)")
     why = ("a small model's greedy open-ended text is repetitive (few distinct outputs, "
            "loops), which any suffix drafter predicts; real chat models vary far more")
-    if chat < ag and (ag - 1) >= 2 * max(chat - 1, 0.0):
-        return measured, REPRODUCED, "the gain on open-ended text is at most half the agentic gain"
-    if chat < ag:
-        return measured, PARTLY, "smaller gain on open-ended text, but not by much: " + why
-    return measured, NOT_REPRODUCED, "open-ended text gains as much as agentic work: " + why
+    half = chat < ag and (ag - 1) >= 2 * max(chat - 1, 0.0)
+    return _grade(measured, (half, "the gain on open-ended text is at most half the agentic gain"),
+                  (chat < ag, "smaller gain on open-ended text, but not by much: " + why),
+                  "open-ended text gains as much as agentic work: " + why)
 
 
 def _overhead(m: Metrics) -> tuple[str, str, str]:
@@ -295,13 +290,10 @@ def _overhead(m: Metrics) -> tuple[str, str, str]:
     idx = max(ag["suffix"]["index_fraction"], ag["suffix-tree"]["index_fraction"])
     measured = (f"speculation {100 * f:.1f}% of decode time, of which tree indexing "
                 f"(prompt + new tokens) {100 * idx:.1f}% (pure-Python suffix tree)")
-    if f <= 0.05:
-        return measured, REPRODUCED, "within the 5% target"
-    if f <= 0.15:
-        return measured, PARTLY, ("above the 5% target: a pure-Python tree vs a tiny model's fast "
-                                  "forward")
-    return measured, NOT_REPRODUCED, ("speculation is a large share of step time with this tiny "
-                                      "model")
+    return _grade(measured, (f <= 0.05, "within the 5% target"),
+                  (f <= 0.15, "above the 5% target: a pure-Python tree vs a tiny model's fast "
+                              "forward"),
+                  "speculation is a large share of step time with this tiny model")
 
 
 E2E_CLAIMS: tuple[Claim, ...] = (

@@ -45,14 +45,12 @@ class GenStats:
 
     @property
     def glue_s(self) -> float:
-        parts = (self.spec_s, self.mask_s, self.forward_s, self.accept_s, self.compact_s,
-                 self.prefill_s)
+        parts = (getattr(self, f) for f in _PHASES if f != "index_s")  # index_s is in spec_s
         return max(0.0, self.total_s - sum(parts))
 
     def add(self, other: GenStats) -> None:
         """Accumulate another request's stats (sums; per-step lists concatenated)."""
-        for f in ("steps", "emitted", "spec_s", "index_s", "mask_s", "forward_s", "accept_s",
-                  "compact_s", "prefill_s", "total_s"):
+        for f in ("steps", "emitted", *_PHASES, "total_s"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.accepted += other.accepted
         self.drafted += other.drafted
@@ -60,7 +58,9 @@ class GenStats:
     def as_dict(self) -> dict[str, Any]:
         return {"steps": self.steps, "emitted": self.emitted,
                 "accepted_per_step": self.accepted, "drafted_per_step": self.drafted,
-                "tokens_per_step": self.tokens_per_step, "spec_s": self.spec_s,
-                "index_s": self.index_s, "mask_s": self.mask_s, "forward_s": self.forward_s,
-                "accept_s": self.accept_s, "compact_s": self.compact_s,
-                "prefill_s": self.prefill_s, "glue_s": self.glue_s, "total_s": self.total_s}
+                "tokens_per_step": self.tokens_per_step,
+                **{f: getattr(self, f) for f in _PHASES},
+                "glue_s": self.glue_s, "total_s": self.total_s}
+
+
+_PHASES = ("spec_s", "index_s", "mask_s", "forward_s", "accept_s", "compact_s", "prefill_s")

@@ -18,10 +18,6 @@ Ties among equally frequent children go to the most recently used: every node ke
 ``stamp`` = the largest start clock of the suffixes through it (one clock tick per
 appended token, over all sequences). Removal leaves stamps as they were, so after a
 removal a tie may still favour a continuation last seen in the removed sequence.
-
-This file maintains the index and answers queries; ``nodes.py`` holds the node,
-``drafting.py`` the fast drafting path and ``reference.py`` the plain one it is tested
-against.
 """
 from __future__ import annotations
 
@@ -66,9 +62,7 @@ class SuffixTree:
     def count(self, pattern: list[int]) -> int:
         """How many stored suffixes start with ``pattern`` (0 if longer than max_depth)."""
         found = self._match(list(pattern))
-        if found is None:
-            return 0
-        return found[0].count
+        return 0 if found is None else found[0].count
 
     def _match(self, pattern: list[int]) -> tuple[_Node, int] | None:
         """The node where ``pattern`` ends and how many of its run's tokens it covers."""
@@ -156,10 +150,7 @@ class SuffixTree:
             if take <= 0:
                 continue
             if node.count == 1:  # alone in its leaf (it ends there): grow it in place
-                node.length += take
-                node.ref_seq = seq_id
-                node.ref_idx = pos + take - node.length
-                node.endpoints[seq_id] = pos + take  # type: ignore[index]
+                self._lone_leaf(node, seq_id, pos, pos + take)
             else:
                 active[i] = grow(node, starts[i], seq_id, seq, pos, take)
         del active[:n_freeze]

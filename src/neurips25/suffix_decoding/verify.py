@@ -1,6 +1,4 @@
-"""Tree verification for any local Hugging Face causal LM.
-
-SuffixDecoding, arXiv 2411.04975v3, Sec. 3.
+"""Tree verification for any local Hugging Face causal LM (SuffixDecoding, arXiv 2411.04975v3).
 
 One forward pass scores a whole draft tree. Node 0 is the *root*: the last committed
 token, whose KV entry is not cached yet. Draft node i (1..n) has a parent index < i.
@@ -37,7 +35,6 @@ class TreeInputs:
     input_ids: torch.Tensor  # (1, T)
     position_ids: torch.Tensor  # (1, T) = prefix_len + depth
     attention_mask: torch.Tensor  # (1, 1, T, prefix_len + T), 0 visible, finfo.min hidden
-    depth: np.ndarray  # (T,) depth of each node, root = 0
 
 
 def full_parents(parents: Sequence[int]) -> list[int]:
@@ -81,7 +78,7 @@ def build_tree_inputs(
                                             torch.finfo(dtype).min)  # the prefix: all visible
     ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=device)
     pos = torch.from_numpy(prefix_len + depth).to(device=device, dtype=torch.long)[None]
-    return TreeInputs(ids, pos, mask, depth)
+    return TreeInputs(ids, pos, mask)
 
 
 def _layer_kv(cache: object) -> list[tuple[object, str, str]]:
@@ -151,13 +148,9 @@ def compact_cache(cache: object, prefix_len: int, keep_nodes: Sequence[int]) -> 
                 setattr(holder, attr, t.index_select(-2, idx.to(t.device)))
 
 
-def _cache_kwarg(model: torch.nn.Module) -> str:
-    """transformers 5.x calls the cache argument ``cache``; 4.x ``past_key_values``."""
-    return _cache_kwarg_of(type(model))
-
-
 @functools.cache
-def _cache_kwarg_of(cls: type) -> str:
+def _cache_kwarg(cls: type) -> str:
+    """transformers 5.x calls the cache argument ``cache``; 4.x ``past_key_values``."""
     params = inspect.signature(cls.forward).parameters
     return "cache" if "cache" in params else "past_key_values"
 
@@ -172,14 +165,17 @@ def new_cache(model: torch.nn.Module) -> object:
         return DynamicCache()
 
 
-@torch.no_grad()
+def _causal_inputs(ids: Sequence[int], start: int, device: torch.device) -> dict:
+    """Ids at positions start.. of a plain causal continuation (the model builds the mask)."""
+    x = torch.tensor([list(ids)], dtype=torch.long, device=device)
+    return {"input_ids": x, "position_ids": torch.arange(start, start + x.shape[1],
+                                                         device=device)[None]}
+
+
 def forward_tokens(model: torch.nn.Module, cache: object, ids: Sequence[int],
                    start: int) -> torch.Tensor:
     """Plain causal forward of ``ids`` at positions start.. on top of ``cache``; (T, V) logits."""
-    x = torch.tensor([list(ids)], dtype=torch.long, device=model.device)
-    pos = torch.arange(start, start + x.shape[1], device=model.device)[None]
-    out = model(input_ids=x, position_ids=pos, use_cache=True, **{_cache_kwarg(model): cache})
-    return out.logits[0]
+    return forward_step(model, cache, _causal_inputs(ids, start, model.device))
 
 
 def is_path(parents: Sequence[int]) -> bool:
@@ -194,13 +190,10 @@ def step_inputs(model: torch.nn.Module, prefix_len: int, root_token: int,
     A chain (or no draft) is a plain causal continuation: ids and positions only, the
     model builds its own causal mask. A branching tree gets the 4D additive tree mask.
     """
-    dev = model.device
     if is_path(parents):
-        ids = torch.tensor([[root_token, *draft_tokens]], dtype=torch.long, device=dev)
-        pos = torch.arange(prefix_len, prefix_len + ids.shape[1], device=dev)[None]
-        return {"input_ids": ids, "position_ids": pos}
+        return _causal_inputs([root_token, *draft_tokens], prefix_len, model.device)
     dtype = next(model.parameters()).dtype
-    ti = build_tree_inputs(root_token, draft_tokens, parents, prefix_len, dtype, dev)
+    ti = build_tree_inputs(root_token, draft_tokens, parents, prefix_len, dtype, model.device)
     return {"input_ids": ti.input_ids, "position_ids": ti.position_ids,
             "attention_mask": ti.attention_mask}
 
@@ -211,7 +204,7 @@ def forward_step(model: torch.nn.Module, cache: object, inputs: dict) -> torch.T
 
     The cache grows by 1 + n positions (tree order); call ``compact_cache`` afterwards.
     """
-    out = model(**inputs, use_cache=True, **{_cache_kwarg(model): cache})
+    out = model(**inputs, use_cache=True, **{_cache_kwarg(type(model)): cache})
     return out.logits[0]
 
 
