@@ -31,6 +31,9 @@ def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int |
     console.rule(f"[{i}/{total}] {name} — {study.title} ({study.quick_runtime} quick)")
     seeds = seeds if study.takes_seeds else None  # one-seed studies ignore --seeds
     device = device if study.takes_device else None  # so do CPU-only studies --device
+    if job is not None and job.running():
+        console.print(f"{name}: waiting for its background preparation "
+                      f"(running for {job.started_ago():.0f} s)")
     try:
         result = run_study(study, root / name, preset=preset, seed=seed, seeds=seeds,
                            device=device, executor=executor,

@@ -24,8 +24,10 @@ def st(monkeypatch):
 
 def test_job_runs_in_another_process_on_one_thread(st, tmp_path):
     out = tmp_path / "done.txt"
-    info = BackgroundJob("write", functools.partial(st.write_after, str(out), 0.2)).start().wait()
-    assert info["ok"] and info["task"] == "write"
+    job = BackgroundJob("write", functools.partial(st.write_after, str(out), 0.2)).start()
+    assert job.running() and job.started_ago() >= 0
+    info = job.wait()
+    assert info["ok"] and info["task"] == "write" and not job.running()
     assert out.read_text() == "1"  # pinned to one torch thread
     assert info["wall_seconds"] >= 0.2 and info["waited_seconds"] <= info["wall_seconds"]
 

@@ -33,6 +33,12 @@ class BackgroundJob:
         self._proc.start()
         return self
 
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.is_alive()
+
+    def started_ago(self) -> float:
+        return time.perf_counter() - self._t0
+
     def wait(self) -> dict[str, Any]:
         """Block until the job ends; what it was and how it went (for the study's result).
         Its CPU time lands in the caller's RUSAGE_CHILDREN when it is reaped here."""
