@@ -28,7 +28,7 @@ from neurips25.suffix_decoding import Sampling, SpeculativeDecoder, SuffixTree, 
 from neurips25.suffix_decoding.acceptance import SamplingRule, _Scores
 from neurips25.suffix_decoding.demo.tiny import tiny_random_model
 from neurips25.suffix_decoding.proposers import Draft
-from neurips25.suffix_decoding.verify import _layer_kv
+from neurips25.suffix_decoding.verify import _kv_slots
 
 N = 20_000
 ALPHA = 1e-3
@@ -88,8 +88,8 @@ class ForwardMemo:
         self.memo: dict[tuple, tuple[torch.Tensor, list]] = {}
 
     def __call__(self, model, cache, inputs) -> torch.Tensor:
-        state = tuple(getattr(h, a).numpy().tobytes() for h, k, v in _layer_kv(cache)
-                      for a in (k, v) if getattr(h, a, None) is not None)
+        state = tuple(get().numpy().tobytes() for get, _ in _kv_slots(cache)
+                      if get() is not None)
         key = (state, tuple((n, t.numpy().tobytes()) for n, t in sorted(inputs.items())))
         if key not in self.memo:
             logits = self.real(model, cache, inputs)

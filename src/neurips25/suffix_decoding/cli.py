@@ -228,6 +228,8 @@ class RowWriter:
         self.rows += 1
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        from neurips25.common.io import _default_mode
+
         if self._fh is None:
             return
         self._fh.close()
@@ -239,9 +241,7 @@ class RowWriter:
                 except OSError:
                     break
             return
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self._tmp, 0o666 & ~umask)
+        os.chmod(self._tmp, _default_mode())  # mkstemp's own mode is 0600
         os.replace(self._tmp, self.out)
         if exc_type is not None:
             print(f"generate: stopped early; {self.rows} finished rows kept in {self.out}",

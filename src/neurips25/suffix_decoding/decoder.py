@@ -1,19 +1,12 @@
 """One speculative decoding loop for any local Hugging Face causal LM; proposers differ.
 
-Public API (stable; ``neurips25 serve`` builds on it)::
-
-    SpeculativeDecoder(model, proposer=None, *, max_spec_tokens=32, eos_token_ids=None)
-      .generate(prompt_ids, max_new_tokens, *, request_id=None, sampling=None,
-                generator=None, on_tokens=None) -> tuple[list[int], GenStats]
-
-``proposer`` comes from ``make_proposer("greedy" | "prompt-lookup" | "suffix" |
-"suffix-tree", cache=None, **options)`` (None = no drafts). ``eos_token_ids`` None takes
-the model's ``generation_config`` EOS ids, else its config's. ``sampling`` None is greedy
-(token for token what greedy decoding gives); ``Sampling(temperature, top_p, top_k)``
-samples, lossless in distribution (``acceptance.py``), reproducibly with ``generator``.
-``on_tokens(new_tokens)`` is called after every step with the tokens it emitted;
-returning True ends generation after that step (stop strings, client gone). The call
-never touches the caller's torch thread settings.
+The API is stable (``neurips25 serve`` builds on it). ``proposer`` comes from
+``make_proposer`` (None = no drafts). ``eos_token_ids`` None takes the model's
+``generation_config`` EOS ids, else its config's. ``sampling`` None is greedy (token for
+token what greedy decoding gives); a ``Sampling`` samples, lossless in distribution
+(``acceptance.py``), reproducibly with ``generator``. ``on_tokens(new_tokens)`` is called
+after every step; returning True ends generation after that step (stop strings, client
+gone). The call never touches the caller's torch thread settings.
 """
 from __future__ import annotations
 

@@ -71,9 +71,9 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
     for bound, p in order:
         if p > lo:
             continue  # context[-p:] does not occur
-        if bound < best_score or (bound == best_score and p < best_p):
-            if bound < best_score:
-                break  # no remaining p can reach the best score
+        if bound < best_score:
+            break  # no remaining p can reach the best score
+        if bound == best_score and p < best_p:
             continue  # could at most tie, and ties go to the longer match
         node, idx = (live[-p], live[-p].length) if p <= k else (
             found.get(p) or tree._match(context[-p:]))  # type: ignore[misc]

@@ -65,18 +65,14 @@ def _tree_draft(tree: SuffixTree, pattern: list[int], matches: int, n: int,
     """Take the n most probable continuations, best first; a node's continuations
     become candidates once the node is taken."""
     draft = Draft()
-    paths: list[list[int]] = []  # tokens from the match to each draft node
-    candidates: list[tuple[float, int, list[int]]] = []  # (prob, parent index, path)
+    candidates: list[tuple[float, int, list[int]]] = []  # (prob, parent, tokens to it)
 
-    def offer(parent: int, path: list[int]) -> None:
-        options = sorted(tree.continuations(path_prefix(parent)), key=lambda o: (o[1], o[2]),
+    def offer(parent: int, path: list[int]) -> None:  # path: the tokens to node ``parent``
+        options = sorted(tree.continuations(pattern + path), key=lambda o: (o[1], o[2]),
                          reverse=True)
         for token, count, _ in options:
             if count / matches >= tau:
                 candidates.append((count / matches, parent, path + [token]))
-
-    def path_prefix(parent: int) -> list[int]:
-        return pattern + (paths[parent] if parent >= 0 else [])
 
     offer(-1, [])
     while candidates and len(draft.token_ids) < n:
@@ -86,7 +82,6 @@ def _tree_draft(tree: SuffixTree, pattern: list[int], matches: int, n: int,
         draft.token_ids.append(path[-1])
         draft.parents.append(parent)
         draft.probs.append(prob)
-        paths.append(path)
-        offer(len(paths) - 1, path)
+        offer(len(draft.token_ids) - 1, path)
     draft.score = math.fsum(draft.probs)
     return draft

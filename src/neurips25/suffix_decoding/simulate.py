@@ -41,11 +41,6 @@ class Method:
                              min_token_prob=self.tau)
 
 
-def summary(stats: GenStats, requests: int) -> dict[str, float]:
-    return {"requests": requests, "tokens": stats.emitted, "steps": stats.steps,
-            **stats.rates(), "spec_us_per_step": 1e6 * stats.spec_s / max(stats.steps, 1)}
-
-
 def simulate_request(req: Request, proposer: Proposer, max_spec_tokens: int,
                      req_id: Hashable) -> GenStats:
     """Decode one request's known output with ``proposer`` (which updates its cache)."""
@@ -92,10 +87,10 @@ def simulate(requests: Iterable[Request], method: Method,
                                     max_cached_requests=10_000 if method.use_global else 0)
     proposer = method.make(cache)
     total, n = GenStats(), 0
-    for j, req in enumerate(requests):
-        rid = f"eval-{j}"
+    for n, req in enumerate(requests, 1):
+        rid = f"eval-{n - 1}"
         total.add(simulate_request(req, proposer, method.max_spec_tokens, rid))
-        n += 1
         if cache is not None and rid in cache.cached_requests:
             cache.evict_cached_response(rid)
-    return summary(total, n)
+    return {"requests": n, "tokens": total.emitted, "steps": total.steps, **total.rates(),
+            "spec_us_per_step": 1e6 * total.spec_s / max(total.steps, 1)}

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -81,50 +82,27 @@ def build_tree_inputs(
     return TreeInputs(ids, pos, mask)
 
 
-def _layer_kv(cache: object) -> list[tuple[object, str, str]]:
-    """(holder, key attr, value attr) per layer for transformers 5.x and 4.x caches."""
+def _kv_slots(cache: object) -> list[tuple[Callable[[], Any], Callable[[Any], None]]]:
+    """(get, set) of every key and value tensor of a transformers 5.x or 4.x cache, the
+    first one a key tensor."""
     layers = getattr(cache, "layers", None)
     if layers is not None:
         for layer in layers:
             if hasattr(layer, "sliding_window") or hasattr(layer, "cumulative_length"):
                 raise NotImplementedError("sliding-window KV caches cannot be compacted by index")
-        return [(layer, "keys", "values") for layer in layers]
-    if hasattr(cache, "key_cache"):  # transformers 4.x DynamicCache
-        return [(_ListSlot(cache.key_cache, cache.value_cache, i), "k", "v")
-                for i in range(len(cache.key_cache))]
+        return [(functools.partial(getattr, layer, a), functools.partial(setattr, layer, a))
+                for layer in layers for a in ("keys", "values")]
+    if hasattr(cache, "key_cache"):  # transformers 4.x DynamicCache: lists of tensors
+        return [(functools.partial(list.__getitem__, kv, i),
+                 functools.partial(list.__setitem__, kv, i))
+                for kv in (cache.key_cache, cache.value_cache) for i in range(len(kv))]
     raise TypeError(f"unsupported KV cache type {type(cache).__name__}; use DynamicCache")
-
-
-class _ListSlot:
-    """Adapter exposing slot i of 4.x key/value lists as attributes ``k`` / ``v``."""
-
-    def __init__(self, keys: list, values: list, i: int) -> None:
-        self._k, self._v, self._i = keys, values, i
-
-    @property
-    def k(self) -> torch.Tensor:
-        return self._k[self._i]
-
-    @k.setter
-    def k(self, t: torch.Tensor) -> None:
-        self._k[self._i] = t
-
-    @property
-    def v(self) -> torch.Tensor:
-        return self._v[self._i]
-
-    @v.setter
-    def v(self, t: torch.Tensor) -> None:
-        self._v[self._i] = t
 
 
 def cache_length(cache: object) -> int:
     """Number of positions held by the cache (0 when empty)."""
-    slots = _layer_kv(cache)
-    if not slots:
-        return 0
-    holder, k, _ = slots[0]
-    keys = getattr(holder, k)
+    slots = _kv_slots(cache)
+    keys = slots[0][0]() if slots else None
     return 0 if keys is None or keys.numel() == 0 else int(keys.shape[-2])
 
 
@@ -139,13 +117,9 @@ def compact_cache(cache: object, prefix_len: int, keep_nodes: Sequence[int]) -> 
     idx = None if contiguous else torch.tensor(
         list(range(prefix_len)) + [prefix_len + k for k in keep], dtype=torch.long)
     end = prefix_len + len(keep)
-    for holder, ka, va in _layer_kv(cache):
-        for attr in (ka, va):
-            t = getattr(holder, attr)
-            if contiguous:
-                setattr(holder, attr, t[..., :end, :])
-            else:
-                setattr(holder, attr, t.index_select(-2, idx.to(t.device)))
+    for get, put in _kv_slots(cache):
+        t = get()
+        put(t[..., :end, :] if contiguous else t.index_select(-2, idx.to(t.device)))
 
 
 @functools.cache
