@@ -148,8 +148,8 @@ def run_study(
     torch thread setting is the same after the run as before. Exceptions inside the study
     are caught and recorded (``status: crashed``); KeyboardInterrupt propagates, leaving
     any previous result untouched. ``wait_for``: the background job of this study's
-    ``prepare`` work (``reproduce``), awaited once the clocks run (its CPU time and any
-    wait count as this study's), kept as ``background``.
+    ``prepare`` work (``reproduce``); its CPU time (measured in the job) and the wait for
+    it count as this study's, and what it reports is kept as ``background``.
     """
     out_dir = ensure_writable(Path(out_dir))
     config = config if config is not None else study.config(preset, seed, seeds, device)
@@ -161,8 +161,9 @@ def run_study(
     before = _snapshot(out_dir)
     seed_everything(config.seed)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    wall0, cpu0 = time.perf_counter(), _cpu_seconds()
-    background = wait_for() if wait_for is not None else None
+    background = wait_for() if wait_for is not None else None  # reaped before the clocks
+    wall0 = time.perf_counter() - (background["waited_seconds"] if background else 0.0)
+    cpu0 = _cpu_seconds() - (background["cpu_seconds"] if background else 0.0)
     status, error, metrics, claims = "ok", None, {}, []
     try:
         with use_executor(executor), threads_restored():

@@ -29,7 +29,15 @@ def test_job_runs_in_another_process_on_one_thread(st, tmp_path):
     info = job.wait()
     assert info["ok"] and info["task"] == "write" and not job.running()
     assert out.read_text() == "1"  # pinned to one torch thread
-    assert info["wall_seconds"] >= 0.2 and info["waited_seconds"] <= info["wall_seconds"]
+    assert 0.2 <= info["wall_seconds"] < 30 and 0 <= info["cpu_seconds"] < info["wall_seconds"]
+
+
+def test_job_cost_is_its_own_not_the_time_until_it_is_awaited(st, tmp_path):
+    job = BackgroundJob("write", functools.partial(st.write_after, str(tmp_path / "x"), 0.0))
+    job.start()
+    time.sleep(10)  # the job (a torch import) is long over when it is awaited
+    info = job.wait()
+    assert info["ok"] and info["waited_seconds"] < 1.0 and info["wall_seconds"] < 9.0
 
 
 def test_failed_job_reports_one_line_and_no_traceback(st, capfd):
@@ -86,6 +94,7 @@ def test_reproduce_starts_preparation_first_and_runs_that_study_last(
 
     saved = json.loads((tmp_path / "out" / "fake_prepared" / "result.json").read_text())
     assert saved["background"]["ok"] is True
+    assert saved["cpu_seconds"] >= saved["background"]["cpu_seconds"] > 0  # the job's CPU counts
     assert saved["background"]["task"] == "fake_prepared preparation"
     assert "background" not in json.loads(
         (tmp_path / "out" / "fake_ok" / "result.json").read_text())

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from hypothesis import strategies as st
 
-from neurips25.suffix_decoding.nodes import _rank
+from neurips25.suffix_decoding.nodes import node_rank
 from neurips25.suffix_decoding.tree import SuffixTree, budget
 
 
@@ -136,7 +136,7 @@ def check_integrity(self: SuffixTree) -> None:
                 (only,) = kids.values()
                 assert only.count < node.count, "mergeable chain left unmerged"
         if node.best is not None:
-            assert node.best is max(kids.values(), key=_rank), "stale cached best child"
+            assert node.best is max(kids.values(), key=node_rank), "stale cached best child"
         for ch in kids.values():
             assert ch.parent is node, "child's parent pointer"
             assert ch.count <= node.count, "child count above parent"

@@ -21,16 +21,20 @@ class BackgroundJob:
     def __init__(self, name: str, fn: Callable[[], Any]) -> None:
         self.name, self.fn = name, fn
         self._proc: Any = None
+        self._conn: Any = None
         self._t0 = 0.0
 
     def start(self) -> BackgroundJob:
         import multiprocessing as mp
 
         # spawn: a fork after torch has started threads can hang (see common.executor)
-        self._proc = mp.get_context("spawn").Process(target=_job_main, args=(self.name, self.fn),
-                                                     name=f"neurips25-{self.name}")
+        ctx = mp.get_context("spawn")
+        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_job_main, args=(self.name, self.fn, child_end),
+                                 name=f"neurips25-{self.name}")
         self._t0 = time.perf_counter()
         self._proc.start()
+        child_end.close()
         return self
 
     def running(self) -> bool:
@@ -40,14 +44,16 @@ class BackgroundJob:
         return time.perf_counter() - self._t0
 
     def wait(self) -> dict[str, Any]:
-        """Block until the job ends; what it was and how it went (for the study's result).
-        Its CPU time lands in the caller's RUSAGE_CHILDREN when it is reaped here."""
+        """Block until the job ends (reaping it); what it was and what it cost, measured in
+        the job itself: its CPU seconds, its own wall time, and how long this call waited."""
         waited = time.perf_counter()
         self._proc.join()
-        now = time.perf_counter()
+        done = time.perf_counter()
+        own = self._conn.recv() if self._conn.poll() else {}
         return {"task": self.name, "ok": self._proc.exitcode == 0,
-                "wall_seconds": round(now - self._t0, 2),
-                "waited_seconds": round(now - waited, 2)}
+                "cpu_seconds": round(own.get("cpu_seconds", 0.0), 2),
+                "wall_seconds": round(own.get("wall_seconds", done - self._t0), 2),
+                "waited_seconds": round(done - waited, 2)}
 
     def stop(self) -> None:
         """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it."""
@@ -66,16 +72,21 @@ def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt  # so ``finally`` and ``except BaseException`` clean-ups run
 
 
-def _job_main(name: str, fn: Callable[[], Any]) -> None:
+def _job_main(name: str, fn: Callable[[], Any], report: Any) -> None:
     from neurips25.common.threads import pin_process_threads
 
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     pin_process_threads(1)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    code = 0
     try:
         fn()
     except KeyboardInterrupt:
-        sys.exit(1)
+        code = 1
     except Exception as exc:  # one line, no traceback: the study will redo the work itself
         print(f"neurips25: background {name} failed ({type(exc).__name__}: {exc}); "
               "the study will do it on its turn", file=sys.stderr)
-        sys.exit(1)
+        code = 1
+    report.send({"cpu_seconds": time.process_time() - cpu0,
+                 "wall_seconds": time.perf_counter() - wall0})
+    sys.exit(code)

@@ -34,7 +34,7 @@ def to_jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-def _default_mode() -> int:
+def default_file_mode() -> int:
     """The mode a plain ``open(path, "w")`` would give (mkstemp's own is 0600)."""
     umask = os.umask(0)
     os.umask(umask)
@@ -49,7 +49,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
-        os.chmod(tmp, _default_mode())
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

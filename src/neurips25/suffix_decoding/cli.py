@@ -228,7 +228,7 @@ class RowWriter:
         self.rows += 1
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        from neurips25.common.io import _default_mode
+        from neurips25.common.io import default_file_mode
 
         if self._fh is None:
             return
@@ -241,7 +241,7 @@ class RowWriter:
                 except OSError:
                     break
             return
-        os.chmod(self._tmp, _default_mode())  # mkstemp's own mode is 0600
+        os.chmod(self._tmp, default_file_mode())  # mkstemp's own mode is 0600
         os.replace(self._tmp, self.out)
         if exc_type is not None:
             print(f"generate: stopped early; {self.rows} finished rows kept in {self.out}",

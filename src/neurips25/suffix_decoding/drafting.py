@@ -20,7 +20,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING
 
-from neurips25.suffix_decoding.nodes import _Node, _rank
+from neurips25.suffix_decoding.nodes import Node, node_rank
 from neurips25.suffix_decoding.proposers import Draft
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
     if not order or order[0][0] <= beat:
         return Draft()  # no p could beat ``beat``: skip even the matching
     live, k = _live_window(tree, live_seq, context)  # match of context[-p:], p <= k: live[-p]
-    found: dict[int, tuple[_Node, int]] = {}
+    found: dict[int, tuple[Node, int]] = {}
     lo, hi = k, len(context)
     while lo < hi:  # bisection for the longest p whose suffix context[-p:] occurs
         mid = (lo + hi + 1) // 2
@@ -91,7 +91,7 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
 
 
 def _live_window(tree: SuffixTree, seq_id: int | None,
-                 context: list[int]) -> tuple[list[_Node], int]:
+                 context: list[int]) -> tuple[list[Node], int]:
     """Active nodes of ``seq_id`` and how many trailing tokens ``context`` shares with it.
 
     A stored sequence's active nodes are where its last min(n, depth) suffixes end, each
@@ -108,7 +108,7 @@ def _live_window(tree: SuffixTree, seq_id: int | None,
     return active, k
 
 
-def _draft_path(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float,
+def _draft_path(tree: SuffixTree, node: Node, idx: int, budget: int, tau: float,
                 floor: float = -1.0) -> Draft | None:
     """Follow the most frequent child while count / count(match) >= tau (path mode).
 
@@ -133,7 +133,7 @@ def _draft_path(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float
                 break
             ch = node.best
             if ch is None:
-                ch = node.best = max(kids.values(), key=_rank)
+                ch = node.best = max(kids.values(), key=node_rank)
             prob = ch.count / base
             if total + prob * (budget - len(tokens)) < floor:
                 return None
@@ -143,7 +143,7 @@ def _draft_path(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float
     return Draft(tokens, list(range(-1, len(tokens) - 1)), probs, math.fsum(probs), 0)
 
 
-def _draft_tree(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float,
+def _draft_tree(tree: SuffixTree, node: Node, idx: int, budget: int, tau: float,
                 floor: float = -1.0) -> Draft | None:
     """The ``budget`` most probable continuations, best first (tree mode).
 
@@ -155,7 +155,7 @@ def _draft_tree(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float
     seqs, base = tree._seqs, node.count
     draft = Draft()
     tick, total = 0, 0.0
-    heap: list[tuple[float, int, _Node, int, int]] = [(-1.0, 0, node, idx, -1)]
+    heap: list[tuple[float, int, Node, int, int]] = [(-1.0, 0, node, idx, -1)]
     while heap and len(draft.token_ids) < budget:
         if total - heap[0][0] * (budget - len(draft.token_ids)) < floor:
             return None
@@ -177,7 +177,7 @@ def _draft_tree(tree: SuffixTree, node: _Node, idx: int, budget: int, tau: float
             heapq.heappush(heap, (neg, tick, node, stop, len(draft.token_ids) - 1))
         elif node.children:
             kids = node.children.values()
-            for ch in (kids if len(kids) == 1 else sorted(kids, key=_rank, reverse=True)):
+            for ch in (kids if len(kids) == 1 else sorted(kids, key=node_rank, reverse=True)):
                 prob = ch.count / base
                 if prob < tau:
                     break  # the rest are no more frequent

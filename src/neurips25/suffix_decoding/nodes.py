@@ -10,28 +10,28 @@ from __future__ import annotations
 from operator import attrgetter
 
 
-class _Node:
+class Node:
     __slots__ = ("token", "count", "parent", "children", "ref_seq", "ref_idx", "length",
                  "endpoints", "stamp", "best")
 
-    def __init__(self, token: int, count: int, parent: _Node | None, ref_seq: int,
+    def __init__(self, token: int, count: int, parent: Node | None, ref_seq: int,
                  ref_idx: int, length: int, stamp: int) -> None:
         self.token = token  # first token of this node's run (its key in the parent)
         self.count = count  # suffixes ending at or passing through this node
         self.parent = parent
-        self.children: dict[int, _Node] | None = None
+        self.children: dict[int, Node] | None = None
         self.ref_seq = ref_seq  # the run is _seqs[ref_seq][ref_idx : ref_idx + length]
         self.ref_idx = ref_idx
         self.length = length
         self.endpoints: dict[int, int] | None = None  # seq id -> end index of a suffix ending here
         self.stamp = stamp  # max start clock of the suffixes through this node
-        self.best: _Node | None = None  # cached top child by (count, stamp); None = unknown
+        self.best: Node | None = None  # cached top child by (count, stamp); None = unknown
 
 
-_rank = attrgetter("count", "stamp")  # most frequent, then most recently used
+node_rank = attrgetter("count", "stamp")  # most frequent, then most recently used
 
 
-def _promote(node: _Node, ch: _Node) -> None:
+def promote_best(node: Node, ch: Node) -> None:
     """Keep ``node.best`` right after ``ch``'s count/stamp grew (ranks only increase)."""
     b = node.best
     if b is not None and b is not ch and (
@@ -39,7 +39,7 @@ def _promote(node: _Node, ch: _Node) -> None:
         node.best = ch
 
 
-def _drop_endpoint(node: _Node, seq_id: int) -> None:
+def drop_endpoint(node: Node, seq_id: int) -> None:
     eps = node.endpoints
     if eps is not None:
         eps.pop(seq_id, None)

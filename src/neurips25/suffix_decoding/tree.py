@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from neurips25.suffix_decoding import drafting
 from neurips25.suffix_decoding.drafting import budget
-from neurips25.suffix_decoding.nodes import _drop_endpoint, _Node, _promote
+from neurips25.suffix_decoding.nodes import Node, drop_endpoint, promote_best
 from neurips25.suffix_decoding.proposers import Draft
 
 __all__ = ["MAX_TOKEN_ID", "SuffixTree", "budget"]
@@ -38,9 +38,9 @@ class SuffixTree:
         if not isinstance(max_depth, int) or max_depth < 1:
             raise ValueError(f"max_depth must be a positive int, got {max_depth!r}")
         self.max_depth = max_depth
-        self._root = _Node(-1, 0, None, -1, -1, 0, -1)
+        self._root = Node(-1, 0, None, -1, -1, 0, -1)
         self._seqs: dict[int, list[int]] = {}
-        self._active: dict[int, list[_Node]] = {}  # per sequence, nodes where live suffixes end
+        self._active: dict[int, list[Node]] = {}  # per sequence, nodes where live suffixes end
         self._starts: dict[int, list[int]] = {}  # start clocks of those suffixes
         self._clock = 0
 
@@ -64,7 +64,7 @@ class SuffixTree:
         found = self._match(list(pattern))
         return 0 if found is None else found[0].count
 
-    def _match(self, pattern: list[int]) -> tuple[_Node, int] | None:
+    def _match(self, pattern: list[int]) -> tuple[Node, int] | None:
         """The node where ``pattern`` ends and how many of its run's tokens it covers."""
         node, idx, i, n = self._root, 0, 0, len(pattern)
         seqs = self._seqs
@@ -167,8 +167,8 @@ class SuffixTree:
     def append(self, seq_id: int, token: int) -> None:
         self.extend(seq_id, [token])
 
-    def _grow(self, node: _Node, start: int, seq_id: int, seq: list[int], j: int,
-              take: int) -> _Node:
+    def _grow(self, node: Node, start: int, seq_id: int, seq: list[int], j: int,
+              take: int) -> Node:
         """Extend the suffix that ends at ``node`` (at seq[j]) by seq[j : j + take].
 
         Returns the node where it ends afterwards. Each token falls in one of five growth
@@ -196,7 +196,7 @@ class SuffixTree:
                 node, j = self._merge(node, ch, seq_id, seq, j, stop)
             else:
                 if node is not root:
-                    _drop_endpoint(node, seq_id)
+                    drop_endpoint(node, seq_id)
                 if ch.length == 1:
                     node, j = self._step(node, ch, start, seq_id, j), j + 1
                 else:
@@ -204,27 +204,27 @@ class SuffixTree:
         return node
 
     @staticmethod
-    def _lone_leaf(node: _Node, seq_id: int, j: int, stop: int) -> _Node:
+    def _lone_leaf(node: Node, seq_id: int, j: int, stop: int) -> Node:
         node.length += stop - j
         node.ref_seq = seq_id
         node.ref_idx = stop - node.length
         node.endpoints[seq_id] = stop  # type: ignore[index]
         return node
 
-    def _new_leaf(self, node: _Node, tok: int, start: int, seq_id: int, j: int) -> _Node:
-        new = _Node(tok, 1, node, seq_id, j, 1, start)
+    def _new_leaf(self, node: Node, tok: int, start: int, seq_id: int, j: int) -> Node:
+        new = Node(tok, 1, node, seq_id, j, 1, start)
         new.endpoints = {seq_id: j + 1}
         if node.children is None:
             node.children = {tok: new}
         else:
             node.children[tok] = new
-            _promote(node, new)
+            promote_best(node, new)
         if node is not self._root:
-            _drop_endpoint(node, seq_id)
+            drop_endpoint(node, seq_id)
         return new
 
-    def _merge(self, node: _Node, ch: _Node, seq_id: int, seq: list[int], j: int,
-               stop: int) -> tuple[_Node, int]:
+    def _merge(self, node: Node, ch: Node, seq_id: int, seq: list[int], j: int,
+               stop: int) -> tuple[Node, int]:
         if ch.length == 1:  # ch takes node's place, one token longer
             parent, end = node.parent, j + 1
             ch.token = node.token
@@ -260,11 +260,11 @@ class SuffixTree:
         return node, j
 
     @staticmethod
-    def _step(node: _Node, ch: _Node, start: int, seq_id: int, j: int) -> _Node:
+    def _step(node: Node, ch: Node, start: int, seq_id: int, j: int) -> Node:
         ch.count += 1
         if start > ch.stamp:
             ch.stamp = start
-        _promote(node, ch)
+        promote_best(node, ch)
         ch.ref_seq, ch.ref_idx = seq_id, j
         if ch.endpoints is None:
             ch.endpoints = {seq_id: j + 1}
@@ -272,9 +272,9 @@ class SuffixTree:
             ch.endpoints[seq_id] = j + 1
         return ch
 
-    def _split(self, node: _Node, ch: _Node, start: int, seq_id: int, j: int) -> _Node:
+    def _split(self, node: Node, ch: Node, start: int, seq_id: int, j: int) -> Node:
         tok = ch.token
-        new = _Node(tok, ch.count + 1, node, seq_id, j, 1, max(ch.stamp, start))
+        new = Node(tok, ch.count + 1, node, seq_id, j, 1, max(ch.stamp, start))
         new.endpoints = {seq_id: j + 1}
         ch.length -= 1
         ch.ref_idx += 1
@@ -286,7 +286,7 @@ class SuffixTree:
         if node.best is ch:
             node.best = new
         else:
-            _promote(node, new)
+            promote_best(node, new)
         return new
 
     def remove(self, seq_id: int) -> None:
@@ -300,7 +300,7 @@ class SuffixTree:
             node = root
             root.count -= 1
             j = start
-            path: list[_Node] = []
+            path: list[Node] = []
             while j < stop:
                 tok = seq[j]
                 ch = node.children[tok]  # type: ignore[index]
@@ -316,7 +316,7 @@ class SuffixTree:
                 node = ch
                 path.append(ch)
             else:
-                _drop_endpoint(node, seq_id)
+                drop_endpoint(node, seq_id)
             if node is not root:
                 self._merge_down(node, path)
             self._repoint(path, seq_id)
@@ -324,7 +324,7 @@ class SuffixTree:
         del self._active[seq_id]
         del self._starts[seq_id]
 
-    def _merge_down(self, node: _Node, path: list[_Node]) -> None:
+    def _merge_down(self, node: Node, path: list[Node]) -> None:
         """Fuse ``node`` into its only child when their counts became equal."""
         kids = node.children
         if kids is None or len(kids) != 1:
@@ -342,7 +342,7 @@ class SuffixTree:
             node.parent.best = None  # type: ignore[union-attr]
         path[-1] = ch
 
-    def _repoint(self, path: list[_Node], seq_id: int) -> None:
+    def _repoint(self, path: list[Node], seq_id: int) -> None:
         """Give path nodes that reference ``seq_id`` a reference into another sequence."""
         if not path or not any(n.ref_seq == seq_id for n in path):
             return
