@@ -35,9 +35,13 @@ MANIFEST_FILE = ".neurips25-manifest.json"
 
 
 def _cpu_seconds() -> float:
+    """This process, its reaped children, and the pool workers kept alive between studies."""
+    from neurips25.common.executor import kept_workers_cpu_seconds
+
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return (own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+            + kept_workers_cpu_seconds())
 
 
 def config_dict(config: Any) -> dict[str, Any]:

@@ -54,3 +54,13 @@ def clean_up_on_stop(started: str, cleaned: str) -> None:
 
 def fail_job() -> None:
     raise ValueError("no room in the cache")
+
+
+def burn(seconds: float) -> float:
+    """Spend ``seconds`` of CPU time in this process; returns the CPU time spent."""
+    import time
+
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        sum(range(1000))
+    return time.process_time() - start

@@ -142,3 +142,22 @@ def test_keep_pools_reuses_workers_between_calls_with_the_same_results(st, tmp_p
     assert all(r["threads"] == 1 for k in kept for r in k.values())
     assert kept_means == run_arms(means, backend="serial")
     assert executor._kept_pools == {}  # shut down when the block ends
+
+
+def test_kept_workers_cpu_time_is_counted_while_they_live(st):
+    """Kept workers are reaped only after the last study, so a study's CPU time reads their
+    CPU from /proc; without it a study run on kept pools would count almost nothing."""
+    from neurips25.common import executor
+    from neurips25.runner import _cpu_seconds
+
+    if not os.path.exists(f"/proc/{os.getpid()}/stat"):
+        pytest.skip("needs Linux /proc")
+    with executor.keep_pools():
+        before = _cpu_seconds()
+        spent = run_arms([Arm(f"b{i}", st.burn, (0.6,)) for i in range(2)], backend="local",
+                         workers=2)
+        live = executor.kept_workers_cpu_seconds()
+        counted = _cpu_seconds() - before
+    assert live >= sum(spent.values()) - 0.05  # the workers' own CPU, including the burns
+    assert counted >= sum(spent.values()) - 0.05
+    assert executor.kept_workers_cpu_seconds() == 0.0  # none kept after the block

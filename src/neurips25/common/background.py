@@ -1,4 +1,4 @@
-"""One job beside the main work: a spawned one-thread process, started early, awaited late.
+"""One job beside the main work: a one-thread child process, started early, awaited late.
 
 ``neurips25 reproduce`` uses it for a study's ``prepare`` work (training the suffix demo
 model): the job fills the cores the other studies leave idle between and inside their
@@ -8,37 +8,47 @@ job fails or is stopped, the study does the work on its own turn.
 """
 from __future__ import annotations
 
+import json
+import os
+import pickle
 import signal
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
 class BackgroundJob:
-    """``fn()`` in a spawned process pinned to one torch/BLAS thread."""
+    """``fn()`` in a child interpreter pinned to one torch/BLAS thread.
+
+    A plain subprocess, not a ``multiprocessing`` child: multiprocessing reaps finished
+    children whenever it starts another process (a study's pool), which would drop the
+    job's CPU time into whichever study happened to be running. This child is reaped only
+    here, between studies, and reports its own CPU time."""
 
     def __init__(self, name: str, fn: Callable[[], Any]) -> None:
         self.name, self.fn = name, fn
         self._proc: Any = None
-        self._conn: Any = None
+        self._report = ""
         self._t0 = 0.0
 
     def start(self) -> BackgroundJob:
-        import multiprocessing as mp
-
-        # spawn: a fork after torch has started threads can hang (see common.executor)
-        ctx = mp.get_context("spawn")
-        self._conn, child_end = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_job_main, args=(self.name, self.fn, child_end),
-                                 name=f"neurips25-{self.name}")
+        fd, self._report = tempfile.mkstemp(prefix="neurips25-job-", suffix=".json")
+        os.close(fd)
+        payload = pickle.dumps((self.name, self.fn, self._report))
         self._t0 = time.perf_counter()
-        self._proc.start()
-        child_end.close()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from neurips25.common.background import _job_main; "
+             "_job_main()"], stdin=subprocess.PIPE)
+        self._proc.stdin.write(payload)
+        self._proc.stdin.close()
         return self
 
     def running(self) -> bool:
-        return self._proc is not None and self._proc.is_alive()
+        return self._proc is not None and self._proc.poll() is None
 
     def started_ago(self) -> float:
         return time.perf_counter() - self._t0
@@ -47,39 +57,56 @@ class BackgroundJob:
         """Block until the job ends (reaping it); what it was and what it cost, measured in
         the job itself: its CPU seconds, its own wall time, and how long this call waited."""
         waited = time.perf_counter()
-        self._proc.join()
+        code = self._proc.wait()
         done = time.perf_counter()
-        own = self._conn.recv() if self._conn.poll() else {}
-        return {"task": self.name, "ok": self._proc.exitcode == 0,
+        own = self._read_report()
+        return {"task": self.name, "ok": code == 0,
                 "cpu_seconds": round(own.get("cpu_seconds", 0.0), 2),
                 "wall_seconds": round(own.get("wall_seconds", done - self._t0), 2),
                 "waited_seconds": round(done - waited, 2)}
 
     def stop(self) -> None:
         """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it."""
-        if self._proc is None or self._proc.exitcode is not None:
-            if self._proc is not None:
-                self._proc.join()
+        if self._proc is None:
             return
-        self._proc.terminate()
-        self._proc.join(timeout=30)
-        if self._proc.exitcode is None:
-            self._proc.kill()
-            self._proc.join()
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._read_report()
+
+    def _read_report(self) -> dict[str, Any]:
+        """The child's own cost report (and the temp file this job created, removed)."""
+        path, self._report = self._report, ""
+        if not path:
+            return {}
+        try:
+            return json.loads(Path(path).read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            return {}
+        finally:
+            Path(path).unlink(missing_ok=True)
 
 
 def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt  # so ``finally`` and ``except BaseException`` clean-ups run
 
 
-def _job_main(name: str, fn: Callable[[], Any], report: Any) -> None:
+def _job_main() -> None:
+    """The child: read (name, fn, report path) from stdin, run fn, write its cost."""
     from neurips25.common.threads import pin_process_threads
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    pin_process_threads(1)
+    payload = sys.stdin.buffer.read()
+    pin_process_threads(1)  # before unpickling imports torch
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    name, fn, report = "job", None, ""
     code = 0
     try:
+        name, fn, report = pickle.loads(payload)
         fn()
     except KeyboardInterrupt:
         code = 1
@@ -87,6 +114,8 @@ def _job_main(name: str, fn: Callable[[], Any], report: Any) -> None:
         print(f"neurips25: background {name} failed ({type(exc).__name__}: {exc}); "
               "the study will do it on its turn", file=sys.stderr)
         code = 1
-    report.send({"cpu_seconds": time.process_time() - cpu0,
-                 "wall_seconds": time.perf_counter() - wall0})
+    if report:
+        Path(report).write_text(json.dumps({"cpu_seconds": time.process_time() - cpu0,
+                                            "wall_seconds": time.perf_counter() - wall0}),
+                                encoding="utf-8")
     sys.exit(code)

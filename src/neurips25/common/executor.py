@@ -204,6 +204,23 @@ def keep_pools() -> Iterator[None]:
                 _kept_pools.popitem()[1].shutdown(cancel_futures=True)
 
 
+def kept_workers_cpu_seconds() -> float:
+    """CPU seconds so far of the live workers that ``keep_pools`` keeps (Linux ``/proc``;
+    0 elsewhere). A process's CPU reaches RUSAGE_CHILDREN only once it is reaped, which
+    for kept workers is after the last study: a study's CPU time adds this in, and the
+    sum of both stays continuous when a worker is reaped."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for pool in _kept_pools.values():
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 @contextlib.contextmanager
 def _pool(workers: int, n_threads: int) -> Iterator[Any]:
     """A pool for one ``run_arms`` call: the kept one inside ``keep_pools``, else a new one."""
