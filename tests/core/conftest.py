@@ -22,3 +22,17 @@ def fake_registry(monkeypatch):
     monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
     fake_studies.CALLS.clear()
     return fake_studies
+
+
+@pytest.fixture
+def st(monkeypatch):
+    """``arms_for_tests``: functions importable by name in spawned pool workers, Ray
+    workers and background jobs (the path goes to children through PYTHONPATH too)."""
+    import os
+
+    here = str(Path(__file__).parent)
+    monkeypatch.syspath_prepend(here)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([here, os.environ.get("PYTHONPATH", "")]))
+    import arms_for_tests
+
+    return arms_for_tests

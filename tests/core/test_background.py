@@ -1,25 +1,10 @@
 """The background job of ``reproduce``: a study's ``prepare`` work beside the other studies."""
 import dataclasses
 import functools
-import os
 import time
 from pathlib import Path
 
-import pytest
-
 from neurips25.common.background import BackgroundJob
-
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def st(monkeypatch):
-    """Job functions importable by name in the spawned process."""
-    monkeypatch.syspath_prepend(str(HERE))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
-    import arms_for_tests
-
-    return arms_for_tests
 
 
 def test_job_runs_in_another_process_on_one_thread(st, tmp_path):

@@ -6,18 +6,6 @@ import torch
 
 from neurips25.common.executor import Arm, default_backend, run_arms, run_beside, use_executor
 
-HERE = Path(__file__).parent
-
-
-@pytest.fixture
-def st(monkeypatch):
-    """The arm functions, importable by name in spawned pool workers and Ray workers too."""
-    monkeypatch.syspath_prepend(str(HERE))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
-    import arms_for_tests
-
-    return arms_for_tests
-
 
 def test_serial_and_local_pool_give_identical_results(st):
     arms = [Arm(f"seed={s}", st.noisy_mean, (s,)) for s in range(4)]
@@ -32,7 +20,7 @@ def test_serial_and_local_pool_give_identical_results(st):
 def test_ray_gives_the_local_results_and_resumes(st, tmp_path):
     ray = pytest.importorskip("ray")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
-             runtime_env={"env_vars": {"PYTHONPATH": str(HERE)}})
+             runtime_env={"env_vars": {"PYTHONPATH": str(Path(st.__file__).parent)}})
     try:
         arms = [Arm(f"seed={s}", st.noisy_mean, (s,)) for s in range(3)]
         assert run_arms(arms, backend="ray", cache_dir=tmp_path) == run_arms(arms, backend="serial")
