@@ -154,12 +154,12 @@ def prepare(config: Config) -> Callable[[], Any] | None:
     """What ``reproduce`` may run in the background before this study's turn: training the
     demo model in one process on one thread (no data-parallel workers, so no barrier to
     stall on a busy machine), unless part 2 is off or the model is cached already."""
-    from neurips25.suffix_decoding.demo.model import ensure_trained, model_dir
+    from neurips25.suffix_decoding.demo.model import ensure_trained, info_path
 
     if config.e2e is None:
         return None
     model_cfg = _e2e_config(config).model_config()
-    if (model_dir(model_cfg) / "neurips25_train_info.json").is_file():
+    if info_path(model_cfg).is_file():
         return None
     return functools.partial(ensure_trained, model_cfg, None, 1)
 

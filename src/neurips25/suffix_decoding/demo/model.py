@@ -66,6 +66,11 @@ def model_dir(cfg: DemoModelConfig) -> Path:
     return cache_root() / "suffix_decoding" / f"demo-{cfg.key()}"
 
 
+def info_path(cfg: DemoModelConfig) -> Path:
+    """The file whose presence marks the model for ``cfg`` as trained and saved."""
+    return model_dir(cfg) / "neurips25_train_info.json"
+
+
 def training_requests(cfg: DemoModelConfig) -> list[Request]:
     counts = [round(cfg.train_requests * w) for w in cfg.mix]
     reqs = [q for k, n in zip(KINDS, counts, strict=True)
@@ -162,7 +167,7 @@ def ensure_trained(cfg: DemoModelConfig, progress: Progress | None = None,
     ``workers``: training processes (default one per core, see ``demo.train``)."""
     progress = progress or NullProgress()
     path = model_dir(cfg)
-    info_file = path / "neurips25_train_info.json"
+    info_file = info_path(cfg)
     with _training_lock(path, progress):
         if info_file.is_file():
             return {**json.loads(info_file.read_text(encoding="utf-8")), "cached": True}
