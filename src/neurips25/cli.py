@@ -131,7 +131,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _parse_only(only: str | None) -> list[str]:
     from neurips25.registry import STUDY_NAMES, available_studies, get_study
 
-    if not only:
+    if only is None:
         return [s.name for s in available_studies()]
     names = list(dict.fromkeys(n.strip() for n in only.split(",") if n.strip()))
     if not names:
@@ -165,6 +165,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     bench = Path(__file__).resolve().parents[2] / "benchmarks" / "__main__.py"
     if not bench.is_file():
         raise UserError("benchmarks/ is only available in a source checkout")
+    known = {p.stem for p in bench.parent.glob("*.py") if not p.name.startswith("_")}
+    unknown = sorted({n.removesuffix(".py") for n in args.names} - known)
+    if unknown:
+        raise UserError(f"unknown benchmark(s) {', '.join(unknown)}; "
+                        f"choose from {', '.join(sorted(known))}")
     sys.argv = [str(bench), *args.names]
     runpy.run_path(str(bench), run_name="__main__")
     return 0

@@ -62,6 +62,8 @@ CASES = [
     (["run", "fake_ok", "--bogus"], "unrecognized arguments: --bogus"),
     (["reproduce", "--only", "fake_ok,nope"], "unknown study 'nope'"),
     (["reproduce", "--only", ","], "--only names no study"),
+    (["reproduce", "--only", ""], "--only names no study"),  # not "every study"
+    (["bench", "nosuch"], "unknown benchmark(s) nosuch"),
     (["reproduce", "--seed", "-1"], "argument --seed"),
     (["reproduce", "--out", "{home}/a_file"], "is a file"),
     (["report", "{home}/nothing"], "no such directory"),
