@@ -44,6 +44,31 @@ def test_stop_lets_a_running_job_clean_up(st, tmp_path):
     assert started.exists() and cleaned.exists()
 
 
+def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
+    """A terminal's Ctrl-C reaches the child too; the parent stops it (SIGTERM) if it
+    wants to, so SIGINT alone must neither kill the job nor print a traceback."""
+    import os
+    import signal
+
+    out = tmp_path / "done.txt"
+    job = BackgroundJob("write", functools.partial(st.write_after, str(out), 2.0)).start()
+    time.sleep(0.5)
+    os.kill(job._proc.pid, signal.SIGINT)
+    info = job.wait()
+    assert info["ok"] and out.read_text() == "1"
+
+
+def test_stop_at_any_moment_is_quiet(st, tmp_path, capfd):
+    """Stopped while still starting (reading its input, importing torch) or running."""
+    for delay in (0.0, 0.05, 0.3, 1.0):
+        job = BackgroundJob("write", functools.partial(st.write_after, str(tmp_path / "x"),
+                                                       5.0)).start()
+        time.sleep(delay)
+        job.stop()
+        assert not job.running()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def _prepared_study(fake, marker: Path, log: list):
     """fake_ok with a ``prepare`` that writes ``marker`` in the background after 0.5 s;
     its run records whether the marker was there when its turn came."""

@@ -96,16 +96,21 @@ def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
 
 
 def _job_main() -> None:
-    """The child: read (name, fn, report path) from stdin, run fn, write its cost."""
+    """The child: read (name, fn, report path) from stdin, run fn, write its cost.
+
+    Ctrl-C in a terminal reaches the whole process group; the parent owns it and stops
+    the job with SIGTERM (``stop``), so the child ignores SIGINT from its first line and
+    turns SIGTERM into a clean-up, wherever it arrives: never a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from neurips25.common.threads import pin_process_threads
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    payload = sys.stdin.buffer.read()
-    pin_process_threads(1)  # before unpickling imports torch
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    name, fn, report = "job", None, ""
+    name, report = "job", ""
     code = 0
     try:
+        payload = sys.stdin.buffer.read()
+        pin_process_threads(1)  # before unpickling imports torch
         name, fn, report = pickle.loads(payload)
         fn()
     except KeyboardInterrupt:
