@@ -53,19 +53,19 @@ def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int |
     return None
 
 
-def _start_background(names: list[str], root: Path, preset: str, seed: int | None,
-                      seeds: int | None, fresh: bool, device: str | None,
-                      executor: str | None, console) -> dict[str, BackgroundJob]:
+def _start_background(jobs: dict[str, BackgroundJob], names: list[str], root: Path,
+                      preset: str, seed: int | None, seeds: int | None, fresh: bool,
+                      device: str | None, executor: str | None, console) -> None:
     """Start each selected study's ``prepare`` work in its own one-thread process, on a
-    local machine with >= 2 cores, unless the study's finished result will be reused."""
+    local machine with >= 2 cores, unless the study's finished result will be reused.
+    Each job enters ``jobs`` as it starts, so a Ctrl-C in between still stops it."""
     from neurips25.common.executor import default_backend
     from neurips25.common.threads import cpu_count
     from neurips25.registry import get_study
     from neurips25.runner import finished_result
 
     if cpu_count() < 2 or (executor or default_backend()) != "local":
-        return {}
-    jobs = {}
+        return
     for name in names:
         study = get_study(name)
         if study.prepare is None:
@@ -78,8 +78,8 @@ def _start_background(names: list[str], root: Path, preset: str, seed: int | Non
         if fn is not None:
             console.print(f"{name}: its preparation starts now in the background (one core); "
                           "the study runs last")
-            jobs[name] = BackgroundJob(f"{name} preparation", fn).start()
-    return jobs
+            jobs[name] = BackgroundJob(f"{name} preparation", fn)
+            jobs[name].start()
 
 
 def _write_report(root: Path, t0: float) -> None:
@@ -116,8 +116,8 @@ def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
     t0 = time.perf_counter()
     jobs: dict[str, BackgroundJob] = {}
     try:
-        jobs = _start_background(names, root, preset, seed, seeds, fresh, device, executor,
-                                 console)
+        _start_background(jobs, names, root, preset, seed, seeds, fresh, device, executor,
+                          console)
         order = [n for n in names if n not in jobs] + [n for n in names if n in jobs]
         with keep_pools():  # one set of local pool workers for every study
             for i, name in enumerate(order, 1):

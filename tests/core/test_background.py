@@ -122,3 +122,33 @@ def test_no_background_job_on_one_core(st, fake_registry, monkeypatch, tmp_path)
     monkeypatch.setattr(threads, "cpu_count", lambda: 1)
     assert reproduce(["fake_prepared"], tmp_path / "out", "quick", None, None) == 0
     assert log == [("prepared", False)] and not marker.exists()
+
+
+def test_ctrl_c_while_jobs_start_stops_those_already_started(
+        st, fake_registry, monkeypatch, tmp_path):
+    """A Ctrl-C between two studies' ``prepare`` calls: the first job is already running
+    in a child that ignores SIGINT, so reproduce must still stop it."""
+    import pytest
+
+    from neurips25 import registry
+    from neurips25.common import threads
+    from neurips25.reproduce import reproduce
+
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    first = dataclasses.replace(fake_registry.OK_STUDY, name="fake_first", prepare=lambda cfg:
+                                functools.partial(st.clean_up_on_stop, str(started), str(cleaned)))
+
+    def interrupted(cfg):
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    second = dataclasses.replace(fake_registry.OK_STUDY, name="fake_second", prepare=interrupted)
+    studies = {"fake_first": first, "fake_second": second}
+    monkeypatch.setattr(registry, "STUDY_NAMES", tuple(studies))
+    monkeypatch.setattr(registry, "_load", lambda name: studies.get(name))
+    monkeypatch.setattr(threads, "cpu_count", lambda: 2)
+    with pytest.raises(KeyboardInterrupt):
+        reproduce(["fake_first", "fake_second"], tmp_path / "out", "quick", None, None)
+    assert started.exists() and cleaned.exists()

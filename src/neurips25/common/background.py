@@ -67,9 +67,7 @@ class BackgroundJob:
 
     def stop(self) -> None:
         """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it."""
-        if self._proc is None:
-            return
-        if self._proc.poll() is None:
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:
                 self._proc.wait(timeout=30)
