@@ -45,17 +45,24 @@ def test_stop_lets_a_running_job_clean_up(st, tmp_path):
 
 
 def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
-    """A terminal's Ctrl-C reaches the child too; the parent stops it (SIGTERM) if it
-    wants to, so SIGINT alone must neither kill the job nor print a traceback."""
+    """A terminal's Ctrl-C goes to the foreground process group: the child is outside it
+    (the parent stops it with SIGTERM if it wants to), and a SIGINT sent to the child
+    anyway neither kills it nor prints a traceback."""
     import os
     import signal
 
-    out = tmp_path / "done.txt"
-    job = BackgroundJob("write", functools.partial(st.write_after, str(out), 2.0)).start()
-    time.sleep(0.5)
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
+                                                  str(cleaned))).start()
+    assert os.getpgid(job._proc.pid) != os.getpgid(0)
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     os.kill(job._proc.pid, signal.SIGINT)
-    info = job.wait()
-    assert info["ok"] and out.read_text() == "1"
+    time.sleep(1.0)
+    assert job.running() and not cleaned.exists()
+    job.stop()
+    assert cleaned.exists()
 
 
 def test_stop_at_any_moment_is_quiet(st, tmp_path, capfd):

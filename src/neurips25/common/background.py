@@ -40,9 +40,9 @@ class BackgroundJob:
         os.close(fd)
         payload = pickle.dumps((self.name, self.fn, self._report))
         self._t0 = time.perf_counter()
-        self._proc = subprocess.Popen(
+        self._proc = subprocess.Popen(  # own session: a terminal's Ctrl-C is the parent's
             [sys.executable, "-c", "from neurips25.common.background import _job_main; "
-             "_job_main()"], stdin=subprocess.PIPE)
+             "_job_main()"], stdin=subprocess.PIPE, start_new_session=True)
         self._proc.stdin.write(payload)
         self._proc.stdin.close()
         return self
@@ -96,9 +96,9 @@ def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
 def _job_main() -> None:
     """The child: read (name, fn, report path) from stdin, run fn, write its cost.
 
-    Ctrl-C in a terminal reaches the whole process group; the parent owns it and stops
-    the job with SIGTERM (``stop``), so the child ignores SIGINT from its first line and
-    turns SIGTERM into a clean-up, wherever it arrives: never a traceback."""
+    The child runs in its own session, so a terminal's Ctrl-C reaches only the parent,
+    which stops the job with SIGTERM (``stop``); a SIGINT sent to the child anyway is
+    ignored, and SIGTERM becomes a clean-up wherever it arrives: never a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from neurips25.common.threads import pin_process_threads
