@@ -51,7 +51,7 @@ def _pair(depth: int, limit: int):
 
 def _tie_on_path(tree, ctx, p) -> bool:
     """Does the most-frequent chain after ctx[-p:] meet two children of equal count?"""
-    found = tree._match(list(ctx[-p:]))
+    found = tree.match_node(list(ctx[-p:]))
     if found is None:
         return False
     node, _ = found

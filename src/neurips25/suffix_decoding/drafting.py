@@ -60,7 +60,7 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
     lo, hi = k, len(context)
     while lo < hi:  # bisection for the longest p whose suffix context[-p:] occurs
         mid = (lo + hi + 1) // 2
-        m = tree._match(context[-mid:])
+        m = tree.match_node(context[-mid:])
         if m is None:
             hi = mid - 1
         else:
@@ -76,7 +76,7 @@ def speculate(tree: SuffixTree, context: list[int], max_spec_tokens: int,
         if bound == best_score and p < best_p:
             continue  # could at most tie, and ties go to the longer match
         node, idx = (live[-p], live[-p].length) if p <= k else (
-            found.get(p) or tree._match(context[-p:]))  # type: ignore[misc]
+            found.get(p) or tree.match_node(context[-p:]))  # type: ignore[misc]
         if node.children is None:  # a leaf: at most its remaining run, each prob <= 1
             bound = min(bound, node.length - idx)
             if bound < best_score or (bound == best_score and p < best_p):
@@ -98,10 +98,10 @@ def _live_window(tree: SuffixTree, seq_id: int | None,
     at the end of its node's run (``active[-p]`` ends the length-p one); while the
     context ends with that sequence, they are the matches of context[-p:].
     """
-    seq = tree._seqs.get(seq_id) if seq_id is not None else None
+    seq = tree.token_lists.get(seq_id) if seq_id is not None else None
     if seq is None:
         return [], 0
-    active = tree._active[seq_id]  # type: ignore[index]
+    active = tree.active_nodes(seq_id)  # type: ignore[arg-type]
     k = min(len(context), len(active))
     if k == 0 or seq[-k:] != context[-k:]:
         return [], 0
@@ -115,7 +115,7 @@ def _draft_path(tree: SuffixTree, node: Node, idx: int, budget: int, tau: float,
     None once the score cannot exceed ``floor``: probabilities never grow along a
     path, so the tokens so far plus the current one for every slot left bound it.
     """
-    seqs, base = tree._seqs, node.count
+    seqs, base = tree.token_lists, node.count
     tokens: list[int] = []
     probs: list[float] = []
     prob, total = 1.0, 0.0
@@ -152,7 +152,7 @@ def _draft_tree(tree: SuffixTree, node: Node, idx: int, budget: int, tau: float,
     pushed, in rank order, when the end of its run pops. None once the score cannot
     exceed ``floor`` (probabilities pop in non-increasing order).
     """
-    seqs, base = tree._seqs, node.count
+    seqs, base = tree.token_lists, node.count
     draft = Draft()
     tick, total = 0, 0.0
     heap: list[tuple[float, int, Node, int, int]] = [(-1.0, 0, node, idx, -1)]

@@ -59,12 +59,23 @@ class SuffixTree:
     def seq_ids(self) -> list[int]:
         return list(self._seqs)
 
+    @property
+    def token_lists(self) -> dict[int, list[int]]:
+        """The stored sequences themselves, not copies (``drafting`` reads node runs from
+        them on the hot path): read only; change them through ``extend`` / ``remove``."""
+        return self._seqs
+
+    def active_nodes(self, seq_id: int) -> list[Node]:
+        """Where the live suffixes of ``seq_id`` end (``[-p]`` ends the length-p one),
+        the tree's own list: read only."""
+        return self._active[seq_id]
+
     def count(self, pattern: list[int]) -> int:
         """How many stored suffixes start with ``pattern`` (0 if longer than max_depth)."""
-        found = self._match(list(pattern))
+        found = self.match_node(list(pattern))
         return 0 if found is None else found[0].count
 
-    def _match(self, pattern: list[int]) -> tuple[Node, int] | None:
+    def match_node(self, pattern: list[int]) -> tuple[Node, int] | None:
         """The node where ``pattern`` ends and how many of its run's tokens it covers."""
         node, idx, i, n = self._root, 0, 0, len(pattern)
         seqs = self._seqs
@@ -103,7 +114,7 @@ class SuffixTree:
         ``count`` = suffixes that start with pattern + token; ``stamp`` = the most recent
         start clock among them (recency, for ties). [] if nothing follows.
         """
-        found = self._match(list(pattern))
+        found = self.match_node(list(pattern))
         if found is None:
             return []
         node, idx = found
