@@ -45,16 +45,22 @@ def test_stop_lets_a_running_job_clean_up(st, tmp_path):
 
 
 def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
-    """A terminal's Ctrl-C goes to the foreground process group: the child is outside it
-    (the parent stops it with SIGTERM if it wants to), and a SIGINT sent to the child
-    anyway neither kills it nor prints a traceback."""
+    """A terminal's Ctrl-C reaches the whole process group; the parent stops the job with
+    SIGTERM if it wants to, so the child ignores SIGINT from birth (no traceback from its
+    start-up) and a SIGINT neither kills it nor interrupts it."""
     import os
     import signal
+    import sys
 
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
     job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
                                                   str(cleaned))).start()
-    assert os.getpgid(job._proc.pid) != os.getpgid(0)
+    if sys.platform == "linux":
+        status = Path(f"/proc/{job._proc.pid}/status").read_text()
+        ignored = int(next(ln for ln in status.splitlines() if ln.startswith("SigIgn:"))
+                      .split()[1], 16)
+        assert ignored & (1 << (signal.SIGINT - 1))
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent's is restored
     deadline = time.monotonic() + 60
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -63,6 +69,35 @@ def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
     assert job.running() and not cleaned.exists()
     job.stop()
     assert cleaned.exists()
+
+
+def test_a_job_whose_parent_dies_stops_and_cleans_up(st, tmp_path):
+    """Parent killed (or timed out) without stopping its job: the job notices, runs its
+    clean-up and leaves no report file behind."""
+    import subprocess
+    import sys
+
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    script = (
+        "import functools, os, sys, time, tempfile\n"
+        "sys.path.insert(0, sys.argv[3])\n"
+        "import arms_for_tests as st\n"
+        "from neurips25.common.background import BackgroundJob\n"
+        "job = BackgroundJob('long', functools.partial(st.clean_up_on_stop, sys.argv[1],"
+        " sys.argv[2])).start()\n"
+        "print(job._report, flush=True)\n"
+        "while not os.path.exists(sys.argv[1]): time.sleep(0.05)\n"
+        "os._exit(0)\n")
+    here = str(Path(__file__).resolve().parent)
+    out = subprocess.run([sys.executable, "-c", script, str(started), str(cleaned), here],
+                         capture_output=True, text=True, timeout=120, check=True)
+    report = Path(out.stdout.strip())
+    deadline = time.monotonic() + 30
+    while not cleaned.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cleaned.exists()
+    time.sleep(0.5)
+    assert not report.exists()
 
 
 def test_stop_at_any_moment_is_quiet(st, tmp_path, capfd):

@@ -8,6 +8,7 @@ job fails or is stopped, the study does the work on its own turn.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -15,8 +16,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +42,10 @@ class BackgroundJob:
         os.close(fd)
         payload = pickle.dumps((self.name, self.fn, self._report))
         self._t0 = time.perf_counter()
-        self._proc = subprocess.Popen(  # own session: a terminal's Ctrl-C is the parent's
-            [sys.executable, "-c", "from neurips25.common.background import _job_main; "
-             "_job_main()"], stdin=subprocess.PIPE, start_new_session=True)
+        with _sigint_ignored():  # inherited: the child ignores Ctrl-C from its first moment
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "from neurips25.common.background import _job_main; "
+                 "_job_main()"], stdin=subprocess.PIPE)
         self._proc.stdin.write(payload)
         self._proc.stdin.close()
         return self
@@ -89,6 +92,31 @@ class BackgroundJob:
             Path(path).unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored for the block, in the main thread (elsewhere: unchanged)."""
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the child sets SIG_IGN itself, a bit later
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+_orphaned = threading.Event()
+
+
+def _stop_when_orphaned(parent: int, every_s: float = 0.5) -> None:
+    """Send this process SIGTERM once ``parent`` is gone (it is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    _orphaned.set()
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt  # so ``finally`` and ``except BaseException`` clean-ups run
 
@@ -96,11 +124,13 @@ def _stop_on_sigterm(_signum: int, _frame: Any) -> None:
 def _job_main() -> None:
     """The child: read (name, fn, report path) from stdin, run fn, write its cost.
 
-    The child runs in its own session, so a terminal's Ctrl-C reaches only the parent,
-    which stops the job with SIGTERM (``stop``); a SIGINT sent to the child anyway is
-    ignored, and SIGTERM becomes a clean-up wherever it arrives: never a traceback."""
+    A terminal's Ctrl-C reaches the whole process group, but it belongs to the parent,
+    which stops the job with SIGTERM (``stop``): the child ignores SIGINT (from birth,
+    see ``start``), turns SIGTERM into a clean-up wherever it arrives, and stops itself
+    the same way when its parent dies without stopping it (killed, or a timeout)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    threading.Thread(target=_stop_when_orphaned, args=(os.getppid(),), daemon=True).start()
     from neurips25.common.threads import pin_process_threads
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -117,7 +147,9 @@ def _job_main() -> None:
         print(f"neurips25: background {name} failed ({type(exc).__name__}: {exc}); "
               "the study will do it on its turn", file=sys.stderr)
         code = 1
-    if report:
+    if report and _orphaned.is_set():  # nobody is left to read (and remove) it
+        Path(report).unlink(missing_ok=True)
+    elif report:
         Path(report).write_text(json.dumps({"cpu_seconds": time.process_time() - cpu0,
                                             "wall_seconds": time.perf_counter() - wall0}),
                                 encoding="utf-8")
