@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.io import atomic_write_text, ensure_dir
+from neurips25.common.speed import machine_line, read_machine
 from neurips25.runner import load_results
 from neurips25.study import CHECK_FAILED, VERDICTS
 
@@ -93,8 +94,11 @@ def render_totals_markdown(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(results: list[dict[str, Any]]) -> str:
-    lines = ["# neurips25 — reproduction summary", "", *render_totals_markdown(results), "",
+def render_markdown(results: list[dict[str, Any]], machine: dict[str, Any] | None = None) -> str:
+    lines = ["# neurips25 — reproduction summary", ""]
+    if machine:
+        lines += [machine_line(machine), ""]
+    lines += [*render_totals_markdown(results), "",
              "| study | claim | paper | measured | verdict | bar from | reason |",
              "|---|---|---|---|---|---|---|"]
     for row in claim_rows(results):
@@ -133,9 +137,10 @@ def build_report(root: str | Path, quiet: bool = False, out_dir: str | Path | No
 
     root = Path(root)
     results = load_results(root)
+    machine = read_machine(root)
     dest = ensure_dir(out_dir if out_dir is not None else root)
-    atomic_write_text(dest / "summary.md", render_markdown(results))
-    out = atomic_write_text(dest / "report.html", render_html(results))
+    atomic_write_text(dest / "summary.md", render_markdown(results, machine))
+    out = atomic_write_text(dest / "report.html", render_html(results, machine))
     if not quiet:
         print_table(results)
     return out

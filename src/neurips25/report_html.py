@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from neurips25.common.speed import machine_line
 from neurips25.report import (
     ALL_VERDICTS,
     VERDICT_COLOURS,
@@ -146,7 +147,7 @@ def _study_section(r: dict[str, Any]) -> list[str]:
     return parts
 
 
-def render_html(results: list[dict[str, Any]]) -> str:
+def render_html(results: list[dict[str, Any]], machine: dict[str, Any] | None = None) -> str:
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         "<title>neurips25 reproduction report</title>",
@@ -155,6 +156,7 @@ def render_html(results: list[dict[str, Any]]) -> str:
         "<p>Each row puts a paper's headline claim beside what this machine measured. "
         "<em>not reproduced</em> is an honest outcome, not an error; <em>check failed</em> "
         "and <em>crashed</em> are errors of this project, counted apart.</p>",
+        *([f"<p class='machine'>{esc(machine_line(machine))}</p>"] if machine else []),
         *_overview(results),
         *_claim_table(results),
     ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from neurips25.common.background import BackgroundJob
 from neurips25.common.errors import UserError
 from neurips25.common.executor import keep_pools
+from neurips25.common.speed import record_machine
 
 
 def _run_one(name: str, root: Path, i: int, total: int, preset: str, seed: int | None,
@@ -111,6 +112,7 @@ def reproduce(names: list[str], root: Path, preset: str, seed: int | None,
         study.config(preset, seed, seeds if study.takes_seeds else None,
                      device if study.takes_device else None)
     root = ensure_writable(root)
+    record_machine(root)  # before any study or job loads the machine
     console = Console(stderr=True)
     failed: list[str] = []
     t0 = time.perf_counter()
