@@ -53,14 +53,18 @@ def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
     import sys
 
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
-    job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
-                                                  str(cleaned))).start()
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:  # (a run in the background, CI's, starts with SIGINT ignored: the child would inherit it)
+        job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
+                                                      str(cleaned))).start()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+    finally:
+        signal.signal(signal.SIGINT, outer)
     if sys.platform == "linux":
         status = Path(f"/proc/{job._proc.pid}/status").read_text()
         ignored = int(next(ln for ln in status.splitlines() if ln.startswith("SigIgn:"))
                       .split()[1], 16)
         assert ignored & (1 << (signal.SIGINT - 1))
-    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent's is restored
     deadline = time.monotonic() + 60
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
