@@ -102,8 +102,8 @@ def _sigint_ignored() -> Iterator[None]:
         return
     try:
         yield
-    finally:
-        signal.signal(signal.SIGINT, old)
+    finally:  # None: a handler set outside Python, which Python cannot put back
+        signal.signal(signal.SIGINT, signal.SIG_DFL if old is None else old)
 
 
 _orphaned = threading.Event()
