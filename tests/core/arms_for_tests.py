@@ -42,10 +42,11 @@ def write_after(path: str, delay_s: float = 0.0) -> None:
 
 
 def clean_up_on_stop(started: str, cleaned: str) -> None:
-    """A long background job that marks its start, and its clean-up when stopped."""
+    """A long job or arm that marks its start (with its pid), and its clean-up when stopped."""
+    import os
     import time
 
-    Path(started).write_text("")
+    Path(started).write_text(str(os.getpid()))
     try:
         time.sleep(60)
     finally:
@@ -64,3 +65,15 @@ def burn(seconds: float) -> float:
     while time.process_time() - start < seconds:
         sum(range(1000))
     return time.process_time() - start
+
+
+def slow_clean_up(started: str, cleaned: str) -> None:
+    """A long job whose clean-up itself takes a second (a second Ctrl-C can land in it)."""
+    import time
+
+    Path(started).write_text("1")
+    try:
+        time.sleep(60)
+    finally:
+        time.sleep(1.0)
+        Path(cleaned).write_text("")

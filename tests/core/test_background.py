@@ -198,3 +198,32 @@ def test_ctrl_c_while_jobs_start_stops_those_already_started(
     with pytest.raises(KeyboardInterrupt):
         reproduce(["fake_first", "fake_second"], tmp_path / "out", "quick", None, None)
     assert started.exists() and cleaned.exists()
+
+
+def test_a_second_ctrl_c_during_stop_leaves_nothing_behind(st, tmp_path):
+    """The first Ctrl-C made reproduce stop its job; a second one while the job cleans up
+    must not abandon the stop (the job's report file in /tmp would be left behind)."""
+    import os
+    import signal
+    import threading
+
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+    job = BackgroundJob("slow", functools.partial(st.slow_clean_up, str(started),
+                                                  str(cleaned))).start()
+    report = Path(job._report)
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        try:
+            job.stop()  # the job needs 1 s to clean up; the Ctrl-C lands meanwhile
+            time.sleep(0.3)
+        except KeyboardInterrupt:
+            import pytest
+
+            pytest.fail("a second Ctrl-C broke off stop()")
+    finally:
+        signal.signal(signal.SIGINT, outer)
+    assert cleaned.exists() and not report.exists() and not job.running()

@@ -69,15 +69,17 @@ class BackgroundJob:
                 "waited_seconds": round(done - waited, 2)}
 
     def stop(self) -> None:
-        """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        self._read_report()
+        """Ask a still-running job to stop (it cleans up as on Ctrl-C), then reap it.
+        A second Ctrl-C meanwhile is ignored: it would leave the job's report file behind."""
+        with _sigint_ignored():
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.terminate()
+                try:
+                    self._proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+            self._read_report()
 
     def _read_report(self) -> dict[str, Any]:
         """The child's own cost report (and the temp file this job created, removed)."""

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.io import atomic_write_json
+from neurips25.common.pool_workers import call, new_pool, stop_pool
 from neurips25.common.progress import NullProgress, Progress
-from neurips25.common.threads import cpu_count, pin_process_threads, threads
+from neurips25.common.threads import cpu_count, threads
 
 BACKENDS = ("serial", "local", "ray")
 _KEY = re.compile(r"^[A-Za-z0-9_.=+-]+(/[A-Za-z0-9_.=+-]+)*$")
@@ -165,24 +166,6 @@ def _run_serial(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple
             yield arm, arm()
 
 
-def _init_worker(n_threads: int) -> None:
-    """Pool initializer: the worker process is the pool's, so its thread limit stays set."""
-    pin_process_threads(n_threads)
-
-
-def _call(arm: Arm) -> Any:
-    return arm()
-
-
-def _new_pool(workers: int, n_threads: int) -> Any:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn: a fresh interpreter per worker (fork after torch has started threads can hang)
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                               initializer=_init_worker, initargs=(n_threads,))
-
-
 _kept_pools: dict[tuple[int, int], Any] = {}  # (workers, threads) -> pool, in keep_pools()
 _keeping: list[bool] = []
 
@@ -225,16 +208,21 @@ def kept_workers_cpu_seconds() -> float:
 def _pool(workers: int, n_threads: int) -> Iterator[Any]:
     """A pool for one ``run_arms`` call: the kept one inside ``keep_pools``, else a new one."""
     if not _keeping:
-        with _new_pool(workers, n_threads) as pool:
+        pool = new_pool(workers, n_threads)
+        try:
             yield pool
+        except BaseException:  # failed or interrupted: stop the workers, do not wait
+            stop_pool(pool)
+            raise
+        pool.shutdown()
         return
     key = (workers, n_threads)
     if key not in _kept_pools:
-        _kept_pools[key] = _new_pool(workers, n_threads)
+        _kept_pools[key] = new_pool(workers, n_threads)
     try:
         yield _kept_pools[key]
     except BaseException:  # a failed or interrupted call may leave a broken or busy pool
-        _kept_pools.pop(key).shutdown(wait=False, cancel_futures=True)
+        stop_pool(_kept_pools.pop(key))
         raise
 
 
@@ -245,7 +233,7 @@ def _run_local(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[
     from concurrent.futures import as_completed
 
     with _pool(workers, n_threads) as pool:
-        futures = {pool.submit(_call, arm): arm for arm in arms}
+        futures = {pool.submit(call, arm): arm for arm in arms}
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
@@ -259,20 +247,18 @@ def run_beside(arm: Arm, work: Callable[[], Any], threads_per_worker: int = 1
                ) -> tuple[Any, Any]:
     """``(arm(), work())`` with the arm in a second local process (spawned, its threads
     pinned like a pool worker's) while ``work`` runs here: for a study whose two parts are
-    independent and each keep about one core busy. If ``work`` raises, the arm's process
-    is not waited for beyond its current call."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"), initializer=_init_worker,
-                             initargs=(threads_per_worker,)) as pool:
-        future = pool.submit(_call, arm)
-        try:
-            here = work()
-        except BaseException:
-            future.cancel()
-            raise
-        return future.result(), here
+    independent and each keep about one core busy. If either side raises, the arm's
+    process is stopped at once (``pool_workers.stop_pool``)."""
+    pool = new_pool(1, threads_per_worker)
+    try:
+        future = pool.submit(call, arm)
+        here = work()
+        result = future.result()
+    except BaseException:  # either side failed, or Ctrl-C: stop the arm, do not wait
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return result, here
 
 
 def _run_ray(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[Arm, Any]]:
