@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from neurips25.common.io import atomic_write_json
-from neurips25.common.pool_workers import call, new_pool, stop_pool
+from neurips25.common.pool_workers import call, new_pool, pool_processes, stop_pool
 from neurips25.common.progress import NullProgress, Progress
 from neurips25.common.threads import cpu_count, threads
 
@@ -195,7 +195,7 @@ def kept_workers_cpu_seconds() -> float:
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     total = 0.0
     for pool in _kept_pools.values():
-        for pid in list(getattr(pool, "_processes", None) or {}):
+        for pid in pool_processes(pool):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
@@ -232,15 +232,10 @@ def _run_local(arms: list[Arm], workers: int, n_threads: int) -> Iterator[tuple[
         return
     from concurrent.futures import as_completed
 
-    with _pool(workers, n_threads) as pool:
+    with _pool(workers, n_threads) as pool:  # on any exit by exception it stops the pool
         futures = {pool.submit(call, arm): arm for arm in arms}
-        try:
-            for fut in as_completed(futures):
-                yield futures[fut], fut.result()
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
 
 
 def run_beside(arm: Arm, work: Callable[[], Any], threads_per_worker: int = 1

@@ -55,10 +55,16 @@ def new_pool(workers: int, n_threads: int) -> Any:
                                initializer=init_worker, initargs=(n_threads,))
 
 
+def pool_processes(pool: Any) -> dict[int, Any]:
+    """The pool's live worker processes by pid. ``ProcessPoolExecutor`` keeps them in a
+    private attribute (CPython 3.8+); this is the one place that reads it."""
+    return dict(getattr(pool, "_processes", None) or {})
+
+
 def stop_pool(pool: Any) -> None:
     """Cancel what has not started and stop the workers now (SIGTERM, then SIGKILL after
     ``STOP_GRACE_S``), instead of waiting for their current arms to finish."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
+    procs = list(pool_processes(pool).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in procs:
         if proc.is_alive():
