@@ -77,3 +77,13 @@ def slow_clean_up(started: str, cleaned: str) -> None:
     finally:
         time.sleep(1.0)
         Path(cleaned).write_text("")
+
+
+def wait_for_files(paths: list[Path], timeout: float = 60.0, nonempty: bool = False) -> None:
+    """Poll until every path exists (and, with ``nonempty``, has content: a pid to read)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not all(
+            p.exists() and (not nonempty or p.read_text()) for p in paths):
+        time.sleep(0.05)

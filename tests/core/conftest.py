@@ -36,3 +36,14 @@ def st(monkeypatch):
     import arms_for_tests
 
     return arms_for_tests
+
+
+@pytest.fixture
+def terminal_sigint():
+    """SIGINT handled as in a terminal (KeyboardInterrupt) for the test: CI runs pytest
+    with SIGINT ignored, which children would inherit and a self-sent SIGINT would miss."""
+    import signal
+
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, outer)

@@ -37,14 +37,12 @@ def test_stop_lets_a_running_job_clean_up(st, tmp_path):
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
     job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
                                                   str(cleaned))).start()
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    st.wait_for_files([started])
     job.stop()
     assert started.exists() and cleaned.exists()
 
 
-def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
+def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path, terminal_sigint):
     """A terminal's Ctrl-C reaches the whole process group; the parent stops the job with
     SIGTERM if it wants to, so the child ignores SIGINT from birth (no traceback from its
     start-up) and a SIGINT neither kills it nor interrupts it."""
@@ -53,21 +51,15 @@ def test_ctrl_c_belongs_to_the_parent_the_job_runs_on(st, tmp_path):
     import sys
 
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
-    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
-    try:  # (a run in the background, CI's, starts with SIGINT ignored: the child would inherit it)
-        job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
-                                                      str(cleaned))).start()
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
-    finally:
-        signal.signal(signal.SIGINT, outer)
+    job = BackgroundJob("long", functools.partial(st.clean_up_on_stop, str(started),
+                                                  str(cleaned))).start()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
     if sys.platform == "linux":
         status = Path(f"/proc/{job._proc.pid}/status").read_text()
         ignored = int(next(ln for ln in status.splitlines() if ln.startswith("SigIgn:"))
                       .split()[1], 16)
         assert ignored & (1 << (signal.SIGINT - 1))
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    st.wait_for_files([started])
     os.kill(job._proc.pid, signal.SIGINT)
     time.sleep(1.0)
     assert job.running() and not cleaned.exists()
@@ -96,9 +88,7 @@ def test_a_job_whose_parent_dies_stops_and_cleans_up(st, tmp_path):
     out = subprocess.run([sys.executable, "-c", script, str(started), str(cleaned), here],
                          capture_output=True, text=True, timeout=120, check=True)
     report = Path(out.stdout.strip())
-    deadline = time.monotonic() + 30
-    while not cleaned.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    st.wait_for_files([cleaned], timeout=30)
     assert cleaned.exists()
     time.sleep(0.5)
     assert not report.exists()
@@ -185,9 +175,7 @@ def test_ctrl_c_while_jobs_start_stops_those_already_started(
                                 functools.partial(st.clean_up_on_stop, str(started), str(cleaned)))
 
     def interrupted(cfg):
-        deadline = time.monotonic() + 60
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        st.wait_for_files([started])
         raise KeyboardInterrupt
 
     second = dataclasses.replace(fake_registry.OK_STUDY, name="fake_second", prepare=interrupted)
@@ -200,7 +188,7 @@ def test_ctrl_c_while_jobs_start_stops_those_already_started(
     assert started.exists() and cleaned.exists()
 
 
-def test_a_second_ctrl_c_during_stop_leaves_nothing_behind(st, tmp_path):
+def test_a_second_ctrl_c_during_stop_leaves_nothing_behind(st, tmp_path, terminal_sigint):
     """The first Ctrl-C made reproduce stop its job; a second one while the job cleans up
     must not abandon the stop (the job's report file in /tmp would be left behind)."""
     import os
@@ -211,19 +199,13 @@ def test_a_second_ctrl_c_during_stop_leaves_nothing_behind(st, tmp_path):
     job = BackgroundJob("slow", functools.partial(st.slow_clean_up, str(started),
                                                   str(cleaned))).start()
     report = Path(job._report)
-    deadline = time.monotonic() + 60
-    while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    outer = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    st.wait_for_files([started])
+    threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
     try:
-        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
-        try:
-            job.stop()  # the job needs 1 s to clean up; the Ctrl-C lands meanwhile
-            time.sleep(0.3)
-        except KeyboardInterrupt:
-            import pytest
+        job.stop()  # the job needs 1 s to clean up; the Ctrl-C lands meanwhile
+        time.sleep(0.3)
+    except KeyboardInterrupt:
+        import pytest
 
-            pytest.fail("a second Ctrl-C broke off stop()")
-    finally:
-        signal.signal(signal.SIGINT, outer)
+        pytest.fail("a second Ctrl-C broke off stop()")
     assert cleaned.exists() and not report.exists() and not job.running()

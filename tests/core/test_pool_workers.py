@@ -11,20 +11,6 @@ import pytest
 from neurips25.common.executor import Arm, run_arms, run_beside
 
 
-@pytest.fixture
-def terminal_sigint():
-    """SIGINT as in a terminal (CI runs pytest with it ignored)."""
-    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, outer)
-
-
-def _wait_for(paths: list[Path], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not all(p.exists() and p.read_text() for p in paths) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -41,7 +27,7 @@ def test_ctrl_c_stops_the_pool_now_with_each_arms_clean_up(st, tmp_path, capfd,
     running = [s for s, _ in marks[:2]]
 
     def ctrl_c_once_both_run():
-        _wait_for(running)
+        st.wait_for_files(running, nonempty=True)
         os.kill(os.getpid(), signal.SIGINT)
 
     timer = threading.Thread(target=ctrl_c_once_both_run)
@@ -62,7 +48,7 @@ def test_a_worker_ignores_sigint_its_parent_decides(st, tmp_path, terminal_sigin
     started, cleaned = tmp_path / "started", tmp_path / "cleaned"
 
     def work_here():
-        _wait_for([started])
+        st.wait_for_files([started], nonempty=True)
         os.kill(int(started.read_text()), signal.SIGINT)  # the arm's process only
         time.sleep(0.5)
         assert not cleaned.exists()  # still running its arm
